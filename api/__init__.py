@@ -1,0 +1,1 @@
+"""platgraph's front doors: the ``platgraph`` CLI (Typer) and the HTTP API (FastAPI)."""

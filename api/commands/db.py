@@ -1,0 +1,114 @@
+"""``platgraph db …``: the local Neo4j engine and the schema."""
+
+from __future__ import annotations
+
+import typer
+
+from api.console import OutputFormat, console, handle_errors, print_json, print_table
+from graph import local_neo4j
+from graph.errors import UsageError
+from graph.i18n import tr
+from graph.reference import load_reference
+from graph.schema import apply_schema
+from graph.settings import get_settings
+from graph.store import Store
+
+app = typer.Typer(help="本地 Neo4j 引擎与图模式 / the local Neo4j engine and the graph schema", no_args_is_help=True)
+
+
+def migrate_database(store: Store) -> dict[str, int]:
+    """Constraints and indexes, then the reference taxonomy, cities and industries (idempotent)."""
+    apply_schema(store)
+    return load_reference(store)
+
+
+@app.command()
+@handle_errors
+def start(
+    migrate: bool = typer.Option(True, help="创建约束/索引并加载参考数据 / apply schema and reference data"),
+) -> None:
+    """启动本地 Neo4j（后台运行，仅监听 127.0.0.1）/ Start the local Neo4j (background, loopback only)."""
+    settings = get_settings()
+    with console.status(tr("正在启动 Neo4j…", "Starting Neo4j…")):
+        info = local_neo4j.start(settings)
+    if info["started"]:
+        console.print(tr("✓ Neo4j 已启动：{uri}（pid {pid}，用时 {s} 秒）", "✓ Neo4j started at {uri} (pid {pid}, {s} s)",
+                         uri=settings.neo4j_uri, pid=info["pid"], s=info["seconds"]))
+    else:
+        console.print(tr("✓ Neo4j 已在运行：{uri}（pid {pid}）", "✓ Neo4j already running at {uri} (pid {pid})",
+                         uri=settings.neo4j_uri, pid=info["pid"]))
+    if migrate:
+        with Store(settings) as store:
+            counts = migrate_database(store)
+        console.print(tr("✓ 图模式与参考数据就绪：{c}", "✓ schema and reference data ready: {c}", c=counts))
+
+
+@app.command()
+@handle_errors
+def stop() -> None:
+    """停止本地 Neo4j（干净关闭）/ Stop the local Neo4j cleanly."""
+    settings = get_settings()
+    if local_neo4j.stop(settings):
+        console.print(tr("✓ Neo4j 已停止", "✓ Neo4j stopped"))
+    else:
+        console.print(tr("Neo4j 没有在运行", "Neo4j is not running"))
+
+
+@app.command()
+@handle_errors
+def status(fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table | json")) -> None:
+    """数据库状态 / Database status: running, URI, version, node and relationship counts."""
+    settings = get_settings()
+    result: dict = {"running": False, "uri": settings.neo4j_uri, "version": None, "nodes": None,
+                    "relationships": None}
+    try:
+        with Store(settings, max_retry_seconds=1.0) as store:
+            store.verify()
+            info = store.server_info()
+        result.update(running=True, version=info.get("version"), edition=info.get("edition"),
+                      nodes=info.get("nodes"), relationships=info.get("relationships"))
+    except Exception as exc:  # noqa: BLE001 - status reports any failure as "not running"
+        result["error"] = str(exc)
+    if settings.uses_local_engine:
+        result["local_engine"] = {"pid_running": local_neo4j.is_running(settings),
+                                  "rss_mb": local_neo4j.process_rss_mb(settings),
+                                  "home": str(settings.home)}
+    if fmt is OutputFormat.json:
+        print_json(result)
+    else:
+        rows = [(k, v) for k, v in result.items()]
+        print_table(tr("数据库状态", "Database status"), [tr("项目", "item"), tr("值", "value")], rows)
+    if not result["running"]:
+        raise typer.Exit(code=3)
+
+
+@app.command()
+@handle_errors
+def migrate() -> None:
+    """创建约束、索引并加载参考数据（幂等）/ Apply constraints, indexes and reference data (idempotent)."""
+    with Store() as store:
+        store.verify()
+        counts = migrate_database(store)
+    console.print(tr("✓ 图模式与参考数据就绪：{c}", "✓ schema and reference data ready: {c}", c=counts))
+
+
+@app.command()
+@handle_errors
+def reset(yes: bool = typer.Option(False, "--yes", help="确认清空 / confirm emptying the graph")) -> None:
+    """清空图中的全部数据（保留约束与索引，并重新加载参考数据）/ Empty the graph (keeps the schema)."""
+    if not yes:
+        raise UsageError(tr("这会删除图中的全部数据；确认请加 --yes", "this deletes every node; add --yes to confirm"))
+    with Store() as store:
+        store.verify()
+        wipe_graph(store)
+        counts = migrate_database(store)
+    console.print(tr("✓ 图已清空，参考数据已重新加载：{c}", "✓ graph emptied; reference data reloaded: {c}", c=counts))
+
+
+WIPE_BATCH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+
+
+def wipe_graph(store: Store) -> None:
+    """Delete every node and relationship in batches (a large graph would not fit one transaction)."""
+    with store.driver.session(database=store.database) as session:
+        session.run(WIPE_BATCH).consume()

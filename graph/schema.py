@@ -1,0 +1,130 @@
+"""The graph schema: labels, relationship types, constraints and indexes.
+
+This module is the whitelist. Cypher cannot take a label or relationship type as a parameter, so any
+code that must put one into query text first passes it through :func:`check_label` or
+:func:`check_rel_type`; user input never reaches query text any other way.
+
+Every node label has a ``key`` property with a uniqueness constraint (DESIGN §3); ``docs/graph-model.md``
+documents what each key is made of and is checked against this module by a test.
+"""
+
+from __future__ import annotations
+
+from graph.store import Store, run_statements
+
+# label -> what its `key` is (documentation; the constraint is on `key` for all of them)
+NODE_LABELS: dict[str, str] = {
+    "Platform": "编号 id when given, else normalised name + '@' + level",
+    "Institution": "valid unified social credit code, else normalised name after alias resolution",
+    "Researcher": "编号 id when given, else name + '@' + institution key",
+    "Industry": "industry or chain-segment name (canonical Chinese)",
+    "City": "city name without 市 (canonical Chinese)",
+    "Topic": "normalised research-direction keyword",
+    "PlatformType": "canonical Chinese type name from graph/data/taxonomy.toml",
+    "Category": "category code: science_engineering, innovation_transfer, basic_support",
+    "TypeFamily": "near-duplicate type family code from the taxonomy",
+    "IngestRun": "run id (UTC timestamp + random suffix)",
+    "AnalysisRun": "run id (UTC timestamp + random suffix)",
+    "OverlapGroup": "analysis-run-scoped group id",
+}
+
+REL_TYPES: dict[str, str] = {
+    "HOSTED_BY": "(Platform)->(Institution): the host (依托单位)",
+    "CO_BUILT_BY": "(Platform)->(Institution): a co-builder (共建单位)",
+    "SERVES": "(Platform)->(Industry): an industry or chain segment the platform serves",
+    "LOCATED_IN": "(Platform|Institution)->(City)",
+    "OF_TYPE": "(Platform)->(PlatformType)",
+    "IN_CATEGORY": "(PlatformType)->(Category)",
+    "IN_FAMILY": "(PlatformType)->(TypeFamily): near-duplicate type family",
+    "COUNTERPART_OF": "(PlatformType national)->(PlatformType regional)",
+    "ON_TOPIC": "(Platform|Researcher)->(Topic)",
+    "WORKS_AT": "(Researcher)->(Institution)",
+    "MEMBER_OF": "(Researcher)->(Platform) {role}",
+    "IN_INDUSTRY": "(Institution)->(Industry)",
+    "COLLABORATES_WITH": "(Institution)->(Institution) {kind, year, count, industry}",
+    "PART_OF": "(Industry segment)->(Industry)",
+    "LAID_OUT_IN": "(Industry)->(City): declared layout city (布局城市)",
+    "OVERLAPS": "(Platform)->(Platform) {score, signals, reasons_zh, reasons_en, run}",
+    "IN_GROUP": "(Platform)->(OverlapGroup)",
+    "FROM_RUN": "(AnalysisRun|OverlapGroup)->(IngestRun|AnalysisRun): provenance",
+}
+
+# Property indexes for the lookups the queries and the API make (name search, filters).
+PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
+    ("Platform", "name"),
+    ("Platform", "norm_name"),
+    ("Platform", "type"),
+    ("Platform", "level"),
+    ("Platform", "status"),
+    ("Platform", "city"),
+    ("Platform", "category"),
+    ("Platform", "overlap_group"),
+    ("Institution", "name"),
+    ("Institution", "norm_name"),
+    ("Institution", "sector"),
+    ("Institution", "credit_code"),
+    ("Researcher", "name"),
+    ("Industry", "name"),
+    ("Industry", "level"),
+)
+
+FULLTEXT_INDEX = "name_fulltext"
+FULLTEXT_LABELS = ("Platform", "Institution", "Researcher", "Industry")
+
+
+class SchemaError(ValueError):
+    """A label or relationship type that is not in the schema's whitelist."""
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` if it is a schema label, else raise: the only way a label reaches Cypher."""
+    if label not in NODE_LABELS:
+        raise SchemaError(f"unknown label {label!r}")
+    return label
+
+
+def check_rel_type(rel_type: str) -> str:
+    """Return ``rel_type`` if it is a schema relationship type, else raise."""
+    if rel_type not in REL_TYPES:
+        raise SchemaError(f"unknown relationship type {rel_type!r}")
+    return rel_type
+
+
+def constraint_name(label: str) -> str:
+    return f"{check_label(label).lower()}_key_unique"
+
+
+def schema_statements() -> list[str]:
+    """Idempotent DDL: a uniqueness constraint per label, the property and full-text indexes."""
+    statements = [
+        f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.key IS UNIQUE"
+        for label in NODE_LABELS
+    ]
+    statements += [
+        f"CREATE INDEX {label.lower()}_{prop}_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
+        for label, prop in PROPERTY_INDEXES
+    ]
+    statements += [
+        "CREATE INDEX overlaps_run_idx IF NOT EXISTS FOR ()-[r:OVERLAPS]-() ON (r.run)",
+        "CREATE INDEX collaborates_kind_idx IF NOT EXISTS FOR ()-[r:COLLABORATES_WITH]-() ON (r.kind)",
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
+        f"FOR (n:{'|'.join(FULLTEXT_LABELS)}) ON EACH [n.name, n.aliases_text, n.name_en] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    ]
+    return statements
+
+
+def apply_schema(store: Store) -> None:
+    """Create every constraint and index that does not exist yet, and wait until they are online."""
+    run_statements(store, schema_statements())
+    store.write("CALL db.awaitIndexes(300)")
+
+
+def existing_constraints(store: Store) -> list[dict]:
+    """The uniqueness constraints in the database, as ``{"name", "label", "property"}``."""
+    rows = store.read(
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+        "WHERE type = 'UNIQUENESS' RETURN name, labelsOrTypes[0] AS label, properties[0] AS property"
+    )
+    return rows

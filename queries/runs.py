@@ -1,0 +1,57 @@
+"""Analysis runs: every write-back carries the key of the run that produced it (provenance)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.store import Store
+
+START_RUN = """
+CREATE (r:AnalysisRun {key: $key, kind: $kind, started: datetime($started), status: 'running',
+                       params: $params})
+"""
+
+FINISH_RUN = """
+MATCH (r:AnalysisRun {key: $key})
+SET r.status = $status, r.finished = datetime($finished), r.summary = $summary
+"""
+
+LATEST_RUN = """
+MATCH (r:AnalysisRun) WHERE r.status = 'completed' AND ($kind IS NULL OR r.kind = $kind)
+RETURN r.key AS key, r.kind AS kind, toString(r.started) AS started, toString(r.finished) AS finished,
+       r.summary AS summary
+ORDER BY r.finished DESC LIMIT 1
+"""
+
+
+def new_run_key(prefix: str = "A") -> str:
+    """A sortable, unique run key: UTC timestamp plus a random suffix."""
+    return f"{prefix}{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def start_analysis_run(store: Store, kind: str, params: dict[str, Any] | None = None) -> str:
+    key = new_run_key("A")
+    store.write(START_RUN, {"key": key, "kind": kind, "started": now_iso(),
+                            "params": json.dumps(params or {}, ensure_ascii=False)})
+    return key
+
+
+def finish_analysis_run(store: Store, key: str, summary: dict[str, Any], status: str = "completed") -> None:
+    store.write(FINISH_RUN, {"key": key, "status": status, "finished": now_iso(),
+                             "summary": json.dumps(summary, ensure_ascii=False, default=str)})
+
+
+def latest_run(store: Store, kind: str | None = None) -> dict[str, Any] | None:
+    rows = store.read(LATEST_RUN, {"kind": kind})
+    if not rows:
+        return None
+    row = rows[0]
+    row["summary"] = json.loads(row["summary"]) if row.get("summary") else {}
+    return row

@@ -1,0 +1,83 @@
+"""Test harness: every test talks to a real Neo4j, never a mock.
+
+By default the tests run their own local engine (``.platgraph/test``, Bolt on 127.0.0.1:7688), so
+running them can never touch the graph a planner works in. To test against another server, set
+``PLATGRAPH_TEST_NEO4J_URI`` (and ``PLATGRAPH_TEST_NEO4J_PASSWORD``): it must be a database you
+are happy to have emptied, because tests wipe it to isolate their data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_HOME = REPO / ".platgraph" / "test"
+TEST_PORT = 7688
+TEST_PASSWORD = "platgraph-test-password"
+
+
+def _configure_env() -> None:
+    external = os.environ.get("PLATGRAPH_TEST_NEO4J_URI")
+    os.environ["NEO4J_URI"] = external or f"bolt://127.0.0.1:{TEST_PORT}"
+    os.environ["NEO4J_PASSWORD"] = os.environ.get("PLATGRAPH_TEST_NEO4J_PASSWORD", TEST_PASSWORD)
+    os.environ.setdefault("NEO4J_USER", "neo4j")
+    os.environ["PLATGRAPH_HOME"] = str(TEST_HOME)
+    os.environ["PLATGRAPH_LANG"] = "zh"
+    os.environ.setdefault("PLATGRAPH_ENGINE_HEAP", "2g")
+
+
+_configure_env()
+
+from graph import local_neo4j  # noqa: E402
+from graph.reference import load_reference  # noqa: E402
+from graph.schema import apply_schema  # noqa: E402
+from graph.settings import Settings, get_settings  # noqa: E402
+from graph.store import Store, reset_store  # noqa: E402
+
+# What the database currently holds, so fixtures reload only when another fixture changed it.
+DB_STATE: dict[str, object] = {"state": None}
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Settings]:
+    """The test Neo4j: started for the session when it is the local test engine."""
+    started_here = False
+    if settings.uses_local_engine and not os.environ.get("PLATGRAPH_TEST_NEO4J_URI"):
+        started_here = local_neo4j.start(settings)["started"]
+    yield settings
+    reset_store()
+    if started_here and not os.environ.get("PLATGRAPH_KEEP_TEST_ENGINE"):
+        local_neo4j.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def store(engine: Settings) -> Iterator[Store]:
+    with Store(engine) as st:
+        st.verify()
+        apply_schema(st)
+        yield st
+
+
+def wipe(store: Store) -> None:
+    from api.commands.db import wipe_graph
+
+    wipe_graph(store)
+
+
+@pytest.fixture
+def clean_graph(store: Store) -> Store:
+    """An empty graph with only the reference taxonomy, cities and industries loaded."""
+    wipe(store)
+    load_reference(store)
+    DB_STATE["state"] = "clean"
+    return store
