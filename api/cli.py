@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+# Command modules register here, one line each (api/commands/<name>.py):
 
 
 @app.callback()

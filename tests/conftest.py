@@ -1,7 +1,9 @@
 """Test harness: every test talks to a real Neo4j, never a mock.
 
 By default the tests run their own local engine (``.platgraph/test``, Bolt on 127.0.0.1:7688), so
-running them can never touch the graph a planner works in. To test against another server, set
+running them can never touch the graph a planner works in; ``PLATGRAPH_TEST_PORT`` picks another
+port (and home ``.platgraph/test-<port>``) so that several developers can test side by side.
+``PLATGRAPH_KEEP_TEST_ENGINE=1`` leaves the test engine running after the session (faster reruns). To test against another server, set
 ``PLATGRAPH_TEST_NEO4J_URI`` (and ``PLATGRAPH_TEST_NEO4J_PASSWORD``): it must be a database you
 are happy to have emptied, because tests wipe it to isolate their data.
 """
@@ -15,8 +17,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_HOME = REPO / ".platgraph" / "test"
-TEST_PORT = 7688
+TEST_PORT = int(os.environ.get("PLATGRAPH_TEST_PORT", "7688"))
+TEST_HOME = REPO / ".platgraph" / ("test" if TEST_PORT == 7688 else f"test-{TEST_PORT}")
 TEST_PASSWORD = "platgraph-test-password"
 
 
