@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import db
+from api.commands import analyze, db, demo
 from graph.i18n import set_lang
 
 app = typer.Typer(
@@ -16,6 +16,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 # Command modules register here, one line each (api/commands/<name>.py):
+app.command(name="analyze")(analyze.analyze)
+app.command(name="demo")(demo.demo)
 
 
 @app.callback()

@@ -10,6 +10,7 @@ under ``$PLATGRAPH_HOME``. A user with their own Neo4j never needs any of this: 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -300,11 +301,9 @@ def kill(settings: Settings) -> bool:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        # Reap it if it is our child, so it does not linger as a zombie.
+    # Reap it if it is our child, so it does not linger as a zombie.
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -26,6 +26,7 @@ NODE_LABELS: dict[str, str] = {
     "IngestRun": "run id (UTC timestamp + random suffix)",
     "AnalysisRun": "run id (UTC timestamp + random suffix)",
     "OverlapGroup": "analysis-run-scoped group id",
+    "Target": "建设目标: platform type + '@' + level + '@' + year (from the dataset's targets file)",
 }
 
 REL_TYPES: dict[str, str] = {

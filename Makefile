@@ -1,0 +1,21 @@
+# Two commands do everything on a fresh machine (see README):
+#   make demo   — install what is missing, start Neo4j, load the sample, analyse, write the report
+#   make test   — install what is missing, run the whole test suite against a real Neo4j
+PYTHON ?= python3
+
+.PHONY: setup demo test lint bench
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	$(PYTHON) -m api.cli demo
+
+test: setup
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest
+
+lint:
+	$(PYTHON) -m ruff check .
+
+bench:
+	$(PYTHON) bench/ingest.py && $(PYTHON) bench/overlap.py && $(PYTHON) bench/api.py

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install everything platgraph needs on a fresh Debian machine, idempotently:
+#   Debian packages (Java 17, Maven, Chromium for browser tests, a CJK font, poppler), the Python
+#   package with its dev extras, and the Neo4j engine's jars from Maven Central (built once).
+# Safe to re-run: each step skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;36m[setup]\033[0m %s\n' "$*"; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if ! $PY -c "import api.cli, pytest, hypothesis, schemathesis, playwright" >/dev/null 2>&1 \
+   || [ pyproject.toml -nt .platgraph/pip.stamp ]; then
+  say "Python packages (pip install -e .[dev])"
+  $PY -m pip install -q --disable-pip-version-check -e ".[dev]"
+  mkdir -p .platgraph && touch .platgraph/pip.stamp
+fi
+
+say "Neo4j engine jars (Maven Central, cached in ~/.m2)"
+$PY -c "from graph.local_neo4j import ensure_built; from graph.settings import get_settings; ensure_built(get_settings())"
+say "ready"
