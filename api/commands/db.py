@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
 from graph import local_neo4j
+from graph.backup import backup as backup_store
+from graph.backup import restore as restore_store
 from graph.errors import UsageError
 from graph.i18n import tr
 from graph.reference import load_reference
@@ -103,6 +107,27 @@ def reset(yes: bool = typer.Option(False, "--yes", help="确认清空 / confirm 
         wipe_graph(store)
         counts = migrate_database(store)
     console.print(tr("✓ 图已清空，参考数据已重新加载：{c}", "✓ graph emptied; reference data reloaded: {c}", c=counts))
+
+
+@app.command()
+@handle_errors
+def backup(target: Path = typer.Argument(..., help="备份目录 / folder for the backup")) -> None:
+    """备份本地数据库（短暂停机以保证一致）/ Back up the local store (briefly stops the engine)."""
+    manifest = backup_store(get_settings(), target)
+    console.print(tr("✓ 已备份到 {d}：{m}", "✓ backed up to {d}: {m}", d=target, m=manifest))
+
+
+@app.command()
+@handle_errors
+def restore(
+    source: Path = typer.Argument(..., help="备份目录 / backup folder"),
+    yes: bool = typer.Option(False, "--yes", help="确认覆盖当前数据库 / confirm replacing the current store"),
+) -> None:
+    """用备份替换本地数据库 / Replace the local store with a backup."""
+    if not yes:
+        raise UsageError(tr("这会替换当前数据库；确认请加 --yes", "this replaces the current store; add --yes to confirm"))
+    counts = restore_store(get_settings(), source)
+    console.print(tr("✓ 已恢复：{c}", "✓ restored: {c}", c=counts))
 
 
 WIPE_BATCH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
