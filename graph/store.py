@@ -73,6 +73,9 @@ class Store:
             max_transaction_retry_time=max_retry_seconds,
             liveness_check_timeout=30.0,
             user_agent="platgraph",
+            # Planner-facing output must not carry the server's query hints (e.g. "property does
+            # not exist" on an empty graph); queries are reviewed as code instead.
+            notifications_min_severity="OFF",
         )
 
     # ------------------------------------------------------------------ lifecycle

@@ -83,3 +83,30 @@ def clean_graph(store: Store) -> Store:
     load_reference(store)
     DB_STATE["state"] = "clean"
     return store
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default sample dataset (2,000 platforms, seed 7) with its truth.json, generated once."""
+    from ingest.sample import generate_sample
+
+    out = tmp_path_factory.mktemp("sample")
+    generate_sample(out)
+    return out
+
+
+@pytest.fixture
+def sample_graph(store: Store, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The sample dataset ingested into an otherwise clean graph (loaded once, reused while unchanged).
+
+    Tests using it must not modify the graph; ``DB_STATE["summary"]`` holds the ingest summary.
+    """
+    from ingest.pipeline import ingest_dataset
+
+    if DB_STATE["state"] != "sample":
+        wipe(store)
+        load_reference(store)
+        DB_STATE["summary"] = ingest_dataset(
+            store, sample_dir, rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv")
+        DB_STATE["state"] = "sample"
+    return store

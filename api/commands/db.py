@@ -130,10 +130,14 @@ def restore(
     console.print(tr("✓ 已恢复：{c}", "✓ restored: {c}", c=counts))
 
 
-WIPE_BATCH = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+# Relationships first, then nodes: DETACH DELETE of a high-degree node (a province-wide city or
+# industry) would have to hold all its relationships in one transaction's memory.
+WIPE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+WIPE_NODES = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 
 def wipe_graph(store: Store) -> None:
-    """Delete every node and relationship in batches (a large graph would not fit one transaction)."""
+    """Delete every relationship, then every node, in batches (a large graph fits no single transaction)."""
     with store.driver.session(database=store.database) as session:
-        session.run(WIPE_BATCH).consume()
+        session.run(WIPE_RELATIONSHIPS).consume()
+        session.run(WIPE_NODES).consume()

@@ -1,0 +1,198 @@
+"""The FastAPI application: ``create_app(settings)`` builds one app with its own Neo4j store.
+
+Why a factory: the CLI (``platgraph serve``), the tests (one app against the test engine, one
+against an unreachable URI) and the benchmark each need an app bound to their own settings. The
+app starts without touching Neo4j; the store is created on first use (see ``api/deps.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import StoreHolder
+from api.errors import install_error_handlers
+from graph.i18n import set_lang
+from graph.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+**platgraph 科技创新平台知识图谱 HTTP 接口**：平台、依托单位、产业的查询，交叉重复识别（含拟新建平台的
+预审核查）、产学研用协同缺口、重点产业覆盖与三批次方案。分析结果来自最近一次分析运行的回写。
+
+**platgraph HTTP API** over the knowledge graph of S&T innovation platforms: platforms,
+institutions and industries; overlap detection (including the pre-approval check of a proposed
+platform), collaboration gaps, industry coverage and the three-batch plan. Analysis results are
+served from the latest analysis run's write-back.
+
+- 语言 / language: `lang=zh`（默认 default）或 `lang=en`
+- 写入与管理接口需要请求头 `X-API-Key` / write and admin endpoints need the `X-API-Key` header
+- Neo4j 不可达时返回 503 / 503 when Neo4j is unreachable
+"""
+
+TAGS = [
+    {"name": "platforms", "description": "平台 / innovation platforms"},
+    {"name": "institutions", "description": "依托与共建单位 / host and co-building institutions"},
+    {"name": "industries", "description": "重点产业与产业链环节 / key industries and chain segments"},
+    {"name": "graph", "description": "图浏览 / graph explorer data"},
+    {"name": "overlaps", "description": "交叉重复识别 / overlap detection"},
+    {"name": "analyses", "description": "协同缺口、覆盖、方案与分析运行 / gaps, coverage, plan and runs"},
+    {"name": "datasets", "description": "数据导入（管理）/ dataset upload (admin)"},
+    {"name": "reports", "description": "网络分析报告 / network reports"},
+    {"name": "health", "description": "运行状态 / health"},
+]
+
+
+class LanguageMiddleware:
+    """Pins the request's language (``?lang=``) for everything that runs for it, error handlers
+    included, so ``tr()`` answers in that language."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [])
+            set_lang("en" if values and values[0] == "en" else "zh")
+        await self.app(scope, receive, send)
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """Refuses request bodies over the upload limit with 413, checking ``Content-Length`` first
+    and counting streamed bytes too (a chunked upload has no length to trust)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        exceeded = False
+        refused = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    raise UploadTooLarge
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            # Whatever the app answers after the body overflowed (FastAPI turns a body-parsing
+            # failure into 400), the client gets the 413 instead.
+            nonlocal refused
+            if exceeded:
+                if not refused:
+                    refused = True
+                    await self._refuse(send)
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except UploadTooLarge:
+            if not refused:
+                refused = True
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        from starlette.responses import JSONResponse
+
+        from graph.i18n import tr
+
+        response = JSONResponse(
+            {"detail": tr("上传内容超过大小上限（{mb} MB，见 PLATGRAPH_MAX_UPLOAD_MB）",
+                          "upload larger than the limit ({mb} MB, see PLATGRAPH_MAX_UPLOAD_MB)",
+                          mb=round(self.max_bytes / 1_048_576, 1))},
+            status_code=413,
+        )
+        await response({"type": "http"}, _empty_receive, send)
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def upload_limit_bytes(settings: Settings) -> int:
+    """The upload limit plus a little room for the multipart envelope."""
+    return settings.platgraph_max_upload_mb * 1_048_576 + 65_536
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for ``settings`` (default: the process settings). Does not contact Neo4j."""
+    settings = settings or get_settings()
+    holder = StoreHolder(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        holder.close()
+
+    app = FastAPI(
+        title="platgraph API",
+        version="1.0.0",
+        summary="科技创新平台知识图谱 / knowledge graph of S&T innovation platforms",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store_holder = holder
+    install_error_handlers(app)
+
+    from api.routers import (
+        analyses,
+        datasets,
+        graph_view,
+        health,
+        industries,
+        institutions,
+        overlaps,
+        platforms,
+        reports,
+    )
+
+    for module in (health, platforms, institutions, industries, graph_view, overlaps, analyses,
+                   datasets, reports):
+        app.include_router(module.build_router(settings), prefix=API_PREFIX)
+
+    # ---- explorer mount point (owned by viz/explorer, added later) --------------------------
+    # The explorer page (/explore) mounts its own static router here when it exists.
+    try:
+        from viz import explorer  # type: ignore[attr-defined]
+    except ImportError:
+        explorer = None
+    if explorer is not None and hasattr(explorer, "mount"):
+        explorer.mount(app)
+    # -------------------------------------------------------------------------------------------
+
+    if settings.platgraph_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.platgraph_cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["X-API-Key", "Content-Type"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=upload_limit_bytes(settings))
+    app.add_middleware(LanguageMiddleware)
+    return app

@@ -1,0 +1,46 @@
+"""``platgraph ingest PATH``: load a dataset (CSV folder, XLSX workbook or JSON Lines) into Neo4j."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from api.console import OutputFormat, console, handle_errors, print_json, print_table
+from graph.i18n import tr
+from graph.store import Store
+
+
+@handle_errors
+def ingest(
+    path: Path = typer.Argument(..., help="数据集目录、XLSX 工作簿或 JSONL 文件 / dataset folder, workbook or JSONL file"),
+    rejects: Path = typer.Option(None, "--rejects", help="被拒行的 CSV 文件路径 / where to write the rejects CSV"),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table | json"),
+) -> None:
+    """导入数据集：校验、实体消歧并写入图数据库 / Load a dataset: validate, resolve and write into the graph."""
+    from ingest.pipeline import ingest_dataset
+
+    # "property does not exist" notices on a fresh graph are expected, not news for the user
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+
+    show_progress = fmt is OutputFormat.table and sys.stdout.isatty()
+    with Store() as store:
+        summary = ingest_dataset(store, path, rejects_path=rejects, progress=show_progress)
+    if fmt is OutputFormat.json:
+        print_json(summary)
+        return
+    rows = [(source, f["read"], f["loaded"], f["rejected"]) for source, f in summary["per_file"].items()]
+    rows.append((tr("合计", "total"), summary["read"], summary["read"] - summary["rejected"], summary["rejected"]))
+    print_table(tr("导入完成（运行 {run}）", "Ingest done (run {run})", run=summary["run"]),
+                [tr("文件", "file"), tr("读取", "read"), tr("导入", "loaded"), tr("拒绝", "rejected")], rows)
+    print_table(tr("写入图数据库", "Written to the graph"), [tr("标签/关系", "label/type"), tr("数量", "count")],
+                sorted(summary["loaded"].items()))
+    console.print(tr("被拒行：{f}", "rejected rows: {f}", f=summary["rejects_file"]), highlight=False)
+    if summary["ambiguities_file"]:
+        console.print(tr("待人工确认的相似名称（{n} 条）：{f}", "ambiguous or similar names to check ({n}): {f}",
+                         n=summary["ambiguities"], f=summary["ambiguities_file"]), highlight=False)
+    if summary["ignored"]:
+        console.print(tr("未识别、已跳过：{f}", "not recognised, skipped: {f}", f=", ".join(summary["ignored"])),
+                      highlight=False)

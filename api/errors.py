@@ -1,0 +1,81 @@
+"""Turning failures into HTTP answers: 503 for an unreachable Neo4j, 422 for bad input, never a
+500 with a traceback.
+
+Why bilingual bodies for 503: the caller may be a script in another department or a person; the
+body says in both languages which Neo4j is unreachable and how to bring it back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+
+from graph.errors import DatabaseUnavailable, PlatgraphError, UsageError
+from graph.i18n import Lang, current_lang, set_lang
+from graph.settings import Settings
+from graph.store import unavailable_message
+
+log = logging.getLogger("platgraph.api")
+
+
+class FeatureUnavailable(Exception):
+    """An optional module (an analysis, the report builder) is not installed: 503, not 500."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def feature_body(what: str) -> dict[str, str]:
+    zh = f"功能暂不可用（{what} 未安装）"
+    en = f"not available ({what} is not installed)"
+    return {"detail": en if current_lang() == "en" else zh, "detail_zh": zh, "detail_en": en,
+            "code": "not_available"}
+
+
+def unavailable_body(settings: Settings) -> dict[str, str]:
+    """The 503 body: the message in the request's language and in both languages."""
+    lang = current_lang()
+    reason = {"zh": "服务不可达或拒绝连接", "en": "service unreachable or refusing connections"}
+    texts: dict[Lang, str] = {}
+    for one in ("zh", "en"):
+        set_lang(one)  # type: ignore[arg-type]
+        texts[one] = unavailable_message(settings, reason[one])  # type: ignore[index]
+    set_lang(lang)
+    return {"detail": texts[lang], "detail_zh": texts["zh"], "detail_en": texts["en"],
+            "code": "database_unavailable"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+
+    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("Neo4j unavailable: %s", exc)
+        return JSONResponse(unavailable_body(settings), status_code=503, headers={"Retry-After": "5"})
+
+    async def feature(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(feature_body(getattr(exc, "what", "?")), status_code=503)
+
+    async def usage(request: Request, exc: Exception) -> JSONResponse:
+        # Same shape as FastAPI's own 422 (a list of {loc, msg, type}), so clients parse one form.
+        where = "query" if request.method == "GET" else "body"
+        return JSONResponse({"detail": [{"loc": [where], "msg": str(exc), "type": "value_error"}]},
+                            status_code=422)
+
+    async def other_platgraph(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with its traceback for the operator; the client gets no internals.
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "内部错误，已记录 / internal error, logged"}, status_code=500)
+
+    for exc_type in (DatabaseUnavailable, ServiceUnavailable, SessionExpired, AuthError, TransientError):
+        app.add_exception_handler(exc_type, unavailable)
+    app.add_exception_handler(FeatureUnavailable, feature)
+    app.add_exception_handler(UsageError, usage)
+    app.add_exception_handler(PlatgraphError, other_platgraph)
+    app.add_exception_handler(Exception, internal)

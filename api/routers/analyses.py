@@ -1,0 +1,134 @@
+"""Analysis results: collaboration gaps, industry coverage, the three-batch plan, and the analysis
+runs (latest, and re-running them, which is an admin action).
+
+Gaps, coverage and plan are read from the write-back by their ``queries`` modules; nothing is
+recomputed per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from api.deps import LangParam, get_store
+from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable, optional_function
+from api.schemas import AnalysisRunInfo, Document
+from api.security import read_dependencies, require_admin
+from graph.i18n import tr
+from graph.settings import Settings
+from graph.store import Store
+from queries.runs import latest_run
+
+# What the plan depends on changes only when an analysis or an ingest completes: the plan is cached
+# per (latest analysis, latest ingest, language) and rebuilt when either moves.
+PLAN_VERSION = """
+CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
+CALL () { MATCH (i:IngestRun) RETURN max(i.started) AS ingested, count(i) AS ingests }
+RETURN toString(analysed) + '|' + toString(ingested) + '|' + toString(ingests) AS version
+"""
+
+
+class PlanCache:
+    """The latest plans by (data version, language): building one takes seconds, reading it none."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, lang: str) -> dict[str, Any]:
+        version = store.read(PLAN_VERSION)[0]["version"] or ""
+        key = (version, lang)
+        with self._lock:  # one build at a time: concurrent callers wait and then share it
+            if key not in self._entries:
+                build_plan = optional_function("queries.plan", "build_plan")
+                plan = jsonable(build_plan(store, lang=lang))
+                self._entries = {k: v for k, v in self._entries.items() if k[0] == version}
+                self._entries[key] = plan
+            return self._entries[key]
+
+
+def build_router(settings: Settings) -> APIRouter:
+    plans = PlanCache()
+    router = APIRouter(tags=["analyses"], dependencies=read_dependencies(settings), responses=READ_ERRORS)
+
+    @router.get(
+        "/gaps",
+        response_model=Document,
+        summary="产学研用协同缺口 / collaboration gaps",
+        description="各重点产业（及城市）产学研用之间的协同缺口、单一主体平台、可作桥梁的单位与建议合作方。\n\n"
+        "Per key industry (and city): which of industry/academia/research/user do not collaborate, "
+        "single-sector platforms, brokers and suggested partners.",
+    )
+    def gaps(
+        store: Annotated[Store, Depends(get_store)],
+        industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
+        city: Annotated[str | None, Query(max_length=50, description="城市 / city")] = None,
+        limit: Annotated[int, Query(ge=1, le=500, description="条数上限 / max rows per list")] = 100,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        read_gaps = optional_function("queries.collaboration", "read_gaps")
+        return jsonable(read_gaps(store, industry=industry or None, city=city or None, lang=lang, limit=limit))
+
+    @router.get(
+        "/coverage",
+        response_model=Document,
+        summary="重点产业覆盖 / industry coverage",
+        description="重点产业与产业链环节 × 平台类别 × 级别的覆盖矩阵，以及缺口（按优先级）。\n\n"
+        "The coverage matrix (industry and segment × category × level) and the gaps, by priority.",
+    )
+    def coverage(
+        store: Annotated[Store, Depends(get_store)],
+        industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        read_coverage = optional_function("queries.coverage", "read_coverage")
+        return jsonable(read_coverage(store, industry=industry or None, lang=lang))
+
+    @router.get(
+        "/plan",
+        response_model=Document,
+        summary="三批次方案 / the three-batch plan",
+        description="优化调整一批、撤销淘汰一批、新认定建设一批，附理由及建设目标与现状对比。"
+        "结果按最近一次分析与导入缓存，二者之一更新后重新生成。\n\n"
+        "Optimise, retire and build batches with reasons, and targets versus actual. Cached per latest "
+        "analysis and ingest run; rebuilt when either changes.",
+    )
+    def plan(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
+        return plans.get(store, lang)
+
+    @router.get(
+        "/analyses/latest",
+        response_model=AnalysisRunInfo,
+        responses=NOT_FOUND,
+        summary="最近一次分析运行 / the latest analysis run",
+        description="最近完成的分析运行及其摘要；尚未分析时返回 404。\n\n"
+        "The latest completed analysis run and its summary; 404 before the first analysis.",
+    )
+    def latest(
+        store: Annotated[Store, Depends(get_store)],
+        kind: Annotated[str | None, Query(max_length=30, description="分析类型 / analysis kind")] = None,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        run = latest_run(store, kind)
+        if run is None:
+            raise HTTPException(status_code=404, detail=tr(
+                "尚无已完成的分析运行：请先运行 platgraph analyze 或 POST /api/v1/analyses",
+                "no completed analysis run yet: run platgraph analyze or POST /api/v1/analyses"))
+        return jsonable(run)
+
+    @router.post(
+        "/analyses",
+        response_model=Document,
+        dependencies=[Depends(require_admin)],
+        summary="重新运行全部分析（管理）/ re-run every analysis (admin)",
+        description="在一次分析运行中重新计算交叉重复、协同缺口与覆盖并写回图数据库，返回各项摘要。需要 `X-API-Key`。\n\n"
+        "Recomputes overlap, gaps and coverage under one analysis run and writes them back; returns "
+        "the summaries. Needs `X-API-Key`.",
+    )
+    def run_analyses(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
+        run_all = optional_function("queries.analyze", "run_all")
+        return jsonable(run_all(store))
+
+    return router

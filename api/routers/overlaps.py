@@ -1,0 +1,99 @@
+"""``/overlaps``: the overlapping pairs and groups the latest analysis wrote back, and the
+pre-approval check of a proposed platform (live, writes nothing).
+
+The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
+and the CLI give the same answer for the same input.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from api.deps import LangParam, LimitParam, OffsetParam, get_store
+from api.routers._common import READ_ERRORS, optional_function
+from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, ProposalBody
+from api.security import read_dependencies
+from graph.settings import Settings
+from graph.store import Store
+
+PROPOSAL_EXAMPLE = {
+    "name": "广西工程机械智能制造工程研究中心",
+    "type": "工程研究中心",
+    "level": "regional",
+    "host": "广西柳工机械股份有限公司",
+    "co_builders": ["广西大学"],
+    "city": "柳州",
+    "fields": ["工程机械", "智能制造"],
+    "industries": ["机械装备"],
+    "people": ["张三"],
+}
+
+
+def build_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["overlaps"], dependencies=read_dependencies(settings), responses=READ_ERRORS)
+
+    @router.get(
+        "/overlaps",
+        response_model=OverlapPage,
+        summary="交叉重复平台对 / overlapping platform pairs",
+        description="最近一次分析写回的交叉重复平台对（含得分与理由）及其分组，可按得分、类型、级别、城市、产业、平台筛选，分页。\n\n"
+        "Overlapping pairs written back by the latest analysis (score and reasons) and their groups; "
+        "filters by minimum score, type, level, city, industry, platform; paged.",
+    )
+    def list_overlaps(
+        store: Annotated[Store, Depends(get_store)],
+        min_score: Annotated[float, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = 0.0,
+        type: Annotated[str | None, Query(max_length=100, description="平台类型 / type")] = None,
+        level: Annotated[str | None, Query(max_length=20, description="级别 / level")] = None,
+        city: Annotated[str | None, Query(max_length=50, description="城市 / city")] = None,
+        industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
+        platform: Annotated[str | None, Query(max_length=200, description="平台键 / platform key")] = None,
+        limit: LimitParam = 100,
+        offset: OffsetParam = 0,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        read_overlaps = optional_function("queries.overlap", "read_overlaps")
+        return read_overlaps(store, min_score=min_score, type=type or None, level=level or None,
+                             city=city or None, industry=industry or None, platform=platform or None,
+                             limit=limit, offset=offset, lang=lang)
+
+    @router.get(
+        "/overlaps/groups",
+        response_model=GroupPage,
+        summary="交叉重复分组与建议 / overlap groups and recommendations",
+        description="每组平台与建议（整合 merge / 调整方向 refocus / 复核 review）及保留平台。\n\n"
+        "Groups of overlapping platforms with a recommendation (merge, refocus, review) and the one to keep.",
+    )
+    def list_groups(
+        store: Annotated[Store, Depends(get_store)],
+        limit: LimitParam = 100,
+        offset: OffsetParam = 0,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        read_groups = optional_function("queries.overlap", "read_groups")
+        return read_groups(store, lang=lang, limit=limit, offset=offset)
+
+    @router.post(
+        "/overlaps/check",
+        response_model=CheckResult,
+        responses={400: {"model": ErrorBody, "description": "请求体无法解析 / body cannot be parsed"},
+                   422: {"model": ErrorBody, "description": "请求体无效 / invalid body"}},
+        summary="拟新建平台预审核查 / check a proposed platform",
+        description="提交拟新建平台（名称、类型、级别、依托与共建单位、城市、研究方向、产业、人员），"
+        "返回与之交叉重复的现有平台及理由；不写入任何数据。与 `platgraph overlaps check` 结果一致。\n\n"
+        "Submit a proposed platform (name, type, level, host and co-builders, city, research "
+        "directions, industries, people); returns the existing platforms it overlaps, with reasons. "
+        "Writes nothing; same pairs as `platgraph overlaps check`.",
+    )
+    def check(
+        store: Annotated[Store, Depends(get_store)],
+        proposal: Annotated[ProposalBody, Body(examples=[PROPOSAL_EXAMPLE])],
+        min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        check_proposal = optional_function("queries.overlap", "check_proposal")
+        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score)
+
+    return router

@@ -1,0 +1,162 @@
+"""The ingest pipeline: read → validate → resolve → write, with provenance and a summary.
+
+Why the phases are strictly ordered: every reason to refuse a *file* (unreadable, missing required
+column) is found while reading, and every reason to reject a *row* while planning, both before the
+first write. Writing then records an ``IngestRun`` that goes ``running`` → ``completed``; if Neo4j
+goes away mid-run the run stays ``running`` (visibly unfinished) and, since every write is an
+idempotent ``MERGE … SET``, running the same ingest again completes the load exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from graph.errors import DatabaseUnavailable
+from graph.reference import load_reference
+from graph.schema import apply_schema
+from graph.store import Store
+from ingest import cypher
+from ingest.plan import Planner
+from ingest.readers import read_dataset
+from ingest.rejects import write_ambiguities, write_rejects
+from ingest.writer import write_plan, write_steps
+
+
+def new_run_key() -> str:
+    return "I" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def default_rejects_path(store: Store, run: str) -> Path:
+    return store.settings.home / "ingest" / f"{run}-rejects.csv"
+
+
+def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None,
+                   progress: bool = False) -> dict:
+    """Load the dataset at ``path`` into the graph and return the summary of DESIGN §5.
+
+    Raises :class:`graph.errors.UsageError` (exit 2) for an unreadable file or a missing required
+    column before anything is written, and :class:`graph.errors.DatabaseUnavailable` (exit 3)
+    when Neo4j cannot be reached.
+    """
+    began = time.perf_counter()
+    timings: dict[str, float] = {}
+    bar = _Bar(progress)
+    with bar:
+        t = time.perf_counter()
+        dataset = read_dataset(Path(path))
+        timings["read"] = time.perf_counter() - t
+        for table in dataset.tables.values():
+            bar.add_file(table.source, len(table.rows))
+
+        store.verify()
+        apply_schema(store)
+        if store.read(cypher.HAS_REFERENCE)[0]["n"] == 0:
+            load_reference(store)
+
+        t = time.perf_counter()
+        planner = Planner(store, dataset, on_row=bar.advance_file)
+        plan = planner.build()
+        timings["validate"] = planner.validate_seconds
+        timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
+
+        run = new_run_key()
+        rejects_file = Path(rejects_path) if rejects_path else default_rejects_path(store, run)
+        write_rejects(rejects_file, plan.rejects)
+        ambiguities_file: Path | None = None
+        if plan.ambiguities:
+            ambiguities_file = rejects_file.with_name(rejects_file.stem.removesuffix("-rejects")
+                                                      + "-ambiguities.csv")
+            if ambiguities_file == rejects_file:
+                ambiguities_file = rejects_file.with_name(rejects_file.stem + "-ambiguities.csv")
+            write_ambiguities(ambiguities_file, plan.ambiguities)
+
+        for name, _query, rows in write_steps(plan):
+            bar.add_step(name, len(rows))
+        t = time.perf_counter()
+        store.write(cypher.START_RUN, {"key": run, "sources": dataset.sources, "dataset": str(dataset.path)})
+        try:
+            loaded, write_seconds = write_plan(store, plan, run, on_batch=bar.advance_step)
+        except DatabaseUnavailable:
+            raise  # the run stays 'running': visibly unfinished; a re-run completes it
+        except BaseException:
+            _mark(store, run, "failed", plan, {}, rejects_file, ambiguities_file, began)
+            raise
+        timings["write"] = time.perf_counter() - t
+        _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
+
+    return {
+        "read": plan.read,
+        "loaded": loaded,
+        "rejected": plan.rejected,
+        "rejects_file": str(rejects_file),
+        "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
+        "ambiguities": len(plan.ambiguities),
+        "run": run,
+        "per_file": plan.per_file,
+        "ignored": dataset.ignored,
+        "seconds": {**{k: round(v, 3) for k, v in timings.items()},
+                    "total": round(time.perf_counter() - began, 3)},
+        "write_seconds": {k: round(v, 3) for k, v in write_seconds.items()},
+    }
+
+
+def _mark(store: Store, run: str, status: str, plan: Any, loaded: dict[str, int], rejects_file: Path,
+          ambiguities_file: Path | None, began: float) -> None:
+    try:
+        store.write(cypher.FINISH_RUN, {
+            "key": run, "status": status, "read": plan.read, "loaded": json.dumps(loaded, ensure_ascii=False),
+            "rejected": plan.rejected, "rejects_file": str(rejects_file),
+            "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
+            "seconds": round(time.perf_counter() - began, 3)})
+    except DatabaseUnavailable:
+        if status == "completed":
+            raise
+
+
+class _Bar:
+    """A Rich progress display (one bar per file, then one per write step), or nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Bar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def add_file(self, source: str, total: int) -> None:
+        if self.progress is not None:
+            self.tasks["file:" + source] = self.progress.add_task(f"校验 check {source}", total=total)
+
+    def advance_file(self, source: str, n: int) -> None:
+        if self.progress is not None and "file:" + source in self.tasks:
+            self.progress.advance(self.tasks["file:" + source], n)
+
+    def add_step(self, name: str, total: int) -> None:
+        if self.progress is not None:
+            key = "step:" + name
+            if key in self.tasks:
+                task = self.tasks[key]
+                self.progress.update(task, total=self.progress.tasks[task].total + total)
+            else:
+                self.tasks[key] = self.progress.add_task(f"写入 write {name}", total=total)
+
+    def advance_step(self, name: str, n: int) -> None:
+        if self.progress is not None and "step:" + name in self.tasks:
+            self.progress.advance(self.tasks["step:" + name], n)

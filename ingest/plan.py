@@ -1,0 +1,488 @@
+"""From raw tables to a load plan: validate every row, resolve every reference, collect rejects.
+
+Why a plan: everything that can reject a row happens here, in memory, before the first write, so
+the rows written are exactly the rows that passed, the rejects file is complete before loading
+starts, and the writer (:mod:`ingest.writer`) is a plain sequence of batched upserts.
+
+Tables are processed in dependency order (industries, institutions, platforms, researchers,
+memberships, collaborations, targets); a row whose reference fails is rejected naming the column.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import Any
+
+from graph.names import trailing_short_name
+from graph.store import Store
+from ingest import cypher
+from ingest.models import clean_text, validate_row
+from ingest.models import norm as normalize_name
+from ingest.readers import Dataset, RawRow, RawTable
+from ingest.rejects import Ambiguity, Reject
+from ingest.resolve import InstitutionIndex, lookup_forms, name_norms, one_edit_pairs
+from ingest.tables import TABLE_ORDER
+
+_ORDINALS = set("0123456789一二三四五六七八九十")
+# A researcher with several roles on one platform has one MEMBER_OF; `role` is the highest of them.
+ROLE_RANK = ("director", "chief_scientist", "academic_committee", "core_member")
+
+
+@dataclass
+class Plan:
+    """Everything to write, keyed by label / relationship type, plus what was rejected."""
+
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    rels: dict[str, dict[tuple, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    prune: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
+    rejects: list[Reject] = field(default_factory=list)
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+    per_file: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        return sum(f["read"] for f in self.per_file.values())
+
+    @property
+    def rejected(self) -> int:
+        return sum(f["rejected"] for f in self.per_file.values())
+
+
+class _RowErrors:
+    """Collects the problems of one row; the row loads only if there are none."""
+
+    def __init__(self, table: RawTable, raw: RawRow) -> None:
+        self.table, self.raw, self.items = table, raw, []
+
+    def add(self, column: str, zh: str, en: str, value: str | None = None) -> None:
+        header = self.table.header(column) if column else ""
+        if value is None:
+            value = self.raw.cells.get(column, "") if column else ""
+        self.items.append(Reject(self.table.source, self.raw.row, header, value, zh, en))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def read_values(store: Store, query: str) -> list[tuple]:
+    """A read query's rows as tuples: much cheaper than dicts for the hundreds of thousands of keys
+    a large graph holds (errors still become DatabaseUnavailable through ``read_tx``)."""
+    return store.read_tx(lambda tx: [tuple(record.values()) for record in tx.run(query)])
+
+
+def _industry_index(store: Store) -> dict[str, str]:
+    """Industry name or alias → key. A canonical name beats an alias (茧丝绸 is a segment's own name
+    and also an alias of 纺织服装: it means the segment)."""
+    rows = store.read(cypher.EXISTING_INDUSTRIES)
+    index = {normalize_name(row["key"]): row["key"] for row in rows}
+    for row in rows:
+        for alias in row["aliases"] or []:
+            index.setdefault(normalize_name(alias), row["key"])
+    return index
+
+
+class Planner:
+    """Builds a :class:`Plan` for one dataset against the graph as it is now."""
+
+    def __init__(self, store: Store, dataset: Dataset, *, on_row: Any = None) -> None:
+        self.store = store
+        self.dataset = dataset
+        self.plan = Plan()
+        self.on_row = on_row  # progress callback(table key, rows done)
+        self.validate_seconds = 0.0  # time in the pydantic models (the rest of planning is resolution)
+        self.industries = _industry_index(store)
+        self.graph_industries = set(self.industries.values())
+        self.institutions = InstitutionIndex.from_graph(store)
+        self.graph_institutions = set(self.institutions.names)
+        self.inst_codes: dict[str, str | None] = {}
+        needs_people = "memberships" in dataset.tables
+        self.platform_ids: dict[str, str] = {}  # id or key -> key
+        self.platform_names: dict[str, set[str]] = defaultdict(set)  # norm name -> keys
+        self.existing_platforms: set[str] = set()
+        self.existing_researchers: set[str] = set()
+        self.researcher_ids: dict[str, str] = {}
+        self.researcher_names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name -> (key, inst)
+        for key, pid, norm, _level in read_values(store, cypher.EXISTING_PLATFORMS):
+            self.existing_platforms.add(key)
+            if needs_people:
+                self._index_platform(key, pid, norm)
+        if needs_people or "researchers" in dataset.tables:
+            for key, rid, name, inst in read_values(store, cypher.EXISTING_RESEARCHERS):
+                self.existing_researchers.add(key)
+                if needs_people:
+                    self._index_researcher(key, rid, name, inst)
+
+    # ------------------------------------------------------------------ helpers
+    def _index_platform(self, key: str, pid: str | None, norm: str | None) -> None:
+        self.platform_ids[key] = key
+        if pid:
+            self.platform_ids.setdefault(pid, key)
+        if norm:
+            self.platform_names[norm].add(key)
+
+    def _index_researcher(self, key: str, rid: str | None, name: str | None, inst: str | None) -> None:
+        self.researcher_ids[key] = key
+        if rid:
+            self.researcher_ids.setdefault(rid, key)
+        if name:
+            self.researcher_names[clean_text(name)].add((key, inst or ""))
+
+    def _institution(self, errors: _RowErrors, column: str, text: str) -> str | None:
+        """Resolve one institution reference or record why not (reject + ambiguity report)."""
+        res = self.institutions.resolve(text)
+        if res.key:
+            return res.key
+        table, raw = errors.table, errors.raw
+        if res.ambiguous:
+            errors.add(column, "单位名称有歧义：多个单位使用此名称或别名，请填写统一社会信用代码（见歧义报告）",
+                       "ambiguous institution: several institutions use this name or alias; give the credit code "
+                       "(see the ambiguity report)", value=text)
+            for key in res.ambiguous:
+                self.plan.ambiguities.append(Ambiguity(
+                    "ambiguous_alias", table.source, raw.row, table.header(column), text, key,
+                    self.institutions.names.get(key, key), None,
+                    "同一名称或别名对应多个单位，未自动合并", "one name or alias names several institutions; not merged"))
+            return None
+        errors.add(column, "找不到该单位（单位表和图中都没有此名称、别名或信用代码）",
+                   "unknown institution (no such name, alias or credit code in the institutions file or the graph)",
+                   value=text)
+        for key, score in self.institutions.near_misses(text):
+            self.plan.ambiguities.append(Ambiguity(
+                "unresolved_near_miss", table.source, raw.row, table.header(column), text, key,
+                self.institutions.names.get(key, key), score,
+                "名称相近但不相同，未自动合并；如为同一单位请在单位表中添加别名",
+                "similar but not equal; not merged. If it is the same institution, declare the alias"))
+        return None
+
+    def _industry(self, errors: _RowErrors, column: str, text: str) -> str | None:
+        key = self.industries.get(normalize_name(text))
+        if key is None:
+            errors.add(column, f"未知的产业“{text}”（不在重点产业参考表或产业表中）",
+                       f"unknown industry '{text}' (not in the reference list or the industries file)", value=text)
+        return key
+
+    def _rows(self, table: RawTable):
+        """Validated rows of a table: yields (raw row, values, errors) for rows that passed the model."""
+        stats = self.plan.per_file.setdefault(table.source, {"read": 0, "loaded": 0, "rejected": 0})
+        for n, raw in enumerate(table.rows, start=1):
+            stats["read"] += 1
+            errors = _RowErrors(table, raw)
+            if raw.error is not None:
+                value, zh, en = raw.error
+                errors.add("", zh, en, value=value)
+                self._finish(stats, errors)
+                continue
+            if raw.extra:
+                errors.add("", "本行的单元格比表头多", "the row has more cells than the header",
+                           value=";".join(raw.extra)[:200])
+            began = perf_counter()
+            values, problems = validate_row(table.spec.key, raw.cells)
+            self.validate_seconds += perf_counter() - began
+            for column, zh, en in problems:
+                errors.add(column, zh, en)
+            if values is None or errors:
+                self._finish(stats, errors)
+            else:
+                yield raw, values, errors
+                self._finish(stats, errors)
+            if self.on_row is not None and n % 2000 == 0:
+                self.on_row(table.source, 2000)
+        if self.on_row is not None:
+            self.on_row(table.source, len(table.rows) % 2000)
+
+    def _finish(self, stats: dict[str, int], errors: _RowErrors) -> None:
+        if errors:
+            stats["rejected"] += 1
+            self.plan.rejects.extend(errors.items)
+        else:
+            stats["loaded"] += 1
+
+    def _rel(self, rel: str, a: str, b: str, **props: Any) -> None:
+        key = (a, b, *props.values())
+        self.plan.rels[rel][key] = {"a": a, "b": b, **props}
+
+    # ------------------------------------------------------------------ tables
+    def build(self) -> Plan:
+        for name in TABLE_ORDER:
+            table = self.dataset.tables.get(name)
+            if table is not None:
+                getattr(self, f"_plan_{name}")(table)
+        self._similar_institutions()
+        return self.plan
+
+    def _plan_industries(self, table: RawTable) -> None:
+        rows = []
+        for raw, values, _errors in self._collect(table):
+            key = self.industries.get(normalize_name(values["name"]), values["name"])
+            self.industries.setdefault(normalize_name(values["name"]), key)
+            rows.append((raw, values, key))
+        # parents may be declared later in the same file: resolve after all names are known
+        stats = self.plan.per_file[table.source]
+        for raw, values, key in rows:
+            errors = _RowErrors(table, raw)
+            parent = self._industry(errors, "parent", values["parent"]) if values["parent"] else None
+            if parent == key:
+                errors.add("parent", "上级产业不能是自身", "an industry cannot be its own parent")
+            if errors:
+                stats["loaded"] -= 1
+                stats["rejected"] += 1
+                self.plan.rejects.extend(errors.items)
+                continue
+            key_flag = None if values["key"] is None else values["key"] == "yes"
+            self.plan.nodes["Industry"][key] = {"key": key, "parent": parent, "priority": values["priority"],
+                                                "key_industry": key_flag}
+            if parent:
+                self._rel("PART_OF", key, parent)
+                if key in self.graph_industries:
+                    self.plan.prune[("Industry", "PART_OF", "Industry")][key] = [parent]
+            for city in values["cities"]:
+                self._rel("LAID_OUT_IN", key, city)
+
+    def _collect(self, table: RawTable) -> list[tuple[RawRow, dict, _RowErrors]]:
+        return list(self._rows(table))
+
+    def _plan_institutions(self, table: RawTable) -> None:
+        nodes = self.plan.nodes["Institution"]
+        for _raw, values, errors in self._rows(table):
+            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            if errors:
+                continue
+            name, code = values["name"], values["credit_code"]
+            norm = normalize_name(name)
+            key = self._institution_key(code, norm)
+            node = nodes.get(key)
+            spellings = [name, *values["aliases"]]
+            short = trailing_short_name(name)
+            if short:
+                spellings.append(short)
+            if node is None:
+                node = nodes[key] = {
+                    "key": key, "id": values["id"], "name": name, "norm_name": norm, "aliases": [],
+                    "alias_norms": [], "kind": values["kind"], "sector": values["sector"],
+                    "credit_code": code, "city": values["city"]}
+            else:
+                for prop in ("id", "credit_code", "city"):
+                    node[prop] = values[prop] or node[prop]
+                node["kind"], node["sector"] = values["kind"], values["sector"]
+            for spelling in spellings:
+                if spelling != node["name"] and spelling not in node["aliases"]:
+                    node["aliases"].append(spelling)
+            for form in name_norms(name, values["aliases"]):
+                if form not in node["alias_norms"]:
+                    node["alias_norms"].append(form)
+            self.institutions.add(key, code, norm, node["alias_norms"], node["name"])
+            if code:
+                self.inst_codes[key] = code
+            if values["city"]:
+                self._rel("LOCATED_IN", key, values["city"])
+            for ind in industries:
+                self._rel("IN_INDUSTRY", key, ind)
+        for key, node in nodes.items():
+            if key in self.graph_institutions:
+                self.plan.prune[("Institution", "LOCATED_IN", "City")][key] = [node["city"]] if node["city"] else []
+
+    def _institution_key(self, code: str | None, norm: str) -> str:
+        """The node an institutions-file row describes: an existing one it certainly is, or a new key."""
+        if code and code in self.institutions.by_code:
+            return self.institutions.by_code[code]
+        known = self.institutions.by_name.get(norm)
+        if known is None:
+            res = self.institutions.find(None, norm)
+            known = res.key
+        if known is not None:
+            known_code = self.inst_codes.get(known) or (known if lookup_forms(known)[0] else None)
+            if not code or not known_code or known_code == code:
+                return known
+        return code or norm
+
+    def _plan_platforms(self, table: RawTable) -> None:
+        nodes = self.plan.nodes["Platform"]
+        for _raw, values, errors in self._rows(table):
+            host = self._institution(errors, "host", values["host"])
+            co_builders = [self._institution(errors, "co_builders", c) for c in values["co_builders"]]
+            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            norm = normalize_name(values["name"])
+            key = values["id"] or f"{norm}@{values['level']}"
+            if key in nodes:
+                errors.add("id" if values["id"] else "name", "与本文件中前面的平台重复（编号或名称+级别相同）",
+                           "duplicate of an earlier platform in this file (same id, or same name and level)",
+                           value=values["id"] or values["name"])
+            if errors:
+                continue
+            props = {k: values[k] for k in ("id", "name", "type", "level", "category", "family", "city",
+                                            "established", "status", "fields", "director", "evaluation",
+                                            "department")}
+            props["norm_name"] = norm
+            nodes[key] = {"key": key, "props": props}
+            self._index_platform(key, values["id"], norm)
+            co = [c for c in dict.fromkeys(co_builders) if c and c != host]
+            targets: dict[tuple[str, str, str], list[str]] = {
+                ("Platform", "HOSTED_BY", "Institution"): [host],
+                ("Platform", "CO_BUILT_BY", "Institution"): co,
+                ("Platform", "OF_TYPE", "PlatformType"): [values["type"]],
+                ("Platform", "LOCATED_IN", "City"): [values["city"]] if values["city"] else [],
+                ("Platform", "SERVES", "Industry"): list(dict.fromkeys(industries)),
+                ("Platform", "ON_TOPIC", "Topic"): [],
+            }
+            self._rel("HOSTED_BY", key, host)
+            for c in co:
+                self._rel("CO_BUILT_BY", key, c)
+            self._rel("OF_TYPE", key, values["type"])
+            if values["city"]:
+                self._rel("LOCATED_IN", key, values["city"])
+            for ind in targets[("Platform", "SERVES", "Industry")]:
+                self._rel("SERVES", key, ind)
+            for topic in self._topics(values["fields"]):
+                self._rel("ON_TOPIC", key, topic)
+                targets[("Platform", "ON_TOPIC", "Topic")].append(topic)
+            if key in self.existing_platforms:
+                for spec, keys in targets.items():
+                    self.plan.prune[spec][key] = keys
+
+    def _topics(self, fields: list[str]) -> list[str]:
+        keys = []
+        topics = self.plan.nodes["Topic"]
+        for text in fields:
+            key = normalize_name(text)
+            if not key:
+                continue
+            topics.setdefault(key, {"key": key, "name": text})
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def _plan_researchers(self, table: RawTable) -> None:
+        nodes = self.plan.nodes["Researcher"]
+        for _raw, values, errors in self._rows(table):
+            inst = self._institution(errors, "institution", values["institution"])
+            if errors:
+                continue
+            key = values["id"] or f"{values['name']}@{inst}"
+            if key in nodes:
+                errors.add("id" if values["id"] else "name", "与本文件中前面的人员重复（编号或姓名+工作单位相同）",
+                           "duplicate of an earlier researcher in this file (same id, or same name and institution)",
+                           value=values["id"] or values["name"])
+                continue
+            nodes[key] = {"key": key, "props": {
+                "id": values["id"], "name": values["name"], "institution": inst, "title": values["title"],
+                "fields": values["fields"], "talent_programs": values["talent_programs"]}}
+            self._index_researcher(key, values["id"], values["name"], inst)
+            self._rel("WORKS_AT", key, inst)
+            topics = self._topics(values["fields"])
+            for topic in topics:
+                self._rel("ON_TOPIC", key, topic)
+            if key in self.existing_researchers:
+                self.plan.prune[("Researcher", "WORKS_AT", "Institution")][key] = [inst]
+                self.plan.prune[("Researcher", "ON_TOPIC", "Topic")][key] = topics
+
+    def _plan_memberships(self, table: RawTable) -> None:
+        for _raw, values, errors in self._rows(table):
+            platform = self._platform(errors, values["platform"])
+            researcher = self._researcher(errors, values["researcher"], values["institution"])
+            if errors or platform is None or researcher is None:
+                continue
+            pair = self.plan.rels["MEMBER_OF"].get((researcher, platform))
+            roles = sorted({*(pair["roles"] if pair else []), values["role"]}, key=ROLE_RANK.index)
+            self.plan.rels["MEMBER_OF"][(researcher, platform)] = {
+                "a": researcher, "b": platform, "role": roles[0], "roles": roles}
+
+    def _platform(self, errors: _RowErrors, text: str) -> str | None:
+        key = self.platform_ids.get(text)
+        if key:
+            return key
+        keys = self.platform_names.get(normalize_name(text), set())
+        if len(keys) == 1:
+            return next(iter(keys))
+        if keys:
+            errors.add("platform", "平台名称有歧义（多个级别的同名平台），请填写平台编号",
+                       "ambiguous platform name (several levels share it); use the platform id")
+        else:
+            errors.add("platform", "找不到该平台（平台表和图中都没有此编号或名称）",
+                       "unknown platform (no such id or name in the platforms file or the graph)")
+        return None
+
+    def _researcher(self, errors: _RowErrors, text: str, inst_text: str | None) -> str | None:
+        key = self.researcher_ids.get(text)
+        if key:
+            return key
+        candidates = self.researcher_names.get(clean_text(text), set())
+        if inst_text:
+            inst = self._institution(errors, "institution", inst_text)
+            if inst is None:
+                return None
+            candidates = {c for c in candidates if c[1] == inst}
+        if len(candidates) == 1:
+            return next(iter(candidates))[0]
+        if candidates:
+            errors.add("researcher", "人员重名，请填写工作单位或人员编号",
+                       "several researchers share this name; give the institution or the researcher id")
+        else:
+            errors.add("researcher", "找不到该人员（人才表和图中都没有）",
+                       "unknown researcher (not in the researchers file or the graph)")
+        return None
+
+    def _plan_collaborations(self, table: RawTable) -> None:
+        totals: dict[tuple, int] = defaultdict(int)
+        for _raw, values, errors in self._rows(table):
+            a = self._institution(errors, "a", values["a"])
+            b = self._institution(errors, "b", values["b"])
+            industry = self._industry(errors, "industry", values["industry"]) if values["industry"] else ""
+            if a is not None and a == b:
+                errors.add("b", "单位甲与单位乙是同一单位", "parties a and b are the same institution")
+            if errors:
+                continue
+            a, b = sorted((a, b))
+            totals[(a, b, values["kind"], values["year"], industry)] += values["count"] if values["count"] else 1
+        for (a, b, kind, year, industry), count in totals.items():
+            self._rel("COLLABORATES_WITH", a, b, kind=kind, year=year, industry=industry, count=count)
+
+    def _plan_targets(self, table: RawTable) -> None:
+        nodes = self.plan.nodes["Target"]
+        for _raw, values, _errors in self._rows(table):
+            level = values["level_given"] or (values["level"] if values["level"] == "national" else None)
+            key = f"{values['type']}@{level or ''}@{values['year'] or ''}"
+            nodes[key] = {"key": key, "props": {
+                "type": values["type"], "level": level, "year": values["year"], "new": values["new"],
+                "integrated_or_revoked": values["integrated_or_revoked"], "total": values["total"]}}
+
+    # ------------------------------------------------------------------ near-misses
+    def _certainly_different(self, a: str, b: str) -> bool:
+        """Two valid credit codes, or two different cities, settle it: not a near-miss to report."""
+        nodes = self.plan.nodes.get("Institution", {})
+
+        def facts(key: str) -> tuple[str | None, str | None]:
+            node = nodes.get(key)
+            code = (node or {}).get("credit_code") or self.inst_codes.get(key) or lookup_forms(key)[0]
+            return code, (node or {}).get("city")
+
+        (code_a, city_a), (code_b, city_b) = facts(a), facts(b)
+        if (code_a and code_b and code_a != code_b) or (city_a and city_b and city_a != city_b):
+            return True
+        name_a, name_b = self.institutions.names.get(a, a), self.institutions.names.get(b, b)
+        if len(name_a) == len(name_b):  # 第一人民医院 / 第三人民医院: numbered siblings, not typos
+            diff = [(x, y) for x, y in zip(name_a, name_b, strict=True) if x != y]
+            return len(diff) == 1 and all(ch in _ORDINALS for ch in diff[0])
+        return False
+
+    def _similar_institutions(self) -> None:
+        """Report pairs of institutions one edit apart that this dataset introduced or touched."""
+        dataset = self.plan.nodes.get("Institution", {})
+        if not dataset:
+            return
+        names = {key: self.institutions.names.get(key, key) for key in self.institutions.names}
+        norms = {key: normalize_name(name) for key, name in names.items()}
+        for ka, na, kb, nb in one_edit_pairs(norms):
+            if ka not in dataset and kb not in dataset:
+                continue
+            if self._certainly_different(ka, kb):
+                continue
+            self.plan.ambiguities.append(Ambiguity(
+                "similar_institutions", "", None, "", names[ka], kb, names[kb], None,
+                f"两个单位名称只差一个字（{na} / {nb}），按不同单位处理，请核实",
+                f"names one edit apart ({na} / {nb}); kept as different institutions, please check"))
+
+
+def summarise_rels(plan: Plan) -> dict[str, int]:
+    return {rel: len(rows) for rel, rows in plan.rels.items()}

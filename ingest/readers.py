@@ -1,0 +1,302 @@
+"""Readers: a dataset folder of CSV / JSON Lines files, or one XLSX workbook, as raw text tables.
+
+Why text only: a cell is kept exactly as written (``=cmd|...`` is data, not a formula, and a
+credit code must not turn into a float), so every reader hands back strings and the validators
+decide what they mean. Rows are numbered as a spreadsheet shows them: the header is row 1, the
+first data row is row 2 (JSON Lines: the line number). Fully empty rows are skipped (they carry
+nothing to load or reject).
+
+Anything that makes a whole file unusable — unknown encoding, a corrupt or oversized workbook, a
+missing required column — raises :class:`graph.errors.UsageError` *before* anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from graph.errors import UsageError
+from graph.i18n import tr
+from ingest.tables import TABLES_BY_KEY, TableSpec, map_headers, table_for_name
+
+# A cell longer than the CSV module allows by default is legitimate up to this size; beyond it the
+# file is treated as unreadable rather than letting one cell take the process's memory.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+# Zip-bomb guard for XLSX: total uncompressed size and compression ratio of the archive members.
+XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+DATA_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+
+
+@dataclass
+class RawRow:
+    row: int  # spreadsheet row number (header = 1) or JSON Lines line number
+    cells: dict[str, str]  # canonical column key -> text as written ('' when empty)
+    error: tuple[str, str, str] | None = None  # (value, zh, en) for a row unreadable as a whole
+    extra: list[str] = field(default_factory=list)  # non-empty cells beyond the header
+
+
+@dataclass
+class RawTable:
+    spec: TableSpec
+    source: str  # file name as written (for XLSX: 'workbook.xlsx:sheet')
+    path: Path
+    headers: dict[str, str]  # canonical column key -> header as written
+    unknown_headers: list[str]
+    rows: list[RawRow]
+    encoding: str | None = None
+
+    def header(self, key: str) -> str:
+        """The column header as the user wrote it (what the rejects file names)."""
+        return self.headers.get(key) or self.spec.column(key).zh
+
+
+def _cell_text(value: object) -> str:
+    """A cell value as text, exactly as a person sees it (2019.0 → '2019', no formula evaluation)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(_cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def spec_keys(spec: TableSpec) -> list[str]:
+    return [c.key for c in spec.columns]
+
+
+def _check_required(spec: TableSpec, source: str, mapping: dict[str, object]) -> None:
+    for col in spec.required:
+        if col.key not in mapping:
+            raise UsageError(tr(
+                "{f}：缺少必填列“{czh}”（{cen}），未写入任何数据",
+                "{f}: required column '{cen}' ({czh}) is missing; nothing was written",
+                f=source, czh=col.zh, cen=col.key))
+
+
+def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
+                 records: Iterator[tuple[int, list[object]]], encoding: str | None = None) -> RawTable:
+    mapping, unknown = map_headers(spec, headers)
+    _check_required(spec, source, mapping)
+    written = {key: str(headers[pos]).strip() for key, pos in mapping.items()}
+    width = len(headers)
+    rows: list[RawRow] = []
+    for number, values in records:
+        texts = [_cell_text(v) for v in values]
+        if not any(t.strip() for t in texts):
+            continue
+        cells = {key: (texts[pos] if pos < len(texts) else "") for key, pos in mapping.items()}
+        extra = [t for t in texts[width:] if t.strip()]
+        rows.append(RawRow(number, cells, extra=extra))
+    return RawTable(spec, source, path, written, unknown, rows, encoding)
+
+
+# ---------------------------------------------------------------------- CSV
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a CSV file: UTF-8 (with or without BOM) first, then GB18030 (Chinese Excel exports)."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UsageError(tr(
+        "{f}：无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GB18030），未写入任何数据",
+        "{f}: unknown text encoding (UTF-8, UTF-8 with BOM and GB18030 are supported); nothing was written",
+        f=source))
+
+
+def read_csv(path: Path, spec: TableSpec) -> RawTable:
+    source = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(tr("{f}：无法读取（{e}）", "{f}: cannot be read ({e})", f=source, e=exc.strerror)) from exc
+    text, encoding = decode_bytes(data, source)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = next(reader, None)
+        if not headers:
+            raise UsageError(tr("{f}：文件为空，没有表头行", "{f}: the file is empty (no header row)", f=source))
+
+        def records() -> Iterator[tuple[int, list[object]]]:
+            for number, record in enumerate(reader, start=2):
+                yield number, list(record)
+
+        return _build_table(spec, source, path, [h.strip() for h in headers], records(), encoding)
+    except csv.Error as exc:
+        raise UsageError(tr("{f}：CSV 格式错误（第 {n} 行附近：{e}），未写入任何数据",
+                            "{f}: malformed CSV (near line {n}: {e}); nothing was written",
+                            f=source, n=reader.line_num, e=exc)) from exc
+
+
+# ---------------------------------------------------------------------- JSON Lines
+def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
+    """One JSON object per line; keys are headers in English or Chinese. A bad line is one bad row."""
+    source = path.name
+    try:
+        text, encoding = decode_bytes(path.read_bytes(), source)
+    except OSError as exc:
+        raise UsageError(tr("{f}：无法读取（{e}）", "{f}: cannot be read ({e})", f=source, e=exc.strerror)) from exc
+    objects: list[tuple[int, dict | None, str]] = []
+    headers: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            obj = None
+        if not isinstance(obj, dict):
+            objects.append((number, None, line))
+            continue
+        for key in obj:
+            if str(key) not in seen:
+                seen.add(str(key))
+                headers.append(str(key))
+        objects.append((number, obj, line))
+    # each object may spell its keys differently (English here, Chinese there): map them per object
+    written: dict[str, str] = {}
+    cache: dict[tuple[str, ...], dict[str, int]] = {}
+    rows: list[RawRow] = []
+    for number, obj, line in objects:
+        if obj is None:
+            rows.append(RawRow(number, {key: "" for key in spec_keys(spec)}, error=(
+                line[:200], "不是有效的 JSON 对象", "not a valid JSON object")))
+            continue
+        keys = tuple(str(k) for k in obj)
+        if keys not in cache:
+            cache[keys] = map_headers(spec, list(keys))[0]
+            for key, pos in cache[keys].items():
+                written.setdefault(key, keys[pos])
+        values = list(obj.values())
+        cells = {key: "" for key in spec_keys(spec)}
+        cells.update({key: _cell_text(values[pos]) for key, pos in cache[keys].items()})
+        rows.append(RawRow(number, cells))
+    _check_required(spec, source, written)
+    unknown = [h for h in headers if h not in written.values()]
+    return RawTable(spec, source, path, written, unknown, rows, encoding)
+
+
+# ---------------------------------------------------------------------- XLSX
+def check_zip_safe(path: Path) -> None:
+    """Refuse archives whose members would unpack to more than we are willing to hold (zip bombs)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UsageError(tr("{f}：不是有效的 XLSX 工作簿（{e}），未写入任何数据",
+                            "{f}: not a valid XLSX workbook ({e}); nothing was written", f=path.name, e=exc)) from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > XLSX_MAX_UNCOMPRESSED or (total > 50 * 1024 * 1024 and total / packed > XLSX_MAX_RATIO):
+        raise UsageError(tr("{f}：工作簿解压后过大（{n} MB），疑似压缩炸弹，拒绝读取",
+                            "{f}: the workbook unpacks to {n} MB, which looks like a zip bomb; refused",
+                            f=path.name, n=total // (1024 * 1024)))
+
+
+def read_xlsx(path: Path) -> tuple[list[RawTable], list[str]]:
+    """Every sheet named after a template; returns (tables, names of sheets that are not templates)."""
+    import openpyxl
+
+    check_zip_safe(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for corrupt files
+        raise UsageError(tr("{f}：无法打开工作簿（{e}），未写入任何数据",
+                            "{f}: cannot open the workbook ({e}); nothing was written", f=path.name, e=exc)) from exc
+    tables: list[RawTable] = []
+    ignored: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            spec = table_for_name(sheet.title)
+            source = f"{path.name}:{sheet.title}"
+            if spec is None:
+                ignored.append(source)
+                continue
+            values = sheet.iter_rows(values_only=True)
+            headers = next(values, None)
+            if not headers or not any(h is not None for h in headers):
+                raise UsageError(tr("{f}：工作表没有表头行", "{f}: the sheet has no header row", f=source))
+            header_texts = [_cell_text(h).strip() for h in headers]
+
+            def records(values: Iterator = values) -> Iterator[tuple[int, list[object]]]:
+                for number, record in enumerate(values, start=2):
+                    yield number, list(record)
+
+            tables.append(_build_table(spec, source, path, header_texts, records()))
+    finally:
+        workbook.close()
+    return tables, ignored
+
+
+# ---------------------------------------------------------------------- datasets
+@dataclass
+class Dataset:
+    path: Path
+    tables: dict[str, RawTable]  # table key -> table
+    ignored: list[str]  # files or sheets that are not templates
+
+    @property
+    def sources(self) -> list[str]:
+        return [str(t.path) if ":" not in t.source else f"{t.path}:{t.source.split(':', 1)[1]}"
+                for t in self.tables.values()]
+
+
+def read_dataset(path: Path) -> Dataset:
+    """Read a dataset folder (CSV / JSON Lines / one XLSX workbook) or a single file."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(tr("{p}：不存在", "{p}: does not exist", p=path))
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    tables: dict[str, RawTable] = {}
+    ignored: list[str] = []
+
+    def add(table: RawTable) -> None:
+        if table.spec.key in tables:
+            raise UsageError(tr("“{t}”表出现了两次：{a} 和 {b}；请只保留一个",
+                                "table '{t}' appears twice: {a} and {b}; keep only one",
+                                t=table.spec.key, a=tables[table.spec.key].source, b=table.source))
+        tables[table.spec.key] = table
+
+    for file in files:
+        suffix = file.suffix.lower()
+        if file.name.startswith((".", "~$")) or suffix not in DATA_SUFFIXES:
+            if path.is_file():
+                raise UsageError(tr("{f}：不支持的文件格式（支持 .csv、.xlsx、.jsonl）",
+                                    "{f}: unsupported format (use .csv, .xlsx or .jsonl)", f=file.name))
+            continue
+        if suffix == ".xlsx":
+            sheets, skipped = read_xlsx(file)
+            for table in sheets:
+                add(table)
+            ignored.extend(skipped)
+            continue
+        spec = table_for_name(file.stem)
+        if spec is None:
+            ignored.append(file.name)
+            continue
+        add(read_csv(file, spec) if suffix == ".csv" else read_jsonl(file, spec))
+    if not tables:
+        raise UsageError(tr(
+            "{p}：没有找到可识别的数据表（文件或工作表名应为 {names}）",
+            "{p}: no recognisable table (file or sheet names: {names})",
+            p=path, names=", ".join(f"{t.key}/{t.zh}" for t in TABLES_BY_KEY.values())))
+    return Dataset(path, tables, ignored)

@@ -1,0 +1,217 @@
+"""The generator's shared state and the rules every generated platform must obey.
+
+Why one object: platforms, people and institutions are built in several passes (planted answers
+first, background after) and all passes must respect the same invariants: unique names, the planted
+coverage gaps and never-collaborating sector pairs, and "background platforms do not overlap by
+accident" (no two share host + type family + ≥2 direction keywords, an institution + segment + ≥3
+keywords, or ≥2 people). Keeping the indexes that enforce them in one place makes that checkable.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from itertools import combinations
+
+from graph.reference import load_industries, load_taxonomy
+from ingest.sample import pools
+from ingest.sample.institutions import InstitutionFactory
+from ingest.sample.model import SECTORS, Platform, Researcher
+
+# Planted answers that constrain *every* platform and collaboration (see docs/sample-data.md).
+NEVER_COLLABORATING = (("蔗糖", ("academia", "industry")), ("高端绿色家居", ("industry", "research")),
+                       ("有色金属", ("academia", "user")))
+WELL_CONNECTED = (("汽车及新能源汽车", ("academia", "industry")), ("生物医药", ("academia", "user")),
+                  ("机械装备", ("industry", "research")))
+COVERAGE_GAPS = (("碳酸钙", "category", "science_engineering"), ("铝", "level", "national"),
+                 ("机械装备", "city", "玉林"), ("集成电路", "category", "science_engineering"))
+WELL_COVERED = (("汽车及新能源汽车", "category", "innovation_transfer"), ("生物医药", "category", "science_engineering"),
+                ("电子信息", "city", "桂林"), ("机械装备", "level", "national"))
+
+_FORBIDDEN: dict[str, list[frozenset[str]]] = {}
+for _ind, _pair in NEVER_COLLABORATING:
+    _FORBIDDEN.setdefault(_ind, []).append(frozenset(_pair))
+
+
+def forbidden_pairs(industry: str) -> list[frozenset[str]]:
+    return _FORBIDDEN.get(industry, [])
+
+
+_SURNAMES = "".join(dict.fromkeys(pools.SURNAMES))
+_GIVEN = "".join(dict.fromkeys(pools.GIVEN_CHARS))
+_TWO_CHAR_SHARE = 0.7
+_NAME_SPACE = len(_SURNAMES) * len(_GIVEN) * int(len(_GIVEN) / _TWO_CHAR_SHARE)
+_TITLES = pools.TITLES
+_PROGRAMS = pools.TALENT_PROGRAMS
+
+
+class World:
+    """Everything generated so far plus the indexes that keep the invariants."""
+
+    def __init__(self, rng: random.Random, factory: InstitutionFactory) -> None:
+        self.rng = rng
+        self.fac = factory
+        self.insts = factory.items
+        self.tax = load_taxonomy()
+        self.industries = load_industries()
+        self.national_of = {t.counterpart: t.key for t in self.tax.types.values() if t.counterpart}
+        self.researchers: list[Researcher] = []
+        self.platforms: list[Platform] = []
+        self.names: set[str] = set()
+        self.member_sets: list[set[int]] = []
+        self.group_of: dict[int, str] = {}
+        self._host_family: dict[tuple[int, str], list[tuple[frozenset[str], str]]] = {}
+        self._inst_segment: dict[tuple[int, str], list[tuple[frozenset[str], str]]] = {}
+        self.res_by_inst: dict[int, list[int]] = {}
+        self.res_pool: dict[tuple[str, str], list[int]] = {}
+
+    # ------------------------------------------------------------------ taxonomy helpers
+    def family_key(self, type_key: str) -> str:
+        """The near-duplicate family, or the type itself for types outside any family."""
+        return self.tax.family_of(type_key) or type_key
+
+    def category(self, type_key: str) -> str:
+        return self.tax.category_of(type_key) or ""
+
+    def violates_coverage(self, type_key: str, level: str, industry: str, segment: str, city: str) -> bool:
+        """True when a platform would fill one of the planted coverage gaps."""
+        cat = self.category(type_key)
+        return ((industry == "碳酸钙" and cat == "science_engineering")
+                or (segment == "集成电路" and cat == "science_engineering")
+                or (industry == "铝" and level == "national")
+                or (industry == "机械装备" and city == "玉林"))
+
+    def allowed_sectors(self, industry: str, host_sector: str, *, only: set[str] | None = None) -> set[str]:
+        """Sectors that may join a platform of ``industry`` without creating a forbidden pair."""
+        allowed = set(only) if only is not None else set(SECTORS)
+        allowed.add(host_sector)
+        for pair in forbidden_pairs(industry):
+            if host_sector in pair:
+                allowed -= pair - {host_sector}
+        for pair in forbidden_pairs(industry):
+            if pair <= allowed:  # neither is the host's sector: always drop the same one (stable per host sector)
+                allowed.discard(max(pair))
+        return allowed
+
+    # ------------------------------------------------------------------ overlap invariants
+    def keywords_ok(self, host: int, type_key: str, scope: str, keywords: list[str], insts: list[int],
+                    group: str = "") -> bool:
+        """Background rule: no shared host+family with ≥2 keywords, no shared institution+segment with ≥3."""
+        kws = frozenset(keywords)
+        for other, g in self._host_family.get((host, self.family_key(type_key)), ()):
+            if len(kws & other) >= 2 and not (group and g == group):
+                return False
+        for inst in insts:
+            for other, g in self._inst_segment.get((inst, scope), ()):
+                if len(kws & other) >= 3 and not (group and g == group):
+                    return False
+        return True
+
+    def can_join(self, pidx: int, ridx: int) -> bool:
+        """A person may join a platform unless that makes it share ≥2 people with a non-group platform."""
+        members = self.member_sets[pidx]
+        if ridx in members:
+            return False
+        group = self.group_of.get(pidx, "")
+        for q in self.researchers[ridx].platforms:
+            if group and self.group_of.get(q) == group:
+                continue
+            if members & self.member_sets[q]:
+                return False
+        return True
+
+    # ------------------------------------------------------------------ registration
+    def register(self, p: Platform) -> Platform:
+        p.idx = len(self.platforms)
+        self.platforms.append(p)
+        self.member_sets.append(set())
+        self.names.add(p.name)
+        if p.group:
+            self.group_of[p.idx] = p.group
+        kws = frozenset(p.keywords)
+        self._host_family.setdefault((p.host, self.family_key(p.type_key)), []).append((kws, p.group))
+        for inst in (p.host, *p.co_builders):
+            self._inst_segment.setdefault((inst, p.segment or p.industry), []).append((kws, p.group))
+        for inst in (p.host, *p.co_builders):
+            self.fac.add_industry(self.insts[inst], p.industry)
+        return p
+
+    def unregister(self, p: Platform) -> None:
+        """Undo :meth:`register` for the most recent platform (a planted group that could not be finished)."""
+        assert self.platforms[-1] is p
+        self.platforms.pop()
+        self.member_sets.pop()
+        self.names.discard(p.name)
+        self.group_of.pop(p.idx, None)
+        entry = (frozenset(p.keywords), p.group)
+        self._host_family[(p.host, self.family_key(p.type_key))].remove(entry)
+        for inst in (p.host, *p.co_builders):
+            self._inst_segment[(inst, p.segment or p.industry)].remove(entry)
+        for ridx, _ in p.members:
+            self.researchers[ridx].platforms.remove(p.idx)
+
+    def add_member(self, p: Platform, ridx: int, role: str) -> None:
+        p.members.append((ridx, role))
+        self.member_sets[p.idx].add(ridx)
+        self.researchers[ridx].platforms.append(p.idx)
+
+    def new_researcher(self, inst: int, keywords: Sequence[str], industry: str, *, senior: bool = False) -> int:
+        random = self.rng.random
+        # One draw gives surname, first and (70 %) second given-name character.
+        r = int(random() * _NAME_SPACE)
+        surname, r = _SURNAMES[r % len(_SURNAMES)], r // len(_SURNAMES)
+        g1, g2 = _GIVEN[r % len(_GIVEN)], r // len(_GIVEN)
+        name = surname + g1 + (_GIVEN[g2] if g2 < len(_GIVEN) else "")
+        titles = _TITLES[self.insts[inst].kind]
+        title = titles[int(random() * (2 if senior else len(titles)))]
+        fields: list[str] = []
+        if keywords:
+            n = len(keywords)
+            first = keywords[int(random() * n)]
+            second = keywords[int(random() * n)] if random() < 0.6 else first
+            fields = [first] if second == first else [first, second]
+        programs = [_PROGRAMS[int(random() * len(_PROGRAMS))]] if random() < (0.3 if senior else 0.04) else []
+        r = Researcher(idx=len(self.researchers), name=name, inst=inst, title=title, fields=fields,
+                       programs=programs, industry=industry)
+        self.researchers.append(r)
+        self.res_by_inst.setdefault(inst, []).append(r.idx)
+        self.res_pool.setdefault((industry, self.insts[inst].sector), []).append(r.idx)
+        return r.idx
+
+    # ------------------------------------------------------------------ checks (used in tests too)
+    def check_invariants(self) -> None:
+        """Assert what the truth relies on, over the finished world.
+
+        No accidental overlap outside a planted group (host + family + ≥2 keywords, institution +
+        segment + ≥3 keywords, ≥2 shared people); no platform joins a never-collaborating sector pair
+        of its industry; co-builders are distinct and never the host.
+        """
+        buckets: dict[tuple[int, str], list[Platform]] = {}
+        by_inst: dict[tuple[int, str], list[Platform]] = {}
+        insts = self.insts
+        for p in self.platforms:
+            assert p.host not in p.co_builders and len(set(p.co_builders)) == len(p.co_builders), p.name
+            buckets.setdefault((p.host, self.family_key(p.type_key)), []).append(p)
+            for inst in (p.host, *p.co_builders):
+                by_inst.setdefault((inst, p.segment or p.industry), []).append(p)
+            sectors = {insts[p.host].sector, *(insts[c].sector for c in p.co_builders)}
+            sectors.update(insts[self.researchers[r].inst].sector for r, _ in p.members)
+            for pair in forbidden_pairs(p.industry):
+                assert not pair <= sectors, (p.name, p.industry, sorted(pair))
+        for plats in buckets.values():
+            for a, b in combinations(plats, 2):
+                if a.group and a.group == b.group:
+                    continue
+                assert len(set(a.keywords) & set(b.keywords)) < 2, (a.name, b.name)
+        for plats in by_inst.values():
+            for a, b in combinations(plats, 2):
+                if a.group and a.group == b.group:
+                    continue
+                assert len(set(a.keywords) & set(b.keywords)) < 3, (a.name, b.name)
+        pair_shared: dict[tuple[int, int], int] = {}
+        for r in self.researchers:
+            for a, b in combinations(sorted(set(r.platforms)), 2):
+                pair_shared[(a, b)] = pair_shared.get((a, b), 0) + 1
+        for (a, b), n in pair_shared.items():
+            ga, gb = self.group_of.get(a), self.group_of.get(b)
+            assert n < 2 or (ga and ga == gb), (self.platforms[a].name, self.platforms[b].name, n)

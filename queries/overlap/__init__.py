@@ -1,0 +1,29 @@
+"""Overlap detection (交叉重复识别): find, explain and group duplicate platforms; check proposals.
+
+Public API (the CLI, the HTTP API, the plan, the reports and the explorer code against these):
+
+- :func:`run_overlap_analysis` — compute and write back ``OVERLAPS``, ``OverlapGroup``, ``IN_GROUP``;
+- :func:`read_overlaps`, :func:`read_groups` — read the write-back (no recomputation);
+- :func:`check_proposal` and :class:`Proposal` — the pre-approval duplicate check (writes nothing).
+
+How it works is documented in ``docs/methods.md`` ("Overlap detection").
+"""
+
+from queries.overlap.analysis import compute_overlaps, run_overlap_analysis
+from queries.overlap.ensure import ensure_overlap_analysis
+from queries.overlap.proposal import Proposal, check_proposal
+from queries.overlap.read import read_groups, read_overlaps
+from queries.overlap.signals import SIGNAL_NAMES, THRESHOLD, WEIGHTS
+
+__all__ = [
+    "SIGNAL_NAMES",
+    "THRESHOLD",
+    "WEIGHTS",
+    "Proposal",
+    "check_proposal",
+    "compute_overlaps",
+    "ensure_overlap_analysis",
+    "read_groups",
+    "read_overlaps",
+    "run_overlap_analysis",
+]

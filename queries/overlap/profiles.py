@@ -1,0 +1,159 @@
+"""What the overlap analysis knows about each platform, pulled from Neo4j in a few bulk reads.
+
+Why a flat in-memory profile: scoring needs, for every candidate pair, the host and co-builders,
+the people, the served industries and chain segments, the topics and the type family. Reading them
+with five flat streams (one per relationship type) instead of one query per platform keeps a
+100,000-platform graph to seconds of I/O, and lets the same scoring code run for the analysis and
+for a proposal that is not in the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from graph.names import normalize_name
+from graph.reference import load_taxonomy
+from graph.store import Store
+from queries.overlap import cypher
+
+# Platforms that still count; revoked and merged ones are history, not duplicates.
+ACTIVE_STATUSES = ["active", "building"]
+
+LEVEL_RANK = {"national": 3, "regional": 2, "municipal": 1}
+EVALUATION_RANK = {"优秀": 5, "良好": 4, "合格": 3, "整改": 1, "不合格": 0}
+UNGRADED_RANK = 2  # never evaluated: between 合格 and 整改
+# Academic-committee members (学术委员会) sit on several platforms' committees as a matter of course;
+# the team that does the work (director, chief scientist, core members) is what duplicates.
+COMMITTEE_ROLES = {"academic_committee"}
+
+
+@dataclass
+class Profile:
+    """One platform (or a proposal) as the scorer sees it."""
+
+    key: str
+    name: str
+    type: str | None = None
+    family: str | None = None
+    level: str | None = None
+    city: str | None = None
+    established: int | None = None
+    evaluation: str | None = None
+    status: str | None = None
+    fields: list[str] = field(default_factory=list)
+    host: str | None = None
+    # institution key -> display name (host and co-builders)
+    institutions: dict[str, str] = field(default_factory=dict)
+    # spellings of the host and co-builders, stripped from the name before text comparison
+    institution_spellings: set[str] = field(default_factory=set)
+    # researcher key -> name: the team (director, chief scientist, core members), not the committee
+    people: dict[str, str] = field(default_factory=dict)
+    director_keys: set[str] = field(default_factory=set)
+    # served industry/segment keys; parents: segment key -> its industry
+    industries: set[str] = field(default_factory=set)
+    segments: set[str] = field(default_factory=set)
+    parents: set[str] = field(default_factory=set)
+    topics: list[str] = field(default_factory=list)
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """The normalised research-direction keywords (fields and topics), compared as a set."""
+        return frozenset(direction_terms(self))
+
+    @property
+    def size(self) -> int:
+        return len(self.people)
+
+    def keep_rank(self) -> tuple:
+        """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
+        return (
+            LEVEL_RANK.get(self.level or "", 0),
+            EVALUATION_RANK.get(self.evaluation or "", UNGRADED_RANK),
+            self.size,
+            -(self.established or 9999),
+        )
+
+
+NON_TEXT = re.compile(r"[\s()（）\[\]【】《》“”\"'、，,;；.·\-—_/]+")
+
+
+def norm_term(term: str) -> str:
+    """A keyword in comparison form: half-width, lower case, without spaces and punctuation."""
+    return NON_TEXT.sub("", normalize_name(term, strip_short_name=False))
+
+
+def direction_terms(prof: Profile) -> list[str]:
+    """The research-direction keywords a planner would recognise: fields and topics, normalised."""
+    seen: dict[str, None] = {}
+    for term in [*prof.fields, *prof.topics]:
+        norm = norm_term(term)
+        if norm:
+            seen.setdefault(norm, None)
+    return list(seen)
+
+
+def _stream(store: Store, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return store.read(query, params or {})
+
+
+def family_of(type_key: str | None, family: str | None = None) -> str | None:
+    if family:
+        return family
+    return load_taxonomy().family_of(type_key) if type_key else None
+
+
+def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, Profile]:
+    """Every counted platform's profile, keyed by platform key (five bulk reads in total)."""
+    profiles: dict[str, Profile] = {}
+    for row in _stream(store, cypher.LOAD_PLATFORMS, {"statuses": statuses or ACTIVE_STATUSES}):
+        prof = Profile(
+            key=row["key"], name=row["name"] or row["key"], type=row["type"],
+            family=family_of(row["type"], row["family"]), level=row["level"], city=row["city"],
+            established=_int(row["established"]), evaluation=row["evaluation"], status=row["status"],
+            fields=[f for f in (row["fields"] or []) if f], host=row["host"],
+        )
+        if row["host"]:
+            prof.institutions[row["host"]] = row["host_name"] or row["host"]
+            prof.institution_spellings.update(s for s in [row["host_name"], *row["host_aliases"]] if s)
+        profiles[prof.key] = prof
+    for row in _stream(store, cypher.LOAD_CO_BUILDERS):
+        prof = profiles.get(row["p"])
+        if prof is not None:
+            prof.institutions.setdefault(row["i"], row["name"] or row["i"])
+            prof.institution_spellings.update(s for s in [row["name"], *row["aliases"]] if s)
+    for row in _stream(store, cypher.LOAD_MEMBERS):
+        prof = profiles.get(row["p"])
+        if prof is not None and row["role"] not in COMMITTEE_ROLES:
+            prof.people[row["r"]] = row["name"] or row["r"]
+            if row["role"] == "director":
+                prof.director_keys.add(row["r"])
+    for row in _stream(store, cypher.LOAD_SERVES):
+        prof = profiles.get(row["p"])
+        if prof is not None:
+            add_industry(prof, row["i"], row["level"], row["parent"])
+    for row in _stream(store, cypher.LOAD_TOPICS):
+        prof = profiles.get(row["p"])
+        if prof is not None and row["topic"]:
+            prof.topics.append(row["topic"])
+    return profiles
+
+
+def add_industry(prof: Profile, key: str, level: str | None, parent: str | None) -> None:
+    """Record a served industry; a chain segment also counts for its parent industry."""
+    prof.industries.add(key)
+    if level == "segment" or parent:
+        prof.segments.add(key)
+        if parent:
+            prof.parents.add(parent)
+    else:
+        prof.parents.add(key)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

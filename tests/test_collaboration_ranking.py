@@ -1,0 +1,32 @@
+"""Partner ranking and broker maths without the database: top-k rows and Burt's constraint."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from queries.collaboration.brokers import constraints
+from queries.collaboration.partners import _top_rows
+
+
+def test_top_rows_best_scores_then_more_platforms_and_never_excluded() -> None:
+    scores = np.array([
+        [0.5, 2.0, 1.0, 2.0],        # tie 2.0: candidate 3 has more platforms → first
+        [-np.inf, 0.0, 0.3, -np.inf],  # only one positive score
+        [0.0, 0.0, 0.0, 0.0],        # nothing to suggest
+    ])
+    n_platforms = np.array([1.0, 2.0, 1.0, 5.0])
+    assert _top_rows(scores, n_platforms, 3).tolist() == [[3, 1, 2], [2, -1, -1], [-1, -1, -1]]
+    assert _top_rows(scores[:, :2], n_platforms[:2], 3).tolist() == [[1, 0], [-1, -1], [-1, -1]]
+
+
+def test_constraint_is_networkx_burt_on_a_bridge() -> None:
+    # two triangles joined through B: B bridges them and is the least constrained
+    g = nx.Graph()
+    g.add_weighted_edges_from([("a1", "a2", 1), ("a1", "B", 1), ("a2", "B", 1),
+                               ("B", "c1", 1), ("B", "c2", 1), ("c1", "c2", 1)])
+    values = constraints(g)
+    assert values == pytest.approx(nx.constraint(g, weight="weight"))
+    assert min(values, key=values.get) == "B"
+    assert constraints(nx.Graph()) == {}

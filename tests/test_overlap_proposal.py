@@ -1,0 +1,104 @@
+"""The pre-approval duplicate check (申报查重): finds what the analysis would, and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from graph.credit_code import make_credit_code
+from graph.errors import UsageError
+from graph.store import Store
+from queries.overlap import Proposal, check_proposal, read_overlaps, run_overlap_analysis
+from queries.runs import start_analysis_run
+from tests.overlap_fixtures import add_platform, build_scenario, scenario_platforms
+
+SNAPSHOT = """
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+CALL () { MATCH (n) UNWIND keys(n) AS k RETURN count(k) AS props }
+RETURN nodes, rels, props
+"""
+
+
+def _without(key: str) -> tuple[list, object]:
+    platforms = scenario_platforms()
+    target = next(p for p in platforms if p.key == key)
+    return [p for p in platforms if p.key != key], target
+
+
+def _as_proposal(p, names: dict[str, str], host_name: str) -> dict:
+    return {"name": p.name, "type": p.type, "level": p.level, "host": host_name, "co_builders": [],
+            "city": p.city, "fields": p.fields, "industries": p.industries,
+            "people": [names[k] for k, _ in p.people]}
+
+
+NAMES = {"R05": "陈杰", "R06": "杨帆", "R09": "周涛", "R01": "张伟", "R04": "刘洋"}
+
+
+@pytest.mark.parametrize(("key", "host_name", "partner"), [("S04", "桂林理工大学", "S03"),
+                                                           ("S02", "广西大学", "S01")])
+def test_proposal_equals_what_the_analysis_finds_and_writes_nothing(
+        clean_graph: Store, key: str, host_name: str, partner: str) -> None:
+    others, target = _without(key)
+    build_scenario(clean_graph, others)
+    before = clean_graph.read(SNAPSHOT)[0]
+    result = check_proposal(clean_graph, _as_proposal(target, NAMES, host_name), lang="en")
+    assert clean_graph.read(SNAPSHOT)[0] == before  # nothing written
+    found = {p["b"]["id"]: p for p in result["pairs"]}
+    assert partner in found
+    assert all(p["a"] == {"id": None, "name": target.name} for p in result["pairs"])
+    # now recognise it for real and analyse: the same partners, scores and reasons
+    add_platform(clean_graph, target)
+    run_overlap_analysis(clean_graph, start_analysis_run(clean_graph, "overlap"))
+    analysed = read_overlaps(clean_graph, platform=key, lang="en")
+    expected = {}
+    for pair in analysed["pairs"]:
+        other = pair["b"]["id"] if pair["a"]["id"] == key else pair["a"]["id"]
+        expected[other] = pair
+    assert set(found) == set(expected)
+    for other, pair in found.items():
+        assert pair["score"] == pytest.approx(expected[other]["score"], abs=1e-4)
+        assert [r["signal"] for r in pair["reasons"]] == [r["signal"] for r in expected[other]["reasons"]]
+
+
+def test_resolves_alias_and_credit_code_unknown_names_do_not_match(clean_graph: Store) -> None:
+    build_scenario(clean_graph)
+    code = make_credit_code("91450900198230687")
+    clean_graph.write("MATCH (i:Institution {key:'YC'}) SET i.credit_code = $code", {"code": code})
+    proposal = {"name": "柳工工程机械智能控制中心", "type": "工程技术研究中心", "host": "柳工",
+                "co_builders": [code, "不存在的公司"], "people": ["陈杰", "无名氏"],
+                "fields": ["智能控制"], "industries": ["工程机械整机"], "city": "柳州市"}
+    result = check_proposal(clean_graph, proposal)
+    resolved = result["resolved"]
+    assert resolved["host"] == "LG"
+    assert resolved["institutions"] == ["LG", "YC"]
+    assert resolved["people"] == ["R05"]
+    assert resolved["city"] == "柳州"
+    assert set(resolved["unmatched"]) == {"不存在的公司", "无名氏"}
+    top = result["pairs"][0]
+    assert top["b"]["id"] == "S03"
+    details = " ".join(r["detail"] for r in top["reasons"])
+    assert "广西柳工机械股份有限公司" in details and "陈杰" in details
+
+
+def test_unrelated_proposal_finds_nothing(clean_graph: Store) -> None:
+    build_scenario(clean_graph)
+    result = check_proposal(clean_graph, {"name": "广西海洋牧场装备技术创新中心", "type": "技术创新中心",
+                                          "host": "某海洋科技公司", "fields": ["海洋牧场", "深远海养殖装备"],
+                                          "industries": ["海洋渔业与养殖"], "city": "北海"})
+    assert result["pairs"] == []
+
+
+def test_proposal_validation(clean_graph: Store) -> None:
+    with pytest.raises(ValidationError):
+        Proposal.model_validate({"name": "x", "type": "不存在的类型"})
+    with pytest.raises(ValidationError):
+        Proposal.model_validate({"name": "x", "level": "宇宙级"})
+    with pytest.raises(ValidationError):
+        Proposal.model_validate({"name": ""})
+    with pytest.raises(ValidationError):
+        Proposal.model_validate({"name": "x", "unknown": 1})
+    with pytest.raises(UsageError):
+        check_proposal(clean_graph, {"type": "工程研究中心"})
+    ok = Proposal.model_validate({"name": "x", "people": "张伟；李娜、王芳", "level": "国家级"})
+    assert ok.people == ["张伟", "李娜", "王芳"]

@@ -1,0 +1,1 @@
+"""Drawings of the graph: the offline explorer, pyvis exports and reports."""

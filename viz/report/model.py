@@ -1,0 +1,85 @@
+"""The report as a small document model that both writers (HTML, DOCX) render.
+
+Why a model: the Word and the HTML versions must say the same thing with the same numbers, so the
+sections are composed once into headings, paragraphs, tables and figures, and each writer only
+decides how those look. It also lets the tests check the content independently of the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Cell = str | int | float | None
+
+# Characters that make a spreadsheet or a Word field treat a cell as a formula or a command.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def safe_text(value: Cell) -> str:
+    """The text of a table cell. Strings come from data (untrusted): one starting with ``= + - @``
+    is prefixed with ``'`` so that nobody pasting the table into Excel runs a formula. Numbers are
+    formatted by us (a negative synergy value stays a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".") if value == value else ""
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1 = section (Heading 1), 2 = subsection (Heading 2)
+    anchor: str = ""
+
+
+@dataclass
+class Paragraph:
+    text: str
+    note: bool = False  # a method or provenance note, rendered smaller
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    kind: str = ""  # a stable name the tests and CSS use, e.g. "overlap-groups"
+
+    def text_rows(self) -> list[list[str]]:
+        return [[safe_text(cell) for cell in row] for row in self.rows]
+
+
+@dataclass
+class Figure:
+    caption: str
+    png: bytes
+    kind: str = ""
+    width_cm: float = 16.0
+
+
+Block = Heading | Paragraph | Table | Figure
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    lang: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+    def tables(self, kind: str | None = None) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table) and (kind is None or b.kind == kind)]
+
+    def figures(self) -> list[Figure]:
+        return [b for b in self.blocks if isinstance(b, Figure)]

@@ -1,0 +1,49 @@
+"""Section 3: overlap groups (交叉重复), each with its reasons and the recommendation, in a table a
+leader can read: one row per group, platform names rather than keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from viz.report.context import Ctx, plain
+from viz.report.model import Block, Heading, Paragraph, Table
+
+
+def keep_name(group: dict[str, Any]) -> str | None:
+    """The name of the platform to keep (``keep`` is a platform id/key, or already a name)."""
+    keep = group.get("keep")
+    if keep is None:
+        return None
+    if isinstance(keep, dict):
+        return keep.get("name") or keep.get("id")
+    for platform in group.get("platforms", []):
+        if keep in (platform.get("id"), platform.get("key")):
+            return platform.get("name") or keep
+    return str(keep)
+
+
+def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None) -> list[Block]:
+    blocks: list[Block] = [Heading(ctx.t("三、交叉重复平台", "3. Overlapping platforms"), 1, "overlap")]
+    if groups is None:
+        blocks.append(Paragraph(ctx.t("交叉重复分析不可用（未安装 queries.overlap）。",
+                                      "Overlap analysis is not available (queries.overlap is not installed).")))
+        return blocks
+    if (note := ctx.whole_region_note("交叉重复分组", "the overlap grouping")) is not None:
+        blocks.append(note)
+    items = groups.get("groups", [])
+    pairs_total = overlaps.get("total") if overlaps else None
+    blocks.append(Paragraph(ctx.t(
+        "最近一次分析识别出 {g} 组交叉重复平台{p}。下表列出其中 {s} 组，每组给出判定理由与处理建议。",
+        "The latest analysis found {g} groups of overlapping platforms{p}. The table lists {s} of them, each with "
+        "its reasons and the recommendation.",
+        g=groups.get("total", len(items)), s=len(items),
+        p=(ctx.t("（涉及 {n} 对平台）", " ({n} overlapping pairs)", n=pairs_total) if pairs_total is not None else ""))))
+    rows = []
+    for index, group in enumerate(items, start=1):
+        names = [p.get("name") or p.get("id") for p in group.get("platforms", [])]
+        rows.append([index, plain(names, ctx.lang), ctx.labels.recommendation(group.get("recommendation")),
+                     keep_name(group), plain(group.get("reasons"), ctx.lang)])
+    blocks.append(Table(ctx.next_table(ctx.t("交叉重复平台组", "Overlap groups")),
+                        [ctx.t("序号", "#"), ctx.t("平台", "Platforms"), ctx.t("建议", "Recommendation"),
+                         ctx.t("建议保留", "Keep"), ctx.t("理由", "Reasons")], rows, kind="overlap-groups"))
+    return blocks

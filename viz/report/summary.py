@@ -1,0 +1,37 @@
+"""Summary counts of the platforms in scope: by category, type, level, status and city.
+
+One bulk query returns the counts per combination; the per-dimension totals are sums in Python, so
+every dimension adds up to the same total by construction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from graph.store import Store
+from viz.report.cypher import cypher
+from viz.report.scope import Scope
+
+DIMENSIONS = ("category", "type", "level", "status", "city")
+UNKNOWN = ""  # a missing value (e.g. no city) is counted under the empty key
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    by: dict[str, Counter] = field(default_factory=lambda: {d: Counter() for d in DIMENSIONS})
+
+    def ranked(self, dimension: str) -> list[tuple[str, int]]:
+        """(value, count) pairs, largest first, ties by value, so tables and charts are stable."""
+        return sorted(self.by[dimension].items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def read_summary(store: Store, scope: Scope) -> Summary:
+    summary = Summary()
+    for row in store.read(cypher("summary_counts"), scope.params()):
+        n = int(row["n"])
+        summary.total += n
+        for dimension in DIMENSIONS:
+            summary.by[dimension][row[dimension] or UNKNOWN] += n
+    return summary
