@@ -28,9 +28,8 @@ def demo(
     """一键演示：启动 Neo4j、加载样例、分析、生成报告 / Run the whole demo end to end."""
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
-    from viz.report import build_report
-
     from queries.analyze import run_all
+    from viz.report import build_report
 
     settings = get_settings()
     out.mkdir(parents=True, exist_ok=True)
