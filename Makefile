@@ -17,5 +17,6 @@ test: setup
 lint:
 	$(PYTHON) -m ruff check .
 
+# Benchmarks empty the graph they point at: run them against a scratch engine (docs/benchmarks.md).
 bench:
-	$(PYTHON) bench/ingest.py && $(PYTHON) bench/overlap.py && $(PYTHON) bench/api.py
+	@echo "see docs/benchmarks.md: python bench/<ingest|overlap|gaps|coverage|explorer|report|api>.py --yes"

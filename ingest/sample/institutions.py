@@ -225,6 +225,18 @@ class InstitutionFactory:
         return name, city, bad
 
     # ------------------------------------------------------------------ references
+    def _short_owners(self) -> dict[str, set[int]]:
+        """Normalised bracketed short name → the institutions that carry it (built once, on demand)."""
+        owners = getattr(self, "_short_owner_cache", None)
+        if owners is None or len(self.items) != self._short_owner_count:
+            owners = {}
+            for inst in self.items:
+                if inst.short:
+                    owners.setdefault(normalize_name(inst.short), set()).add(inst.idx)
+            self._short_owner_cache = owners
+            self._short_owner_count = len(self.items)
+        return owners
+
     def reference(self, idx: int, p_exact: float = 0.72) -> str:
         """How a spreadsheet refers to institution ``idx``: mostly its name, sometimes a variant."""
         inst = self.items[idx]
@@ -236,7 +248,9 @@ class InstitutionFactory:
         if inst.credit_code:
             options += [inst.credit_code, inst.credit_code]
         if inst.aliases:
-            options += inst.aliases
+            # A declared alias that is also another institution's bracketed short name is
+            # ambiguous to ingest (both carry it), so references never use it bare.
+            options += [a for a in inst.aliases if self._short_owners().get(normalize_name(a), {idx}) <= {idx}]
         if inst.short:
             options += [f"{name}（{inst.short}）", f"{name}({inst.short})"]
         if name.endswith("有限公司") and not name.endswith("股份有限公司"):
