@@ -27,8 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-if ! $PY -c "import api.cli, pytest, hypothesis, schemathesis, playwright" >/dev/null 2>&1 \
-   || [ pyproject.toml -nt .platgraph/pip.stamp ]; then
+here=$(pwd -P)
+# Where the installed `platgraph` package lives, asked from / so this folder is not on sys.path:
+# an editable install of another checkout (e.g. a CI clone) must be replaced by this one.
+installed=$(cd / && $PY -c "import os, api.cli, pytest, hypothesis, schemathesis, playwright; print(os.path.dirname(os.path.dirname(os.path.realpath(api.__file__))))" 2>/dev/null || true)
+if [ "$installed" != "$here" ] || [ pyproject.toml -nt .platgraph/pip.stamp ]; then
   say "Python packages (pip install -e .[dev])"
   $PY -m pip install -q --disable-pip-version-check -e ".[dev]"
   mkdir -p .platgraph && touch .platgraph/pip.stamp
