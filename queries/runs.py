@@ -55,3 +55,19 @@ def latest_run(store: Store, kind: str | None = None) -> dict[str, Any] | None:
     row = rows[0]
     row["summary"] = json.loads(row["summary"]) if row.get("summary") else {}
     return row
+
+
+def run_in_own_run(store: Store, kind: str, analysis: Any) -> str:
+    """Run one analysis ``analysis(store, run_key) -> summary`` under a fresh AnalysisRun of its own.
+
+    Why: a command that finds no stored results (a freshly loaded graph) must compute them rather
+    than answer "nothing found"; the run is recorded, and marked failed if the analysis raises.
+    """
+    run_key = start_analysis_run(store, kind)
+    try:
+        summary = analysis(store, run_key)
+    except Exception:
+        finish_analysis_run(store, run_key, {}, status="failed")
+        raise
+    finish_analysis_run(store, run_key, summary)
+    return run_key

@@ -21,17 +21,11 @@ CATEGORY_NAMES = "MATCH (c:Category) RETURN c.key AS key, c.name AS zh, c.name_e
 def ensure_coverage(store: Store, refresh: bool = False) -> None:
     """Run the coverage analysis (own AnalysisRun) unless a stored one exists and no refresh is asked."""
     from queries.coverage import run_coverage_analysis
-    from queries.runs import finish_analysis_run, start_analysis_run
+    from queries.runs import run_in_own_run
 
     if store.read(STORED_RUN) and not refresh:
         return
-    run_key = start_analysis_run(store, "coverage")
-    try:
-        summary = run_coverage_analysis(store, run_key)
-    except Exception:
-        finish_analysis_run(store, run_key, {}, status="failed")
-        raise
-    finish_analysis_run(store, run_key, summary)
+    run_in_own_run(store, "coverage", run_coverage_analysis)
 
 
 @handle_errors

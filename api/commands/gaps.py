@@ -27,17 +27,11 @@ def _fmt(value: float | None) -> str:
 def _ensure_analysis(store: Store) -> None:
     from queries.collaboration import run_gap_analysis
     from queries.collaboration.cypher import LATEST_GAP_RUN
-    from queries.runs import finish_analysis_run, start_analysis_run
+    from queries.runs import run_in_own_run
 
     if store.read(LATEST_GAP_RUN):
         return
-    run_key = start_analysis_run(store, "collaboration")
-    try:
-        summary = run_gap_analysis(store, run_key)
-    except Exception:
-        finish_analysis_run(store, run_key, {}, status="failed")
-        raise
-    finish_analysis_run(store, run_key, summary)
+    run_in_own_run(store, "collaboration", run_gap_analysis)
 
 
 @handle_errors

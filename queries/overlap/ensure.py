@@ -9,18 +9,11 @@ from __future__ import annotations
 from graph.store import Store
 from queries.overlap import cypher
 from queries.overlap.analysis import run_overlap_analysis
-from queries.runs import finish_analysis_run, start_analysis_run
+from queries.runs import run_in_own_run
 
 
 def ensure_overlap_analysis(store: Store) -> str | None:
     """The key of the run that was started here, or None when results already existed."""
     if store.read(cypher.LATEST_OVERLAP_RUN):
         return None
-    run_key = start_analysis_run(store, "overlap")
-    try:
-        summary = run_overlap_analysis(store, run_key)
-    except Exception:
-        finish_analysis_run(store, run_key, {}, status="failed")
-        raise
-    finish_analysis_run(store, run_key, summary)
-    return run_key
+    return run_in_own_run(store, "overlap", run_overlap_analysis)
