@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
 from api.deps import StoreHolder
 from api.errors import install_error_handlers
 from graph.i18n import set_lang
@@ -186,6 +187,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         explorer.mount(app)
     # -------------------------------------------------------------------------------------------
 
+    # Innermost of ours: CORS headers and the language still apply to cached answers.
+    app.state.data_version = DataVersion(holder.get, settings.platgraph_api_cache_seconds)
+    app.state.response_cache = ResponseCache()
+    app.add_middleware(ResponseCacheMiddleware, settings=settings, versions=app.state.data_version,
+                       cache=app.state.response_cache)
     if settings.platgraph_cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -8,6 +8,7 @@ from api.commands import analyze, db, demo, gaps
 from api.commands import coverage as coverage_cmd
 from api.commands import overlaps as overlaps_cmd
 from api.commands import plan as plan_cmd
+from api.commands.export import export as export_command
 from api.commands.ingest import ingest as ingest_command
 from api.commands.report import report as report_command
 from api.commands.sample import sample as sample_command
@@ -36,6 +37,7 @@ app.command(name="coverage")(coverage_cmd.coverage)
 app.add_typer(plan_cmd.app, name="plan")
 app.command(name="talent")(plan_cmd.talent)
 app.command(name="serve")(serve_command)
+app.command(name="export")(export_command)
 
 
 @app.callback()

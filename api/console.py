@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -50,10 +51,22 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # The driver's own retry and connection logs ("Transaction failed and will be retried…")
+        # would print before our one clear message; Store turns those failures into it (exit 3).
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
         try:
             return func(*args, **kwargs)
         except PlatgraphError as exc:
             err_console.print(f"[bold red]✗[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=exc.exit_code) from None
+        except OSError as exc:
+            # An output file or folder that cannot be written (read-only, disk full, no permission):
+            # the user picks another place; exit 2 like any other unusable path (tests/test_faults_disk.py).
+            from graph.i18n import tr
+
+            err_console.print("[bold red]✗[/] " + tr("无法写入或读取 {f}：{e}", "cannot write or read {f}: {e}",
+                                                     f=exc.filename or "", e=exc.strerror or exc),
+                              highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
 
     return wrapper  # type: ignore[return-value]

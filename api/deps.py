@@ -8,10 +8,12 @@ one store per app (created on first use) serves every request and recovers witho
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Annotated, Literal
 
 from fastapi import FastAPI, Query, Request
 
+from graph.errors import DatabaseUnavailable
 from graph.i18n import set_lang
 from graph.settings import Settings
 from graph.store import Store
@@ -19,6 +21,8 @@ from graph.store import Store
 # Short waits for an unreachable Neo4j: a request gives up (503) well within 2 s.
 API_CONNECT_TIMEOUT = 1.0
 API_MAX_RETRY_SECONDS = 0.5
+# After a 503, requests first wait this long for one shared probe (tests/test_faults_api_restart.py).
+PROBE_WAIT_SECONDS = 1.0
 
 
 class StoreHolder:
@@ -30,18 +34,37 @@ class StoreHolder:
         )
         self._store: Store | None = None
         self._lock = threading.Lock()
+        # Why a probe gate: a Neo4j that is restarting (recovering after a crash) accepts Bolt
+        # connections and then holds queries for seconds, and the driver has no read timeout. Once
+        # a request has failed (``suspect``, set by the 503 handler), every request first waits at
+        # most PROBE_WAIT_SECONDS for one shared ``RETURN 1``: a stalled or failing probe is a fast
+        # 503, a successful one ends the suspicion and requests flow again (self-recovery).
+        self.suspect = False
+        self._probe: Future | None = None
+        self._prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-probe")
 
     def get(self) -> Store:
         with self._lock:
             if self._store is None:
                 self._store = Store(self.settings, max_retry_seconds=API_MAX_RETRY_SECONDS)
-            return self._store
+            store = self._store
+            if self.suspect and (self._probe is None or self._probe.done()):
+                self._probe = self._prober.submit(store.read, "RETURN 1 AS ok")
+            probe = self._probe if self.suspect else None
+        if probe is not None:
+            try:
+                probe.result(timeout=PROBE_WAIT_SECONDS)
+            except Exception as exc:  # noqa: BLE001 - a timeout or any driver failure: Neo4j is not back
+                raise DatabaseUnavailable(str(exc) or "Neo4j is not answering yet") from exc
+            self.suspect = False
+        return store
 
     def close(self) -> None:
         with self._lock:
             if self._store is not None:
                 self._store.close()
             self._store = None
+        self._prober.shutdown(wait=False, cancel_futures=True)
 
 
 def holder(app: FastAPI) -> StoreHolder:

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 
-from graph.errors import DatabaseUnavailable, PlatgraphError, UsageError
+from graph.errors import DatabaseUnavailable, IngestBusy, PlatgraphError, UsageError
 from graph.i18n import Lang, current_lang, set_lang
 from graph.settings import Settings
 from graph.store import unavailable_message
@@ -54,6 +54,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def unavailable(request: Request, exc: Exception) -> JSONResponse:
         log.warning("Neo4j unavailable: %s", exc)
+        request.app.state.store_holder.suspect = True  # later requests probe first (api/deps.py)
         return JSONResponse(unavailable_body(settings), status_code=503, headers={"Retry-After": "5"})
 
     async def feature(request: Request, exc: Exception) -> JSONResponse:
@@ -64,6 +65,12 @@ def install_error_handlers(app: FastAPI) -> None:
         where = "query" if request.method == "GET" else "body"
         return JSONResponse({"detail": [{"loc": [where], "msg": str(exc), "type": "value_error"}]},
                             status_code=422)
+
+    async def busy(request: Request, exc: Exception) -> JSONResponse:
+        # Another ingest holds the lock (ingest/lock.py): 409, and when to try again.
+        zh, en = getattr(exc, "zh", str(exc)), getattr(exc, "en", str(exc))
+        return JSONResponse({"detail": en if current_lang() == "en" else zh, "detail_zh": zh, "detail_en": en,
+                             "code": "ingest_busy"}, status_code=409, headers={"Retry-After": "30"})
 
     async def other_platgraph(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
@@ -77,5 +84,6 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(exc_type, unavailable)
     app.add_exception_handler(FeatureUnavailable, feature)
     app.add_exception_handler(UsageError, usage)
+    app.add_exception_handler(IngestBusy, busy)
     app.add_exception_handler(PlatgraphError, other_platgraph)
     app.add_exception_handler(Exception, internal)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -43,6 +44,23 @@ from ingest.readers import read_dataset  # noqa: E402
 from ingest.writer import write_steps  # noqa: E402
 
 
+def engine_cpu_seconds(store: Store) -> float | None:
+    """CPU seconds the local engine has used so far (user + system), or None for an external Neo4j:
+    with the Python process's own CPU time it shows which side of the pipeline the time goes to."""
+    from graph import local_neo4j  # noqa: PLC0415
+
+    pid = local_neo4j.read_pid(local_neo4j.EnginePaths(store.settings.home))
+    if pid is None:
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def python_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def generate(out: Path, platforms: int, seed: int) -> float:
     began = time.perf_counter()
     code = ("import sys; from pathlib import Path; from ingest.sample import generate_sample; "
@@ -58,9 +76,12 @@ def reset(store: Store) -> None:
 
 
 def naive_baseline(store: Store, data: Path, fraction: float) -> dict:
-    """One transaction per row over a proportional subset of every write step."""
+    """One transaction per row over a proportional subset of every write step, through the MERGE
+    upserts (what a straightforward ingest does: no CREATE path for new nodes, no batching)."""
     dataset = read_dataset(data)
     plan = Planner(store, dataset).build()
+    for label in plan.existing:  # as if every node were known: MERGE node, then MERGE each edge
+        plan.existing[label] = set(plan.nodes.get(label, {}))
     subset = []
     for name, query, rows in write_steps(plan):
         take = max(1, int(len(rows) * fraction))
@@ -106,9 +127,11 @@ def main() -> None:
         reset(store)
         if args.tracemalloc:
             tracemalloc.start()
+        engine_before, python_before = engine_cpu_seconds(store), python_cpu_seconds()
         began = time.perf_counter()
         summary = ingest_dataset(store, data, rejects_path=Path("/tmp/platgraph-bench-rejects.csv"))
         total = time.perf_counter() - began
+        engine_after, python_after = engine_cpu_seconds(store), python_cpu_seconds()
         heap_peak = tracemalloc.get_traced_memory()[1] if args.tracemalloc else None
         counts = {r["k"]: r["n"] for r in store.read("MATCH (n) RETURN labels(n)[0] AS k, count(*) AS n")}
 
@@ -126,6 +149,10 @@ def main() -> None:
         "rows_per_s": round(summary["read"] / total, 1),
         "phase_seconds": summary["seconds"],
         "write_step_seconds": summary["write_seconds"],
+        "cpu_seconds": {"python": round(python_after - python_before, 1),
+                        "neo4j": (round(engine_after - engine_before, 1)
+                                  if engine_after is not None and engine_before is not None else None)},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "batched_write_items_per_s": round(batched_items_per_s, 1),
         "naive": naive,
         "ratio_batched_over_naive": round(batched_items_per_s / naive["items_per_s"], 1),
@@ -140,6 +167,9 @@ def main() -> None:
     print("phases             " + ", ".join(f"{k} {v} s" for k, v in summary["seconds"].items()))
     slow = sorted(summary["write_seconds"].items(), key=lambda kv: -kv[1])[:8]
     print("slowest writes     " + ", ".join(f"{k} {v} s" for k, v in slow))
+    cpu = figures["cpu_seconds"]
+    print(f"cpu                python {cpu['python']} s, neo4j {cpu['neo4j']} s (wall {figures['total_seconds']} s, "
+          f"2 cores; load average now {figures['load_average']})")
     print(f"batched write      {items:,} items in {write_s} s = {batched_items_per_s:,.0f} items/s")
     print(f"naive baseline     {naive['items']:,} items, one transaction each, in {naive['seconds']} s = "
           f"{naive['items_per_s']:,} items/s")

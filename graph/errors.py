@@ -25,3 +25,19 @@ class EngineError(PlatgraphError):
     """The local engine cannot be built, started or stopped (missing Java or Maven, port taken…)."""
 
     exit_code = 3
+
+
+class IngestBusy(PlatgraphError):
+    """Another ingest holds the ingest lock (exit code 4, HTTP 409): retry once it has finished.
+
+    Why its own type and exit code: the input is fine and Neo4j is up, so neither 2 nor 3 fits, and
+    a script (or the API's ``POST /datasets``) must be able to tell "try again later" apart. ``zh``
+    and ``en`` carry both languages for the API's bilingual error body.
+    """
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, zh: str | None = None, en: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh or message
+        self.en = en or message

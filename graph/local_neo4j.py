@@ -31,8 +31,8 @@ POM = ENGINE_SRC / "pom.xml"
 LAUNCHER_SRC = ENGINE_SRC / "src" / "main" / "java" / "platgraph" / "engine" / "Launcher.java"
 MAIN_CLASS = "platgraph.engine.Launcher"
 
+GC_OPTS = {"g1": "-XX:+UseG1GC", "parallel": "-XX:+UseParallelGC"}
 JVM_OPTS = (
-    "-XX:+UseG1GC",
     "-XX:+ExitOnOutOfMemoryError",
     "-Dfile.encoding=UTF-8",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -177,6 +177,7 @@ def start(settings: Settings) -> dict:
                uri=settings.neo4j_uri)
         )
     java = _require_tool("java")
+    _check_writable(settings.home)  # before building into it: a read-only home is a clear error
     paths = ensure_built(settings)
     pid = read_pid(paths)
     port = settings.bolt_port
@@ -190,7 +191,8 @@ def start(settings: Settings) -> dict:
     _check_writable(paths.data)
     classpath = f"{paths.classes}{os.pathsep}{paths.classpath_file.read_text().strip()}"
     cmd = [
-        java, f"-Xms{settings.platgraph_engine_heap}", f"-Xmx{settings.platgraph_engine_heap}", *JVM_OPTS,
+        java, f"-Xms{settings.platgraph_engine_heap}", f"-Xmx{settings.platgraph_engine_heap}",
+        GC_OPTS[settings.platgraph_engine_gc], *JVM_OPTS,
         "-cp", classpath, MAIN_CLASS,
         "--home", str(paths.data), "--host", "127.0.0.1", "--port", str(port),
         "--password-file", str(pw_file), "--pagecache-mb", str(settings.platgraph_engine_pagecache_mb),
@@ -208,11 +210,30 @@ def start(settings: Settings) -> dict:
 def _check_writable(directory: Path) -> None:
     probe = directory / ".write-test"
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
         raise EngineError(tr("数据目录 {dir} 不可写：{err}", "data directory {dir} is not writable: {err}",
                              dir=directory, err=exc.strerror or exc)) from exc
+
+
+# Neo4j preallocates a 256 MB transaction log per database (system and neo4j) and cannot start a
+# database without room for it; below this much free space a failed start is most likely a full disk.
+MIN_FREE_MB = 768
+
+
+def _disk_hint(paths: EnginePaths) -> str:
+    """A first line naming a full disk as the likely cause, when it is (tests/test_faults_disk.py)."""
+    try:
+        free_mb = shutil.disk_usage(paths.data).free // (1024 * 1024)
+    except OSError:
+        return ""
+    if free_mb >= MIN_FREE_MB:
+        return ""
+    return "\n" + tr("可能原因：磁盘空间不足（{dir} 所在磁盘仅剩 {mb} MB；Neo4j 至少需要约 {need} MB）。",
+                     "likely cause: the disk is full ({dir} has {mb} MB free; Neo4j needs about {need} MB).",
+                     dir=paths.data, mb=free_mb, need=MIN_FREE_MB)
 
 
 def _log_tail(paths: EnginePaths, lines: int = 25) -> str:
@@ -248,7 +269,7 @@ def _wait_for_bolt(settings: Settings, paths: EnginePaths, pid: int, began: floa
             paths.pid_file.unlink(missing_ok=True)
             raise EngineError(tr("本地 Neo4j 启动失败，日志 {log} 最后几行：\n{tail}",
                                  "the local Neo4j failed to start; last lines of {log}:\n{tail}",
-                                 log=paths.log_file, tail=_log_tail(paths)))
+                                 log=paths.log_file, tail=_log_tail(paths)) + _disk_hint(paths))
         waiting_for_launcher = log_offset is not None and not _launcher_ready(paths, log_offset)
         if not waiting_for_launcher and _port_open("127.0.0.1", settings.bolt_port):
             try:

@@ -19,6 +19,7 @@ from typing import Any, LiteralString, cast
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import DatabaseUnavailable as ServerDatabaseUnavailable
 
 from graph.errors import DatabaseUnavailable
 from graph.i18n import tr
@@ -52,6 +53,14 @@ def unavailable_message(settings: Settings, reason: str) -> str:
 def _translate(settings: Settings, exc: Exception) -> DatabaseUnavailable:
     if isinstance(exc, AuthError):
         reason = tr("用户名或密码错误，连接被拒绝", "authentication failed (wrong user or password)")
+    elif isinstance(exc, ServerDatabaseUnavailable):
+        # The server answers but its database is not serving (e.g. a full disk: Neo4j cannot
+        # preallocate its transaction log and refuses to start it) — tests/test_faults_disk.py.
+        reason = tr("服务器在运行，但数据库“{db}”无法提供服务（常见原因：磁盘空间不足；请查看 Neo4j 日志 {log}）",
+                    "the server runs but database '{db}' is not serving (a common cause: the disk is full; "
+                    "see the Neo4j log {log})", db=settings.neo4j_database,
+                    log=settings.home / "neo4j" / "logs" / "debug.log" if settings.uses_local_engine
+                    else "debug.log")
     else:
         reason = tr("服务不可达", "service unreachable")
     return DatabaseUnavailable(unavailable_message(settings, reason))
@@ -96,7 +105,7 @@ class Store:
         """Raise :class:`DatabaseUnavailable` with a clear message unless the database answers."""
         try:
             self._driver.verify_connectivity()
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
+        except (ServiceUnavailable, SessionExpired, AuthError, ServerDatabaseUnavailable, OSError) as exc:
             raise _translate(self.settings, exc) from exc
         self.read("RETURN 1 AS ok")
 
@@ -117,7 +126,7 @@ class Store:
                 database_=self.database,
                 routing_=routing,
             )
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        except (ServiceUnavailable, SessionExpired, AuthError, ServerDatabaseUnavailable) as exc:
             raise _translate(self.settings, exc) from exc
         return [record.data() for record in records]
 
@@ -126,7 +135,7 @@ class Store:
         try:
             with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
                 return s.execute_read(work)
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        except (ServiceUnavailable, SessionExpired, AuthError, ServerDatabaseUnavailable) as exc:
             raise _translate(self.settings, exc) from exc
 
     def write_tx(self, work: Callable[[ManagedTransaction], Any]) -> Any:
@@ -134,7 +143,7 @@ class Store:
         try:
             with self._driver.session(database=self.database) as s:
                 return s.execute_write(work)
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        except (ServiceUnavailable, SessionExpired, AuthError, ServerDatabaseUnavailable) as exc:
             raise _translate(self.settings, exc) from exc
 
     def upsert_batches(

@@ -1,14 +1,18 @@
 """The ingest pipeline: read → validate → resolve → write, with provenance and a summary.
 
-Why the phases are strictly ordered: every reason to refuse a *file* (unreadable, missing required
-column) is found while reading, and every reason to reject a *row* while planning, both before the
-first write. Writing then records an ``IngestRun`` that goes ``running`` → ``completed``; if Neo4j
-goes away mid-run the run stays ``running`` (visibly unfinished) and, since every write is an
-idempotent ``MERGE … SET``, running the same ingest again completes the load exactly.
+Why this order: every reason to refuse a *file* (unreadable, missing required column) is found while
+reading, before the first write. Rows are then planned (validated, resolved) segment by segment
+(:data:`ingest.plan.SEGMENTS`); a finished segment holds only rows that passed, and is written on a
+background thread while the next segment is planned, so Python and Neo4j work on the two cores at
+once. The run is recorded as an ``IngestRun`` that goes ``running`` → ``completed``; if Neo4j goes
+away mid-run the run stays ``running`` (visibly unfinished) and, since every write is idempotent
+(``MERGE … SET``, or CREATE guarded by "node not there yet"), running the same ingest again
+completes the load exactly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -21,10 +25,11 @@ from graph.reference import load_reference
 from graph.schema import apply_schema
 from graph.store import Store
 from ingest import cypher
+from ingest.lock import IngestLock
 from ingest.plan import Planner
 from ingest.readers import read_dataset
-from ingest.rejects import write_ambiguities, write_rejects
-from ingest.writer import write_plan, write_steps
+from ingest.rejects import check_writable, write_ambiguities, write_rejects
+from ingest.writer import BackgroundWriter, loaded_counts, write_steps
 
 
 def new_run_key() -> str:
@@ -41,52 +46,63 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
 
     Raises :class:`graph.errors.UsageError` (exit 2) for an unreadable file or a missing required
     column before anything is written, and :class:`graph.errors.DatabaseUnavailable` (exit 3)
-    when Neo4j cannot be reached.
+    when Neo4j cannot be reached, :class:`graph.errors.IngestBusy` (exit 4) when another ingest
+    holds the ingest lock (:mod:`ingest.lock`).
     """
     began = time.perf_counter()
     timings: dict[str, float] = {}
     bar = _Bar(progress)
-    with bar:
+    with bar, contextlib.ExitStack() as held:
         t = time.perf_counter()
         dataset = read_dataset(Path(path))
         timings["read"] = time.perf_counter() - t
         for table in dataset.tables.values():
             bar.add_file(table.source, len(table.rows))
 
+        check_writable((Path(rejects_path) if rejects_path else default_rejects_path(store, "-")).parent)
         store.verify()
         apply_schema(store)
+        # one ingest at a time, from planning to the last write (ingest/lock.py); refused: IngestBusy
+        held.enter_context(IngestLock(store, dataset=str(path)))
         if store.read(cypher.HAS_REFERENCE)[0]["n"] == 0:
             load_reference(store)
 
-        t = time.perf_counter()
-        planner = Planner(store, dataset, on_row=bar.advance_file)
-        plan = planner.build()
-        timings["validate"] = planner.validate_seconds
-        timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
-
         run = new_run_key()
         rejects_file = Path(rejects_path) if rejects_path else default_rejects_path(store, run)
-        write_rejects(rejects_file, plan.rejects)
-        ambiguities_file: Path | None = None
-        if plan.ambiguities:
-            ambiguities_file = rejects_file.with_name(rejects_file.stem.removesuffix("-rejects")
-                                                      + "-ambiguities.csv")
-            if ambiguities_file == rejects_file:
-                ambiguities_file = rejects_file.with_name(rejects_file.stem + "-ambiguities.csv")
-            write_ambiguities(ambiguities_file, plan.ambiguities)
-
-        for name, _query, rows in write_steps(plan):
-            bar.add_step(name, len(rows))
-        t = time.perf_counter()
         store.write(cypher.START_RUN, {"key": run, "sources": dataset.sources, "dataset": str(dataset.path)})
+        t = time.perf_counter()
+        planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
+        plan = planner.plan
+        writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
+        ambiguities_file: Path | None = None
         try:
-            loaded, write_seconds = write_plan(store, plan, run, on_batch=bar.advance_step)
+            # each finished segment is written on the writer thread while the next one is planned
+            for sources in planner.segments():
+                steps = write_steps(plan, sources)
+                for name, _query, rows in steps:
+                    bar.add_step(name, len(rows))
+                writer.submit(steps)
+            timings["validate"] = planner.validate_seconds
+            timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
+            write_rejects(rejects_file, plan.rejects)
+            if plan.ambiguities:
+                ambiguities_file = rejects_file.with_name(rejects_file.stem.removesuffix("-rejects")
+                                                          + "-ambiguities.csv")
+                if ambiguities_file == rejects_file:
+                    ambiguities_file = rejects_file.with_name(rejects_file.stem + "-ambiguities.csv")
+                write_ambiguities(ambiguities_file, plan.ambiguities)
+            waited = time.perf_counter()
+            write_seconds = writer.finish()
+            timings["write_wait"] = time.perf_counter() - waited
         except DatabaseUnavailable:
+            writer.cancel()
             raise  # the run stays 'running': visibly unfinished; a re-run completes it
         except BaseException:
+            writer.cancel()
             _mark(store, run, "failed", plan, {}, rejects_file, ambiguities_file, began)
             raise
-        timings["write"] = time.perf_counter() - t
+        timings["write"] = writer.busy
+        loaded = loaded_counts(plan)
         _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
 
     return {

@@ -11,6 +11,7 @@ memberships, collaborations, targets); a row whose reference fails is rejected n
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
@@ -25,6 +26,16 @@ from ingest.rejects import Ambiguity, Reject
 from ingest.resolve import InstitutionIndex, lookup_forms, name_norms, one_edit_pairs
 from ingest.tables import TABLE_ORDER
 
+# Tables planned together, and the write sources complete once they are: a researcher's MEMBER_OF
+# edges come from the memberships table, so researchers and memberships form one segment; topics
+# are written again with the researchers (MERGE: the ones first named by researchers are new).
+SEGMENTS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("industries", "institutions", "platforms"), frozenset({"Industry", "Institution", "Topic", "Platform"})),
+    (("researchers", "memberships"), frozenset({"Topic", "Researcher"})),
+    (("collaborations", "targets"), frozenset({"Target", "COLLABORATES_WITH"})),
+)
+if tuple(name for tables, _sources in SEGMENTS for name in tables) != TABLE_ORDER:
+    raise RuntimeError("SEGMENTS must list the tables in TABLE_ORDER")
 _ORDINALS = set("0123456789一二三四五六七八九十")
 # A researcher with several roles on one platform has one MEMBER_OF; `role` is the highest of them.
 ROLE_RANK = ("director", "chief_scientist", "academic_committee", "core_member")
@@ -40,6 +51,9 @@ class Plan:
     rejects: list[Reject] = field(default_factory=list)
     ambiguities: list[Ambiguity] = field(default_factory=list)
     per_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Keys per label that were already in the graph when planning began. Every other planned node is
+    # new, so the writer may CREATE it (with its relationships) instead of MERGE-ing it.
+    existing: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def read(self) -> int:
@@ -86,11 +100,14 @@ def _industry_index(store: Store) -> dict[str, str]:
 class Planner:
     """Builds a :class:`Plan` for one dataset against the graph as it is now."""
 
-    def __init__(self, store: Store, dataset: Dataset, *, on_row: Any = None) -> None:
+    def __init__(self, store: Store, dataset: Dataset, *, on_row: Any = None, release_rows: bool = False) -> None:
         self.store = store
         self.dataset = dataset
         self.plan = Plan()
         self.on_row = on_row  # progress callback(table key, rows done)
+        # drop a table's raw rows once it is planned (the pipeline's memory: a million researchers'
+        # cells are not needed after their plan rows exist); off for callers that reuse the dataset
+        self.release_rows = release_rows
         self.validate_seconds = 0.0  # time in the pydantic models (the rest of planning is resolution)
         self.industries = _industry_index(store)
         self.graph_industries = set(self.industries.values())
@@ -113,6 +130,8 @@ class Planner:
                 self.existing_researchers.add(key)
                 if needs_people:
                     self._index_researcher(key, rid, name, inst)
+        self.plan.existing = {"Institution": self.graph_institutions, "Platform": self.existing_platforms,
+                              "Researcher": self.existing_researchers}
 
     # ------------------------------------------------------------------ helpers
     def _index_platform(self, key: str, pid: str | None, norm: str | None) -> None:
@@ -205,12 +224,26 @@ class Planner:
 
     # ------------------------------------------------------------------ tables
     def build(self) -> Plan:
-        for name in TABLE_ORDER:
-            table = self.dataset.tables.get(name)
-            if table is not None:
-                getattr(self, f"_plan_{name}")(table)
-        self._similar_institutions()
+        for _sources in self.segments():
+            pass
         return self.plan
+
+    def segments(self) -> Iterator[frozenset[str]]:
+        """Plan the tables segment by segment (:data:`SEGMENTS`), yielding after each one the
+        sources (node labels, or ``COLLABORATES_WITH``) whose writes are now complete in the plan.
+
+        Why: the pipeline writes a finished segment while the next one is planned, so Python's
+        validation and Neo4j's writing use the two cores at once instead of taking turns.
+        """
+        for tables, sources in SEGMENTS:
+            for name in tables:
+                table = self.dataset.tables.get(name)
+                if table is not None:
+                    getattr(self, f"_plan_{name}")(table)
+                    if self.release_rows:
+                        table.rows = []
+            yield sources
+        self._similar_institutions()
 
     def _plan_industries(self, table: RawTable) -> None:
         rows = []

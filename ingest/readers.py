@@ -23,6 +23,7 @@ from pathlib import Path
 
 from graph.errors import UsageError
 from graph.i18n import tr
+from ingest.cells import unneutralise
 from ingest.tables import TABLES_BY_KEY, TableSpec, map_headers, table_for_name
 
 # A cell longer than the CSV module allows by default is legitimate up to this size; beyond it the
@@ -31,6 +32,16 @@ CSV_FIELD_LIMIT = 16 * 1024 * 1024
 # Zip-bomb guard for XLSX: total uncompressed size and compression ratio of the archive members.
 XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 XLSX_MAX_RATIO = 200
+# ...and per member: one sheet or sharedStrings.xml above this size must not exceed the ratio either
+# (real workbooks compress 5-30x; a 'bomb' is thousands to one).
+XLSX_MEMBER_CHECK_BYTES = 10 * 1024 * 1024
+XLSX_MAX_MEMBERS = 10_000
+# Input files are read whole: beyond this size a file is refused before it is read (a 100,000-
+# platform dataset is well under 100 MB per file).
+MAX_INPUT_FILE_BYTES = 1024 * 1024 * 1024
+# JSON Lines: a line longer than a CSV cell may be, or values nested deeper than this, is one
+# rejected row (deep nesting would otherwise exhaust Python's recursion limit when turned to text).
+JSON_MAX_DEPTH = 32
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 DATA_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 
@@ -59,7 +70,12 @@ class RawTable:
 
 
 def _cell_text(value: object) -> str:
-    """A cell value as text, exactly as a person sees it (2019.0 → '2019', no formula evaluation)."""
+    """A cell value as text, exactly as a person sees it (2019.0 → '2019', no formula evaluation).
+
+    One leading ``'`` before ``= + - @`` (tab, CR) is dropped: it is the neutralising prefix that
+    exports and reports put there so Excel does not run the cell (:mod:`ingest.cells`)."""
+    if type(value) is str:  # nearly every cell (all of a CSV): the fast path
+        return unneutralise(value) if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -74,6 +90,8 @@ def _cell_text(value: object) -> str:
         return ";".join(_cell_text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return unneutralise(value)  # '=x written by an export (ingest.cells) is the value =x
     return str(value)
 
 
@@ -121,8 +139,22 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         f=source))
 
 
+def check_file_size(path: Path, source: str) -> None:
+    """Refuse a file larger than :data:`MAX_INPUT_FILE_BYTES` before reading a byte of it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UsageError(tr("{f}：无法读取（{e}）", "{f}: cannot be read ({e})", f=source, e=exc.strerror)) from exc
+    if size > MAX_INPUT_FILE_BYTES:
+        raise UsageError(tr("{f}：文件过大（{n} MB，上限 {m} MB），未写入任何数据；请拆分后分批导入",
+                            "{f}: file too large ({n} MB, limit {m} MB); nothing was written. Split it and "
+                            "ingest the parts", f=source, n=size // (1024 * 1024),
+                            m=MAX_INPUT_FILE_BYTES // (1024 * 1024)))
+
+
 def read_csv(path: Path, spec: TableSpec) -> RawTable:
     source = path.name
+    check_file_size(path, source)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -150,6 +182,7 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
 def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
     """One JSON object per line; keys are headers in English or Chinese. A bad line is one bad row."""
     source = path.name
+    check_file_size(path, source)
     try:
         text, encoding = decode_bytes(path.read_bytes(), source)
     except OSError as exc:
@@ -160,11 +193,14 @@ def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > CSV_FIELD_LIMIT:
+            objects.append((number, None, line[:200]))
+            continue
         try:
             obj = json.loads(line)
         except (json.JSONDecodeError, RecursionError):
             obj = None
-        if not isinstance(obj, dict):
+        if not isinstance(obj, dict) or too_deep(obj, JSON_MAX_DEPTH):
             objects.append((number, None, line))
             continue
         for key in obj:
@@ -179,7 +215,8 @@ def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
     for number, obj, line in objects:
         if obj is None:
             rows.append(RawRow(number, {key: "" for key in spec_keys(spec)}, error=(
-                line[:200], "不是有效的 JSON 对象", "not a valid JSON object")))
+                line[:200], "不是有效的 JSON 对象（或行过长、嵌套过深）",
+                "not a valid JSON object (or the line is too long or nested too deeply)")))
             continue
         keys = tuple(str(k) for k in obj)
         if keys not in cache:
@@ -195,6 +232,20 @@ def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
     return RawTable(spec, source, path, written, unknown, rows, encoding)
 
 
+def too_deep(value: object, limit: int) -> bool:
+    """True if lists/dicts in ``value`` nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
 # ---------------------------------------------------------------------- XLSX
 def check_zip_safe(path: Path) -> None:
     """Refuse archives whose members would unpack to more than we are willing to hold (zip bombs)."""
@@ -206,7 +257,10 @@ def check_zip_safe(path: Path) -> None:
                             "{f}: not a valid XLSX workbook ({e}); nothing was written", f=path.name, e=exc)) from exc
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > XLSX_MAX_UNCOMPRESSED or (total > 50 * 1024 * 1024 and total / packed > XLSX_MAX_RATIO):
+    bomb_member = any(i.file_size > XLSX_MEMBER_CHECK_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
+                      for i in infos)
+    if (total > XLSX_MAX_UNCOMPRESSED or len(infos) > XLSX_MAX_MEMBERS or bomb_member
+            or (total > 50 * 1024 * 1024 and total / packed > XLSX_MAX_RATIO)):
         raise UsageError(tr("{f}：工作簿解压后过大（{n} MB），疑似压缩炸弹，拒绝读取",
                             "{f}: the workbook unpacks to {n} MB, which looks like a zip bomb; refused",
                             f=path.name, n=total // (1024 * 1024)))
@@ -216,6 +270,7 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[str]]:
     """Every sheet named after a template; returns (tables, names of sheets that are not templates)."""
     import openpyxl
 
+    check_file_size(path, path.name)
     check_zip_safe(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -7,9 +7,14 @@ CSV with a BOM so Excel opens the Chinese correctly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from graph.errors import UsageError
+from graph.i18n import tr
 
 MAX_VALUE = 500  # a huge cell is cut in the report (the reason says how long it was)
 
@@ -56,13 +61,35 @@ def _safe(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
 
 
+def check_writable(folder: Path) -> None:
+    """Fail early (before the graph is touched) when the rejects cannot be written there: a
+    read-only folder or a full disk (one small probe file is written and removed)."""
+    probe = folder / f".platgraph-write-test-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"\0" * 4096)
+        probe.unlink()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            probe.unlink(missing_ok=True)
+        raise UsageError(tr("无法写入 {f}（{e}），未写入任何数据；请用 --rejects 指定可写的位置",
+                            "cannot write {f} ({e}); nothing was written. Choose a writable place with --rejects",
+                            f=folder, e=exc.strerror or exc)) from exc
+
+
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_safe(c) for c in row])
+    # Written before the graph is touched: a read-only or full disk stops the ingest here, cleanly.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([_safe(c) for c in row])
+    except OSError as exc:
+        raise UsageError(tr("无法写入 {f}（{e}），未写入任何数据；请用 --rejects 指定可写的位置",
+                            "cannot write {f} ({e}); nothing was written. Choose a writable place with --rejects",
+                            f=path, e=exc.strerror or exc)) from exc
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:

@@ -162,17 +162,26 @@ def one_edit_pairs(names: dict[str, str]) -> list[tuple[str, str, str, str]]:
     each), so the cost is linear in the total length instead of quadratic in the count.
     Returns ``[(key_a, name_a, key_b, name_b)]`` with key_a < key_b.
     """
-    buckets: dict[int, list[int]] = defaultdict(list)
+    # Most deletion variants belong to one name only: remember the first owner of each variant and
+    # build a list only when a second one turns up (keys are hashes, to keep memory flat).
+    first: dict[int, int] = {}
+    shared: dict[int, list[int]] = {}
     items = list(names.items())
     for pos, (_key, name) in enumerate(items):
         if len(name) < 4:  # short names (简称) collide by chance; not evidence of a typo
             continue
-        variants = {name} | {name[:i] + name[i + 1:] for i in range(len(name))}
-        for variant in variants:
-            buckets[hash(variant)].append(pos)
+        for variant in {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}:
+            h = hash(variant)
+            owner = first.setdefault(h, pos)
+            if owner != pos:
+                members = shared.get(h)
+                if members is None:
+                    shared[h] = [owner, pos]
+                else:
+                    members.append(pos)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2 or len(members) > 50:
+    for members in shared.values():
+        if len(members) > 50:
             continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:

@@ -2,12 +2,20 @@
 
 Why this order: relationship upserts ``MATCH`` both ends by key (a unique-constraint index seek),
 so every node must exist first; pruning (dropping relationships a re-stated node no longer lists)
-runs before the new relationships are merged. Each step is one batched ``UNWIND … MERGE`` query
+runs before the new relationships are merged.
+
+Why two paths: a node the graph did not hold when the run was planned cannot have relationships
+yet, so it is CREATEd together with the edges that start from it in one statement (about three
+times faster than MERGE-ing node and edges separately: no MERGE locks, one key lookup per node).
+Nodes that already existed, and edges between existing nodes, go through ``MERGE … SET``.
+Each step is one batched ``UNWIND`` query
 through :meth:`graph.store.Store.upsert_batches`.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -46,48 +54,211 @@ REL_SPECS: tuple[tuple[str, str, str, bool], ...] = (
 
 Step = tuple[str, str, list[dict[str, Any]]]  # (name for progress/timing, query, rows)
 
+# Labels whose new nodes are created together with the relationships that start from them:
+# (label, CREATE query, {relationship type: field of the node row that lists its targets}).
+FRESH_SPECS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("Institution", cypher.CREATE_INSTITUTIONS, {"LOCATED_IN": "cities", "IN_INDUSTRY": "industries"}),
+    ("Platform", cypher.CREATE_PLATFORMS, {
+        "HOSTED_BY": "hosts", "CO_BUILT_BY": "co_builders", "OF_TYPE": "types", "LOCATED_IN": "cities",
+        "SERVES": "industries", "ON_TOPIC": "topics"}),
+    ("Researcher", cypher.CREATE_RESEARCHERS, {"WORKS_AT": "institutions", "ON_TOPIC": "topics"}),
+)
+SHARED_RELS = ("LOCATED_IN", "ON_TOPIC")  # relationship types that start from two labels
+FRESH_QUERIES = {label: query for label, query, _fields in FRESH_SPECS}
 
-def write_steps(plan: Plan) -> list[Step]:
-    """The ordered write steps of a plan (nodes, prunes, relationships)."""
+
+def _fresh_keys(plan: Plan, sources: frozenset[str] | set[str]) -> dict[str, set[str]]:
+    """Per label, the planned nodes the graph did not hold: they and their edges can be CREATEd."""
+    fresh: dict[str, set[str]] = {}
+    for label, _query, _fields in FRESH_SPECS:
+        if label in plan.existing and label in sources:
+            existing = plan.existing[label]
+            fresh[label] = {key for key in plan.nodes.get(label, {}) if key not in existing}
+    return fresh
+
+
+def _fresh_rows(plan: Plan, fresh: dict[str, set[str]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The CREATE rows of the new nodes: the node's properties plus, per relationship type, the keys
+    of its targets (MEMBER_OF rows ride on the new researcher they start from)."""
+    rows: dict[str, dict[str, dict[str, Any]]] = {}
+    for label, _query, fields in FRESH_SPECS:
+        if label not in fresh:
+            continue
+        keys = fresh[label]
+        out: dict[str, dict[str, Any]] = {}
+        for key, node in plan.nodes.get(label, {}).items():
+            if key in keys:
+                out[key] = {"key": key, "props": _node_props(label, node), **{f: [] for f in fields.values()}}
+        if label == "Researcher":
+            for row in out.values():
+                row["memberships"] = []
+        rows[label] = out
+    platforms = plan.nodes.get("Platform", {})
+    for label, _query, fields in FRESH_SPECS:
+        if label not in rows:
+            continue
+        for rel, field in fields.items():
+            for rel_row in plan.rels.get(rel, {}).values():
+                node_row = rows[label].get(rel_row["a"])
+                # LOCATED_IN and ON_TOPIC start from two labels: a row is a platform's if its
+                # source is a planned platform (the same rule as the MERGE steps below)
+                if node_row is not None and (rel not in SHARED_RELS
+                                             or (rel_row["a"] in platforms) == (label == "Platform")):
+                    node_row[field].append(rel_row["b"])
+    for rel_row in plan.rels.get("MEMBER_OF", {}).values() if "Researcher" in rows else ():
+        node_row = rows["Researcher"].get(rel_row["a"])
+        if node_row is not None:
+            node_row["memberships"].append({"b": rel_row["b"], "role": rel_row["role"], "roles": rel_row["roles"]})
+    return rows
+
+
+def _node_props(label: str, node: dict[str, Any]) -> dict[str, Any]:
+    """The properties a new node gets: what the MERGE upsert would set on a node it creates."""
+    if label != "Institution":
+        return node["props"]
+    props = {k: v for k, v in node.items()}
+    props["aliases_text"] = " ".join(node["aliases"])
+    return props
+
+
+ALL_SOURCES = frozenset({label for label, _q in NODE_QUERIES} | {"COLLABORATES_WITH"})
+
+
+def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) -> list[Step]:
+    """The ordered write steps of a plan: nodes (new ones with their edges), prunes, the remaining
+    relationships. Every planned node and relationship is written by exactly one step.
+
+    ``sources`` restricts the steps to the nodes of those labels and the relationships that start
+    from them (``COLLABORATES_WITH`` names the collaborations): the pipeline writes the plan one
+    segment at a time (:data:`ingest.plan.SEGMENTS`) while the next is planned.
+    """
+    fresh = _fresh_keys(plan, sources)
+    fresh_rows = _fresh_rows(plan, fresh)
     steps: list[Step] = []
     for label, query in NODE_QUERIES:
-        rows = list(plan.nodes.get(label, {}).values())
+        if label not in sources:
+            continue
+        nodes = plan.nodes.get(label, {})
+        new = fresh.get(label, set())
+        rows = [row for key, row in nodes.items() if key not in new]
         if rows:
             steps.append((label, query, rows))
+        created = list(fresh_rows.get(label, {}).values())
+        if created:
+            steps.append((f"{label} (new, with relationships)", FRESH_QUERIES[label], created))
     for (a, rel, b), targets in plan.prune.items():
+        if a not in sources:
+            continue
         rows = [{"key": key, "targets": [t for t in keys if t]} for key, keys in targets.items()]
         if rows:
             steps.append((f"prune {rel}", cypher.prune_query(a, rel, b), rows))
-    # LOCATED_IN links platforms too: split by source label
-    # LOCATED_IN and ON_TOPIC start from two labels: rows are split by the label of their source
-    platform_keys = set(plan.nodes.get("Platform", {}))
-    shared = {"LOCATED_IN": "Institution", "ON_TOPIC": "Researcher"}
     for rel, a, b, with_role in REL_SPECS:
+        if a not in sources:
+            continue
+        new = fresh.get(a, set())
         rows = list(plan.rels.get(rel, {}).values())
-        if rel in shared:
-            in_platforms = a == "Platform"
-            rows = [r for r in rows if (r["a"] in platform_keys) == in_platforms]
+        if rel in SHARED_RELS:  # start from two labels: keep this step's own
+            rows = [r for r in rows if (r["a"] in plan.nodes.get("Platform", {})) == (a == "Platform")]
+        if new:  # a new node's relationships were created with it
+            rows = [r for r in rows if r["a"] not in new]
         if rows:
             steps.append((rel, cypher.rel_query(a, rel, b, with_role=with_role), rows))
-    collab = list(plan.rels.get("COLLABORATES_WITH", {}).values())
+    collab = list(plan.rels.get("COLLABORATES_WITH", {}).values()) if "COLLABORATES_WITH" in sources else []
     if collab:
         steps.append(("COLLABORATES_WITH", cypher.UPSERT_COLLABORATIONS, collab))
     return steps
 
 
-def write_plan(store: Store, plan: Plan, run: str, *, on_step: Callable[[str, int], Any] | None = None,
-               on_batch: Callable[[str, int], Any] | None = None,
-               batch_size: int = BATCH_SIZE) -> tuple[dict[str, int], dict[str, float]]:
-    """Run every write step; returns ``({label or type: rows written}, {step: seconds})``."""
-    loaded: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-    for name, query, rows in write_steps(plan):
-        if on_step is not None:
-            on_step(name, len(rows))
+class BackgroundWriter:
+    """Runs write steps in order on one worker thread, so the pipeline can plan the next segment
+    while this one is written (Python validates on one core, Neo4j writes on the other).
+
+    Steps run strictly in submission order, so nodes are always written before the relationships
+    that need them. The first error stops the worker; :meth:`submit` and :meth:`finish` re-raise it
+    in the caller's thread. :meth:`cancel` stops after the batch in flight.
+    """
+
+    def __init__(self, store: Store, run: str, *, on_batch: Callable[[str, int], Any] | None = None,
+                 batch_size: int = BATCH_SIZE) -> None:
+        self.store, self.run, self.on_batch, self.batch_size = store, run, on_batch, batch_size
+        self.seconds: dict[str, float] = {}
+        self.busy = 0.0
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[list[Step] | None] = queue.Queue()
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="platgraph-ingest-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, steps: list[Step]) -> None:
+        self._raise()
+        self._queue.put(steps)
+
+    def finish(self) -> dict[str, float]:
+        """Wait for every submitted step; returns seconds per step name (re-raises a write error)."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+        return self.seconds
+
+    def cancel(self) -> None:
+        """Stop after the batch in flight and wait for the worker (used when the caller fails)."""
+        self._cancelled.set()
+        self._queue.put(None)
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _work(self) -> None:
+        while (steps := self._queue.get()) is not None:
+            if self.error is not None or self._cancelled.is_set():
+                continue
+            try:
+                for name, query, rows in steps:
+                    self._write(name, query, rows)
+            except BaseException as exc:  # handed to the caller's thread by _raise()
+                self.error = exc
+
+    def _write(self, name: str, query: str, rows: list[dict[str, Any]]) -> None:
+        def batch_done(n: int) -> None:
+            if self.on_batch is not None:
+                self.on_batch(name, n)
+            if self._cancelled.is_set():
+                raise WriteCancelled(name)
+
         began = time.perf_counter()
-        store.upsert_batches(query, rows, batch_size=batch_size, extra={"run": run},
-                             on_batch=(lambda n, name=name: on_batch(name, n)) if on_batch else None)
-        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - began
-        if not name.startswith("prune "):
-            loaded[name] = loaded.get(name, 0) + len(rows)
-    return loaded, seconds
+        try:
+            self.store.upsert_batches(query, rows, batch_size=self.batch_size, extra={"run": self.run},
+                                      on_batch=batch_done)
+        finally:
+            spent = time.perf_counter() - began
+            self.seconds[name] = self.seconds.get(name, 0.0) + spent
+            self.busy += spent
+
+
+class WriteCancelled(Exception):
+    """Raised inside the writer thread to stop after the batch in flight."""
+
+
+def write_plan(store: Store, plan: Plan, run: str, *, on_batch: Callable[[str, int], Any] | None = None,
+               batch_size: int = BATCH_SIZE) -> tuple[dict[str, int], dict[str, float]]:
+    """Write a whole plan in one go (no overlap with planning); returns ``(loaded, seconds per step)``."""
+    writer = BackgroundWriter(store, run, on_batch=on_batch, batch_size=batch_size)
+    try:
+        writer.submit(write_steps(plan))
+    except BaseException:
+        writer.cancel()
+        raise
+    return loaded_counts(plan), writer.finish()
+
+
+def loaded_counts(plan: Plan) -> dict[str, int]:
+    """Rows written per label and relationship type (a new node's edges count under their type)."""
+    loaded = {label: len(nodes) for label, _q in NODE_QUERIES if (nodes := plan.nodes.get(label))}
+    for rel, _a, _b, _role in REL_SPECS:
+        if plan.rels.get(rel):
+            loaded[rel] = len(plan.rels[rel])
+    if plan.rels.get("COLLABORATES_WITH"):
+        loaded["COLLABORATES_WITH"] = len(plan.rels["COLLABORATES_WITH"])
+    return loaded

@@ -151,6 +151,7 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=DatasetResult,
         dependencies=[Depends(require_admin)],
         responses={400: {"model": ErrorBody, "description": "请求体无法解析 / body cannot be parsed"},
+                   409: {"model": ErrorBody, "description": "另一个导入正在进行 / another ingest is running"},
                    413: {"model": ErrorBody, "description": "上传过大 / upload too large"},
                    422: {"model": ErrorBody, "description": "文件无法读取 / unreadable file"}},
         summary="上传并导入数据集（管理）/ upload and ingest a dataset (admin)",

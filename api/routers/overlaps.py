@@ -2,15 +2,18 @@
 pre-approval check of a proposed platform (live, writes nothing).
 
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
-and the CLI give the same answer for the same input.
+and the CLI give the same answer for the same input. The check scores the proposal against every
+platform's profile; the profiles are loaded once per data version (``api/cache.py``) and shared by
+the checks that follow, instead of being read from Neo4j for every call.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 
+from api.cache import VersionedValue
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
 from api.routers._common import READ_ERRORS, optional_function
 from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, ProposalBody
@@ -29,6 +32,15 @@ PROPOSAL_EXAMPLE = {
     "industries": ["机械装备"],
     "people": ["张三"],
 }
+
+
+def profiles_for(request: Request) -> VersionedValue[Any]:
+    """The app's platform profiles for the proposal check, kept per data version."""
+    state = request.app.state
+    if getattr(state, "proposal_profiles", None) is None:
+        load_profiles = optional_function("queries.overlap.profiles", "load_profiles")
+        state.proposal_profiles = VersionedValue(state.data_version, load_profiles)
+    return state.proposal_profiles
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -88,12 +100,14 @@ def build_router(settings: Settings) -> APIRouter:
         "Writes nothing; same pairs as `platgraph overlaps check`.",
     )
     def check(
+        request: Request,
         store: Annotated[Store, Depends(get_store)],
         proposal: Annotated[ProposalBody, Body(examples=[PROPOSAL_EXAMPLE])],
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
         check_proposal = optional_function("queries.overlap", "check_proposal")
-        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score)
+        existing = profiles_for(request).get(store)
+        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, existing=existing)
 
     return router

@@ -125,15 +125,22 @@ def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[st
 
 
 def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
-                   min_score: float | None = None) -> dict[str, Any]:
-    """Existing platforms the proposal would overlap, strongest first, with scores and reasons."""
+                   min_score: float | None = None, existing: dict[str, Profile] | None = None) -> dict[str, Any]:
+    """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
+
+    ``existing`` is the result of :func:`~queries.overlap.profiles.load_profiles` for the current
+    graph: loading it is most of the cost (bulk reads of every platform), so the API keeps it per
+    data version and passes it in; the CLI leaves it out and loads it here. Either way the same
+    profiles reach the same scoring code, so both give the same pairs. It is only read, never changed.
+    """
     if not isinstance(proposal, Proposal):
         try:
             proposal = Proposal.model_validate(proposal)
         except ValueError as exc:
             raise UsageError(tr("申报材料格式有误：{e}", "invalid proposal: {e}", e=exc)) from exc
     prof, resolution = proposal_profile(store, proposal)
-    existing = load_profiles(store)
+    if existing is None:
+        existing = load_profiles(store)
     ordered = [existing[k] for k in sorted(existing)] + [prof]
     row = len(ordered) - 1
     vectors = DirectionVectors(ordered)
