@@ -149,6 +149,7 @@ def main() -> None:
         "rows_per_s": round(summary["read"] / total, 1),
         "phase_seconds": summary["seconds"],
         "write_step_seconds": summary["write_seconds"],
+        "write_retries": summary["write_retries"],
         "cpu_seconds": {"python": round(python_after - python_before, 1),
                         "neo4j": (round(engine_after - engine_before, 1)
                                   if engine_after is not None and engine_before is not None else None)},
@@ -170,7 +171,8 @@ def main() -> None:
     cpu = figures["cpu_seconds"]
     print(f"cpu                python {cpu['python']} s, neo4j {cpu['neo4j']} s (wall {figures['total_seconds']} s, "
           f"2 cores; load average now {figures['load_average']})")
-    print(f"batched write      {items:,} items in {write_s} s = {batched_items_per_s:,.0f} items/s")
+    print(f"batched write      {items:,} items in {write_s} s = {batched_items_per_s:,.0f} items/s "
+          f"({summary['write_retries']} batches retried after a transient conflict)")
     print(f"naive baseline     {naive['items']:,} items, one transaction each, in {naive['seconds']} s = "
           f"{naive['items_per_s']:,} items/s")
     print(f"ratio              {figures['ratio_batched_over_naive']}× (batched / naive, write path)")

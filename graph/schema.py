@@ -71,6 +71,12 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
 )
 
 FULLTEXT_INDEX = "name_fulltext"
+
+# Indexes earlier versions created and this one drops. ``collaborates_kind_idx`` (COLLABORATES_WITH by
+# ``kind``) served no query, and the planner chose it for the ingest's "does this collaboration exist
+# yet" check — an index seek over every collaboration of that kind, then a filter on the endpoints —
+# which made writing 400k collaborations 5x slower than expanding from the institution.
+OBSOLETE_INDEXES = ("collaborates_kind_idx",)
 FULLTEXT_LABELS = ("Platform", "Institution", "Researcher", "Industry")
 
 
@@ -109,11 +115,11 @@ def schema_statements() -> list[str]:
     ]
     statements += [
         "CREATE INDEX overlaps_run_idx IF NOT EXISTS FOR ()-[r:OVERLAPS]-() ON (r.run)",
-        "CREATE INDEX collaborates_kind_idx IF NOT EXISTS FOR ()-[r:COLLABORATES_WITH]-() ON (r.kind)",
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
         f"FOR (n:{'|'.join(FULLTEXT_LABELS)}) ON EACH [n.name, n.aliases_text, n.name_en] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     ]
+    statements += [f"DROP INDEX {name} IF EXISTS" for name in OBSOLETE_INDEXES]
     return statements
 
 

@@ -147,11 +147,10 @@ CALL (r, row) {
 
 # COLLABORATES_WITH is one relationship per (pair, kind, year, industry). The existing one is looked
 # up with a pattern comprehension from the two bound institutions, which always expands between
-# them. A MATCH / OPTIONAL MATCH here may be planned (and, with the plan cached, kept) as a seek on
-# the COLLABORATES_WITH(kind) index that scans every relationship of that kind per row: measured
-# with Java Flight Recorder, that was 13% of the engine's time on a 10,000-platform ingest and grows
-# with the square of the graph. The year is compared with IS NOT DISTINCT semantics (rows without a
-# year match relationships without one).
+# them. (Earlier versions had a COLLABORATES_WITH(kind) index, and the planner used it for this
+# lookup — a seek over every relationship of that kind per row, five times slower at 10,000
+# platforms; graph/schema.py now drops that index.) The year is compared with IS NOT DISTINCT
+# semantics (rows without a year match relationships without one).
 UPSERT_COLLABORATIONS = """
 UNWIND $rows AS row
 MATCH (a:Institution {key: row.a}), (b:Institution {key: row.b})

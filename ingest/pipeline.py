@@ -118,6 +118,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "seconds": {**{k: round(v, 3) for k, v in timings.items()},
                     "total": round(time.perf_counter() - began, 3)},
         "write_seconds": {k: round(v, 3) for k, v in write_seconds.items()},
+        "write_retries": writer.retries,
     }
 
 

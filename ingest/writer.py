@@ -14,10 +14,12 @@ through :meth:`graph.store.Store.upsert_batches`.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
 from graph.store import Store
@@ -65,6 +67,14 @@ FRESH_SPECS: tuple[tuple[str, str, dict[str, str]], ...] = (
 )
 SHARED_RELS = ("LOCATED_IN", "ON_TOPIC")  # relationship types that start from two labels
 FRESH_QUERIES = {label: query for label, query, _fields in FRESH_SPECS}
+
+# Steps whose batches may run in concurrent transactions. Each row of them writes things no other
+# row writes (a new researcher and the edges that start from it; one collaboration per
+# (pair, kind, year, industry)), every row's targets were written by earlier steps, and the queries
+# are guarded against a re-sent row, so batch order does not matter. A lock conflict between two
+# batches (two researchers joining the same platform) is a transient error that the driver retries
+# with the whole batch. Nodes that other steps point at (institutions, platforms) stay serial.
+PARALLEL_STEPS = frozenset({"Researcher (new, with relationships)", "COLLABORATES_WITH"})
 
 
 def _fresh_keys(plan: Plan, sources: frozenset[str] | set[str]) -> dict[str, set[str]]:
@@ -174,15 +184,19 @@ class BackgroundWriter:
     while this one is written (Python validates on one core, Neo4j writes on the other).
 
     Steps run strictly in submission order, so nodes are always written before the relationships
-    that need them. The first error stops the worker; :meth:`submit` and :meth:`finish` re-raise it
-    in the caller's thread. :meth:`cancel` stops after the batch in flight.
+    that need them; within a step of :data:`PARALLEL_STEPS` up to ``writers`` batches run at once
+    (the step ends when all of them have). The first error stops the worker; :meth:`submit` and
+    :meth:`finish` re-raise it in the caller's thread. :meth:`cancel` stops after the batches in
+    flight.
     """
 
     def __init__(self, store: Store, run: str, *, on_batch: Callable[[str, int], Any] | None = None,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, writers: int | None = None) -> None:
         self.store, self.run, self.on_batch, self.batch_size = store, run, on_batch, batch_size
+        self.writers = max(1, writers if writers is not None else store.settings.platgraph_ingest_writers)
         self.seconds: dict[str, float] = {}
         self.busy = 0.0
+        self.retries = 0  # batches of parallel steps the driver re-ran after a transient conflict
         self.error: BaseException | None = None
         self._queue: queue.Queue[list[Step] | None] = queue.Queue()
         self._cancelled = threading.Event()
@@ -229,12 +243,63 @@ class BackgroundWriter:
 
         began = time.perf_counter()
         try:
-            self.store.upsert_batches(query, rows, batch_size=self.batch_size, extra={"run": self.run},
-                                      on_batch=batch_done)
+            if self.writers > 1 and name in PARALLEL_STEPS and len(rows) > self.batch_size:
+                self._write_parallel(query, rows, batch_done)
+            else:
+                self.store.upsert_batches(query, rows, batch_size=self.batch_size, extra={"run": self.run},
+                                          on_batch=batch_done)
         finally:
             spent = time.perf_counter() - began
             self.seconds[name] = self.seconds.get(name, 0.0) + spent
             self.busy += spent
+
+
+    def _write_parallel(self, query: str, rows: list[dict[str, Any]], batch_done: Callable[[int], None]) -> None:
+        """One step's batches over ``writers`` concurrent transactions; the first error (or a
+        cancel) stops the batches not yet started and is raised once the others have finished."""
+        batches = [rows[i:i + self.batch_size] for i in range(0, len(rows), self.batch_size)]
+        failed = threading.Event()
+        progress = threading.Lock()
+
+        def one(batch: list[dict[str, Any]]) -> None:
+            if failed.is_set():
+                return
+            try:
+                self.store.upsert_batches(query, batch, batch_size=self.batch_size, extra={"run": self.run})
+                with progress:
+                    batch_done(len(batch))
+            except BaseException:
+                failed.set()
+                raise
+
+        retries, driver_log = _RetryCounter(), logging.getLogger("neo4j.session")
+        driver_log.addFilter(retries)
+        try:
+            with ThreadPoolExecutor(self.writers, thread_name_prefix="platgraph-ingest-batch") as pool:
+                futures = [pool.submit(one, batch) for batch in batches]
+                wait(futures, return_when=FIRST_EXCEPTION)
+        finally:
+            driver_log.removeFilter(retries)
+            self.retries += retries.count
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+
+
+class _RetryCounter(logging.Filter):
+    """Counts the driver's "transaction failed and will be retried" warnings and keeps them off the
+    console: two batches of a parallel step touching the same node is expected, and the driver
+    retries the batch by itself. The count goes into the ingest summary (``write_retries``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "will be retried" in str(record.msg):
+            self.count += 1
+            return False
+        return True
 
 
 class WriteCancelled(Exception):
@@ -242,9 +307,9 @@ class WriteCancelled(Exception):
 
 
 def write_plan(store: Store, plan: Plan, run: str, *, on_batch: Callable[[str, int], Any] | None = None,
-               batch_size: int = BATCH_SIZE) -> tuple[dict[str, int], dict[str, float]]:
+               batch_size: int = BATCH_SIZE, writers: int | None = None) -> tuple[dict[str, int], dict[str, float]]:
     """Write a whole plan in one go (no overlap with planning); returns ``(loaded, seconds per step)``."""
-    writer = BackgroundWriter(store, run, on_batch=on_batch, batch_size=batch_size)
+    writer = BackgroundWriter(store, run, on_batch=on_batch, batch_size=batch_size, writers=writers)
     try:
         writer.submit(write_steps(plan))
     except BaseException:
