@@ -248,5 +248,45 @@ def test_plan_cache_follows_analysis_and_ingest_runs(client: TestClient, analyse
         rebuilt = cache.get(store, "zh")
         assert rebuilt is not first and rebuilt == first  # rebuilt (same content: nothing else changed)
         assert list(cache._entries) == [(store.read(PLAN_VERSION)[0]["version"], "zh")]  # old version evicted
+        # An ingest that has started but not ended leaves the plan as it is; its end rebuilds it.
+        store.write("CREATE (:IngestRun {key: 'I-later', status: 'running', started: datetime()})")
+        assert cache.get(store, "zh") is rebuilt
+        store.write("MATCH (r:IngestRun {key: 'I-later'}) SET r.status = 'completed', "
+                    "r.finished = datetime() + duration('PT2H')")
+        assert cache.get(store, "zh") is not rebuilt
     finally:
         store.write("MATCH (r:AnalysisRun {key: 'A-later'}) DETACH DELETE r")
+        store.write("MATCH (r:IngestRun {key: 'I-later'}) DETACH DELETE r")
+
+
+def test_analyses_child_reports_an_unreachable_neo4j_as_unavailable() -> None:
+    """POST /analyses runs the analyses in a child process (api/jobs.py); a Neo4j that goes away
+    between the request's check and the child's first query must come back as the 503 error type,
+    not as an unpicklable driver exception or a broken pool."""
+    from api.jobs import run_analyses_in_child
+    from graph.errors import DatabaseUnavailable
+    closed = Settings(neo4j_uri=f"bolt://127.0.0.1:{closed_port()}",
+                      neo4j_password=SecretStr("x"), neo4j_connect_timeout=1.0)
+    with pytest.raises(DatabaseUnavailable):
+        run_analyses_in_child(closed)
+
+
+def closed_port() -> int:
+    """A port nothing listens on: bound, read and released."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreadable_upload_is_422_in_the_requested_language(client: TestClient) -> None:
+    """The upload is ingested in a child process (api/jobs.py): its messages still follow ``lang``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("平台.csv", "平台名称\n缺少必填列的平台\n".encode())
+    response = client.post(f"{API}/datasets", headers=ADMIN, params={"lang": "en"},
+                           files={"file": ("bad.zip", buffer.getvalue(), "application/zip")})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert "missing" in error["msg"].lower() and "平台类型" in error["msg"], error["msg"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.deps import LangParam, get_store
+from api.jobs import run_analyses_in_child
 from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable, optional_function
 from api.schemas import AnalysisRunInfo, Document
 from api.security import read_dependencies, require_admin
@@ -21,11 +22,13 @@ from graph.settings import Settings
 from graph.store import Store
 from queries.runs import latest_run
 
-# What the plan depends on changes only when an analysis or an ingest completes: the plan is cached
-# per (latest analysis, latest ingest, language) and rebuilt when either moves.
+# What the plan depends on changes only when an analysis completes or an ingest ends: the plan is
+# cached per (latest completed analysis, latest ended ingest, language) and rebuilt when either
+# moves. An ingest still running does not count: rebuilding (seconds) on data in flux would make
+# every /plan reader wait for a plan that the ingest's end replaces anyway.
 PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
-CALL () { MATCH (i:IngestRun) RETURN max(i.started) AS ingested, count(i) AS ingests }
+CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
 RETURN toString(analysed) + '|' + toString(ingested) + '|' + toString(ingests) AS version
 """
 
@@ -91,9 +94,9 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=Document,
         summary="三批次方案 / the three-batch plan",
         description="优化调整一批、撤销淘汰一批、新认定建设一批，附理由及建设目标与现状对比。"
-        "结果按最近一次分析与导入缓存，二者之一更新后重新生成。\n\n"
+        "结果按最近一次完成的分析与结束的导入缓存，二者之一更新后重新生成（导入进行中不重建）。\n\n"
         "Optimise, retire and build batches with reasons, and targets versus actual. Cached per latest "
-        "analysis and ingest run; rebuilt when either changes.",
+        "completed analysis and ended ingest; rebuilt when either changes (not while an ingest runs).",
     )
     def plan(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
         return plans.get(store, lang)
@@ -121,14 +124,14 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post(
         "/analyses",
         response_model=Document,
-        dependencies=[Depends(require_admin)],
+        dependencies=[Depends(require_admin), Depends(get_store)],  # get_store: 503 at once when Neo4j is down
         summary="重新运行全部分析（管理）/ re-run every analysis (admin)",
         description="在一次分析运行中重新计算交叉重复、协同缺口与覆盖并写回图数据库，返回各项摘要。需要 `X-API-Key`。\n\n"
         "Recomputes overlap, gaps and coverage under one analysis run and writes them back; returns "
         "the summaries. Needs `X-API-Key`.",
     )
-    def run_analyses(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
-        run_all = optional_function("queries.analyze", "run_all")
-        return jsonable(run_all(store))
+    def run_analyses(request: Request, lang: LangParam = "zh") -> dict[str, Any]:
+        # In a child process, so that the reads this server answers meanwhile keep their latency.
+        return run_analyses_in_child(request.app.state.settings)
 
     return router

@@ -21,12 +21,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 
 from api.deps import LangParam, get_store
+from api.jobs import ingest_in_child
 from api.routers._common import READ_ERRORS, optional_function
 from api.schemas import DatasetResult, ErrorBody
 from api.security import require_admin
 from graph.i18n import tr
 from graph.settings import Settings
-from graph.store import Store
 
 DATA_SUFFIXES = {".csv", ".jsonl", ".json"}
 MAX_MEMBERS = {"zip": 64, "xlsx": 2_000}
@@ -149,7 +149,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post(
         "/datasets",
         response_model=DatasetResult,
-        dependencies=[Depends(require_admin)],
+        dependencies=[Depends(require_admin), Depends(get_store)],  # get_store: 503 at once when Neo4j is down
         responses={400: {"model": ErrorBody, "description": "请求体无法解析 / body cannot be parsed"},
                    409: {"model": ErrorBody, "description": "另一个导入正在进行 / another ingest is running"},
                    413: {"model": ErrorBody, "description": "上传过大 / upload too large"},
@@ -162,7 +162,6 @@ def build_router(settings: Settings) -> APIRouter:
     )
     def upload_dataset(
         request: Request,
-        store: Annotated[Store, Depends(get_store)],
         file: Annotated[UploadFile, File(description="zip（CSV）或 xlsx / a zip of CSVs or an xlsx")],
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
@@ -172,7 +171,7 @@ def build_router(settings: Settings) -> APIRouter:
             raise HTTPException(status_code=422, detail=tr(
                 "仅支持 CSV 的 zip 压缩包或 XLSX 工作簿（收到：{n}）",
                 "only a zip of CSV files or an XLSX workbook is accepted (got: {n})", n=file.filename or ""))
-        ingest_dataset = optional_function("ingest.pipeline", "ingest_dataset")
+        optional_function("ingest.pipeline", "ingest_dataset")  # not installed: 503 before reading the upload
         workdir = Path(tempfile.mkdtemp(prefix="platgraph-upload-"))
         try:
             upload = workdir / f"upload{suffix}"
@@ -187,7 +186,9 @@ def build_router(settings: Settings) -> APIRouter:
                 dataset = upload
             # Rejects (and ambiguities) go where the CLI puts them, under PLATGRAPH_HOME/ingest/, so
             # the IngestRun's provenance keeps pointing at a file that exists; the rows are returned too.
-            summary = dict(ingest_dataset(store, dataset, rejects_path=None, progress=False))
+            # In a child process (api/jobs.py), so that the reads this server answers meanwhile keep
+            # their latency; the child takes the ingest lock like the CLI does.
+            summary = ingest_in_child(settings, dataset)
             rejects, total = read_rejects(Path(summary["rejects_file"]) if summary.get("rejects_file") else None)
             ambiguities, _ = read_rejects(Path(summary["ambiguities_file"]) if summary.get("ambiguities_file")
                                           else None)

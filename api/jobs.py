@@ -1,0 +1,88 @@
+"""Long CPU-bound jobs the API starts — re-running the analyses, ingesting an upload — run in a
+child process.
+
+Why: an analysis or an ingest is seconds (minutes on a large graph) of pure-Python work —
+networkx, overlap scoring, validating and resolving rows — between its Cypher round trips. In one
+of the API's worker threads it competes for the interpreter lock with every read the server
+answers meanwhile (the event loop serving cached answers, the threads running misses): under 24
+readers (``bench/load.py``) the analysis took 21–23 s in a thread and 5.5–6.4 s in a child. In a
+child process it has its own interpreter and the operating system shares the cores; at niceness
+10 the reads keep the upper hand (their p99 during the analysis fell from 263–268 to 228–235 ms).
+
+Why ``spawn`` and a fresh process per job: forking a process that runs threads (uvicorn's pool,
+the Neo4j driver's connections) is unsafe, and a child that dies (killed, out of memory) must not
+leave a broken pool behind for the next request. Starting the interpreter costs about a second,
+small against the job. The child opens its own driver from the same settings; the result and
+exceptions come back pickled, Neo4j being unreachable as :class:`DatabaseUnavailable` (503).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from api.routers._common import jsonable, optional_function
+from graph.errors import DatabaseUnavailable
+from graph.i18n import Lang, current_lang, set_lang
+from graph.settings import Settings
+from graph.store import Store
+
+_SPAWN = multiprocessing.get_context("spawn")
+# A batch job yields the CPU to the interactive reads: the planners browsing wait on every click,
+# the admin who started the job waits once.
+CHILD_NICENESS = 10
+
+
+def run_in_child(job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run ``job(*args)`` (a module-level function: it is pickled by name) in a fresh child process,
+    in the request's language (its messages — an unreadable file's 422 — are the caller's)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_SPAWN) as pool:
+        return pool.submit(_in_language, current_lang(), job, *args).result()
+
+
+def _in_language(lang: Lang, job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    os.nice(CHILD_NICENESS)
+    set_lang(lang)
+    return job(*args)
+
+
+def run_analyses_in_child(settings: Settings) -> dict[str, Any]:
+    """Every analysis (``queries.analyze.run_all``) under one run; its summary, as JSON data."""
+    return run_in_child(_run_analyses, settings)
+
+
+def ingest_in_child(settings: Settings, dataset: Path) -> dict[str, Any]:
+    """``ingest.pipeline.ingest_dataset`` of ``dataset`` (rejects kept under PLATGRAPH_HOME/ingest/);
+    its summary. Input errors (exit 2) and a held ingest lock (409) come back as raised."""
+    return run_in_child(_ingest, settings, dataset)
+
+
+def _run_analyses(settings: Settings) -> dict[str, Any]:
+    """The child's side: its own store, the analyses, an answer that pickles."""
+    run_all = optional_function("queries.analyze", "run_all")
+    with _child_store(settings) as store:
+        return jsonable(run_all(store))
+
+
+def _ingest(settings: Settings, dataset: Path) -> dict[str, Any]:
+    ingest_dataset = optional_function("ingest.pipeline", "ingest_dataset")
+    with _child_store(settings) as store:
+        return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False))
+
+
+@contextmanager
+def _child_store(settings: Settings) -> Iterator[Store]:
+    """The child's own store. Driver exceptions leave as :class:`DatabaseUnavailable` (the API maps
+    it to 503): they carry connection state that need not pickle."""
+    try:
+        with Store(settings) as store:
+            yield store
+    except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        raise DatabaseUnavailable(str(exc)) from None
