@@ -17,6 +17,17 @@ MERGE (r:IngestRun {key: $key})
 SET r.started = datetime(), r.status = 'running', r.sources = $sources, r.dataset = $dataset
 """
 
+# Run by an ingest that holds the ingest lock (ingest/lock.py), right after it starts its own run:
+# no other ingest can be writing, so any other run still 'running' belongs to a process that died
+# (Neo4j or the process killed). It is closed as 'interrupted' — never 'completed' — so the run
+# history does not show a load in progress forever; the graph it left partial is what this
+# ingest's MERGEs complete.
+CLOSE_INTERRUPTED_RUNS = """
+MATCH (r:IngestRun {status: 'running'}) WHERE r.key <> $key
+SET r.status = 'interrupted', r.finished = datetime(), r.interrupted_by = $key
+RETURN r.key AS key ORDER BY key
+"""
+
 FINISH_RUN = """
 MATCH (r:IngestRun {key: $key})
 SET r.finished = datetime(), r.status = $status, r.read = $read, r.loaded = $loaded,
@@ -24,6 +35,9 @@ SET r.finished = datetime(), r.status = $status, r.read = $read, r.loaded = $loa
     r.seconds = $seconds
 """
 
+# Identity (id, credit code, the first name) is kept when a later file omits it; the city follows the
+# file that restates the institution, as its LOCATED_IN does (the planner prunes that edge to the
+# stated city, or to none).
 UPSERT_INSTITUTIONS = """
 UNWIND $rows AS row
 MERGE (i:Institution {key: row.key})
@@ -36,7 +50,7 @@ SET i.id = coalesce(row.id, i.id),
                            CASE WHEN a IN acc THEN acc ELSE acc + a END),
     i.kind = row.kind, i.sector = row.sector,
     i.credit_code = coalesce(row.credit_code, i.credit_code),
-    i.city = coalesce(row.city, i.city),
+    i.city = row.city,
     i.src_run = $run
 SET i.aliases_text = reduce(s = '', a IN i.aliases | s + CASE WHEN s = '' THEN '' ELSE ' ' END + a)
 """

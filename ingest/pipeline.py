@@ -70,6 +70,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         run = new_run_key()
         rejects_file = Path(rejects_path) if rejects_path else default_rejects_path(store, run)
         store.write(cypher.START_RUN, {"key": run, "sources": dataset.sources, "dataset": str(dataset.path)})
+        interrupted = [r["key"] for r in store.write(cypher.CLOSE_INTERRUPTED_RUNS, {"key": run})]
         t = time.perf_counter()
         planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
         plan = planner.plan
@@ -113,6 +114,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
         "run": run,
+        "interrupted_runs": interrupted,
         "per_file": plan.per_file,
         "ignored": dataset.ignored,
         "seconds": {**{k: round(v, 3) for k, v in timings.items()},

@@ -99,6 +99,8 @@ def test_sigkill_mid_ingest_then_rerun_gives_the_clean_graph(sample_dir: Path, t
             rerun = run_cli(settings, "ingest", str(sample_dir), "--rejects", str(tmp_path / "r2.csv"))
             assert rerun.returncode == 0, rerun.stderr
             assert snapshot(store) == expected and counts(store) == expected_counts
-            assert statuses(store) == ["completed", "running"] and read_lock(store) is None
-            fault_log.verified(f"re-run (exit 0) took over the dead process's lock and gave exactly the clean "
-                               f"graph: {sum(expected_counts.values())} nodes+relationships, all properties equal")
+            assert statuses(store) == ["completed", "interrupted"] and read_lock(store) is None
+            assert "interrupted" in rerun.stdout, rerun.stdout  # the re-run says it closed the dead run
+            fault_log.verified(f"re-run (exit 0) took over the dead process's lock, closed the dead run as "
+                               f"'interrupted' and gave exactly the clean graph: "
+                               f"{sum(expected_counts.values())} nodes+relationships, all properties equal")

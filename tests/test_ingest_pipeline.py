@@ -152,6 +152,26 @@ def test_incremental_dataset_updates_without_duplicates(clean_graph: Store, tmp_
     assert graph_counts(clean_graph) == after
 
 
+def test_restated_institution_city_follows_the_latest_file(clean_graph: Store, tmp_path: Path) -> None:
+    """An institutions file is authoritative for the rows it states: restating 广西大学 without a city
+    removes both its LOCATED_IN and its ``city`` property (they were once out of step), and a new
+    city moves both."""
+    ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "r1.csv")
+
+    def city_of(name: str) -> dict:
+        return clean_graph.read("MATCH (i:Institution {name: $n}) "
+                                "RETURN i.city AS city, [(i)-[:LOCATED_IN]->(c) | c.key] AS located", {"n": name})[0]
+
+    assert city_of("广西大学") == {"city": "南宁", "located": ["南宁"]}
+    restated = tmp_path / "restated"
+    restated.mkdir()
+    for city, expected in (("", {"city": None, "located": []}), ("桂林", {"city": "桂林", "located": ["桂林"]})):
+        (restated / "单位.csv").write_text(f"单位名称,单位类型,所在市\n广西大学,高校,{city}\n", encoding="utf-8")
+        summary = ingest_dataset(clean_graph, restated, rejects_path=tmp_path / "r2.csv")
+        assert summary["rejected"] == 0
+        assert city_of("广西大学") == expected
+
+
 def _csv_rows(path: Path, encoding: str = "utf-8-sig") -> list[list[str]]:
     with open(path, encoding=encoding, newline="") as fh:
         return list(csv.reader(fh))
@@ -282,10 +302,17 @@ def test_database_lost_mid_run_then_rerun_completes(clean_graph: Store, tmp_path
         flaky.close()
     assert clean_graph.read("MATCH (r:IngestRun) RETURN r.status AS s") == [{"s": "running"}]
     assert snapshot(clean_graph) != expected
-    ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "r2.csv")
+    [dead] = [r["k"] for r in clean_graph.read("MATCH (r:IngestRun) RETURN r.key AS k")]
+    summary = ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "r2.csv")
     assert snapshot(clean_graph) == expected
-    statuses = sorted(r["s"] for r in clean_graph.read("MATCH (r:IngestRun) RETURN r.status AS s"))
-    assert statuses == ["completed", "running"]
+    runs = {r["k"]: r for r in clean_graph.read(
+        "MATCH (r:IngestRun) RETURN r.key AS k, r.status AS s, r.interrupted_by AS by, r.finished IS NOT NULL AS ended")}
+    # the re-run closed the dead run (it holds the lock: nothing else can be writing)
+    assert summary["interrupted_runs"] == [dead]
+    assert runs[dead] == {"k": dead, "s": "interrupted", "by": summary["run"], "ended": True}
+    assert runs[summary["run"]]["s"] == "completed"
+    # and a later ingest has nothing left to close
+    assert ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "r3.csv")["interrupted_runs"] == []
 
 
 def test_unreachable_database_exit_3(clean_graph: Store, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -145,7 +145,7 @@ def test_provenance_lists_the_ingest_and_analysis_runs(small_sample: Store, repo
     from queries.runs import latest_run
 
     ingest = table(report, "provenance-ingest").rows
-    assert len(ingest) == 1 and ingest[0][3] == "completed"
+    assert len(ingest) == 1 and ingest[0][3] == "已完成"  # the stored 'completed', in the report's language
     assert latest_run(small_sample)["key"] in [r[0] for r in table(report, "provenance-analysis").rows]
 
 

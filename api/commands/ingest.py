@@ -41,6 +41,10 @@ def ingest(
     if summary["ambiguities_file"]:
         console.print(tr("待人工确认的相似名称（{n} 条）：{f}", "ambiguous or similar names to check ({n}): {f}",
                          n=summary["ambiguities"], f=summary["ambiguities_file"]), highlight=False)
+    if summary["interrupted_runs"]:
+        console.print(tr("此前中断的导入已标记为 interrupted（本次导入已补齐其数据）：{r}",
+                         "earlier interrupted ingests marked 'interrupted' (this ingest completed their data): {r}",
+                         r=", ".join(summary["interrupted_runs"])), highlight=False)
     if summary["ignored"]:
         console.print(tr("未识别、已跳过：{f}", "not recognised, skipped: {f}", f=", ".join(summary["ignored"])),
                       highlight=False)
