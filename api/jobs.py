@@ -44,10 +44,11 @@ def run_in_child(job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, An
     """Run ``job(*args)`` (a module-level function: it is pickled by name) in a fresh child process,
     in the request's language (its messages — an unreadable file's 422 — are the caller's)."""
     with ProcessPoolExecutor(max_workers=1, mp_context=_SPAWN) as pool:
-        return pool.submit(_in_language, current_lang(), job, *args).result()
+        return pool.submit(_child_main, current_lang(), job, *args).result()
 
 
-def _in_language(lang: Lang, job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+def _child_main(lang: Lang, job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """What the child runs: lower its priority, take the request's language, run the job."""
     os.nice(CHILD_NICENESS)
     set_lang(lang)
     return job(*args)

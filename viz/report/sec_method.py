@@ -50,12 +50,10 @@ RUN_STATUS: dict[str, tuple[str, str]] = {
 }
 
 
-def status_text(status: str | None, lang: str) -> str:
+def status_text(status: str | None, ctx: Ctx) -> str:
     """A run's status in the report's language; an unknown value is shown as stored."""
     zh_en = RUN_STATUS.get(status or "")
-    if zh_en is None:
-        return status or ""
-    return zh_en[1] if lang == "en" else zh_en[0]
+    return ctx.t(*zh_en) if zh_en else status or ""
 
 
 def _loaded_text(value: Any, lang: str) -> Any:
@@ -92,7 +90,7 @@ def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, ge
         [ctx.t("批次", "Run"), ctx.t("开始", "Started"), ctx.t("完成", "Finished"), ctx.t("状态", "Status"),
          ctx.t("读取行数", "Rows read"), ctx.t("导入", "Loaded"), ctx.t("拒收行数", "Rejected"),
          ctx.t("数据文件", "Sources")],
-        [[r["key"], r["started"], r["finished"], status_text(r["status"], ctx.lang), r["read"],
+        [[r["key"], r["started"], r["finished"], status_text(r["status"], ctx), r["read"],
           _loaded_text(r["loaded"], ctx.lang),
           r["rejected"], plain(r["sources"], ctx.lang)] for r in ingest], kind="provenance-ingest"))
     analysis = store.read(cypher("analysis_runs"), {"limit": RUNS_LISTED})
@@ -100,6 +98,6 @@ def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, ge
         ctx.next_table(ctx.t("分析批次", "Analysis runs")),
         [ctx.t("批次", "Run"), ctx.t("类型", "Kind"), ctx.t("开始", "Started"), ctx.t("完成", "Finished"),
          ctx.t("状态", "Status")],
-        [[r["key"], r["kind"], r["started"], r["finished"], status_text(r["status"], ctx.lang)] for r in analysis],
+        [[r["key"], r["kind"], r["started"], r["finished"], status_text(r["status"], ctx)] for r in analysis],
         kind="provenance-analysis"))
     return blocks
