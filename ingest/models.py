@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
-from graph.reference import load_taxonomy, resolve_city, resolve_level
+from graph.reference import load_taxonomy, resolve_city, resolve_level, suggest_levels
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -271,6 +271,11 @@ def _resolve_type(raw: str, level: str | None) -> tuple[str, str] | None:
     return load_taxonomy().resolve_type(raw, level)
 
 
+@lru_cache(maxsize=1024)
+def _suggest_types(raw: str) -> tuple[str, ...]:
+    return tuple(load_taxonomy().suggest_types(raw))
+
+
 class ResearcherRow(Row):
     name: Name
     institution: Name
@@ -340,14 +345,18 @@ def type_and_level(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]
     raw_level = clean_text(cells.get("level"))
     level = resolve_level(raw_level) if raw_level else None
     if raw_level and level is None:
-        problems.append(("level", "级别应为 国家级/自治区级/市级", "level must be national/regional/municipal"))
+        near = "、".join(suggest_levels(raw_level))
+        problems.append(("level", f"未知的级别；应为 国家级/部级/自治区级/厅级/市级（您是否要写：{near}）",
+                         f"unknown level; must be national/ministerial/regional/departmental/municipal "
+                         f"(did you mean: {near})"))
     raw_type = clean_text(cells.get("type"))
     if not raw_type or len(raw_type) > MAX_NAME:
         return {}, problems  # the model reports empty / too long
     resolved = _resolve_type(raw_type, level)
     if resolved is None:
-        problems.append(("type", "未知的平台类型（见 graph/data/taxonomy.toml）",
-                         "unknown platform type (see graph/data/taxonomy.toml)"))
+        near = "、".join(_suggest_types(raw_type)) or "—"
+        problems.append(("type", f"未知的平台类型（您是否要写：{near}；全部类型见 graph/data/taxonomy.toml）",
+                         f"unknown platform type (did you mean: {near}; all types in graph/data/taxonomy.toml)"))
         return {}, problems
     taxonomy = load_taxonomy()
     type_key, resolved_level = resolved

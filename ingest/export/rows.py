@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.names import normalize_name
-from graph.reference import load_industries
+from graph.reference import LEVEL_NAMES, load_industries
 from graph.store import Store
 from ingest.export import cypher
 from ingest.export.refs import (
@@ -43,7 +43,7 @@ Progress = Callable[[str, int], Any]
 
 MAX_WARNINGS = 200
 
-LEVEL_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级"}
+LEVEL_LABELS = {key: zh for key, (zh, _en) in LEVEL_NAMES.items()}
 # code -> Chinese label, per (table, column); the English export writes the codes themselves.
 LABELS_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("institutions", "kind"): {"enterprise": "企业", "university": "高校", "institute": "科研院所",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.names import normalize_name
-from graph.reference import load_industries
+from graph.reference import LEVEL_NAMES, load_industries
 from ingest.sample import pools
 from ingest.sample.model import Collaboration, Platform
 from ingest.sample.world import World
@@ -137,7 +137,7 @@ class Renderer:
 
     def _platform_row(self, p: Platform, name: str) -> list[str]:
         w, rng = self.w, self.rng
-        written_type, written_level = p.type_key, {"national": "国家级", "regional": "自治区级", "municipal": "市级"}[p.level]
+        written_type, written_level = p.type_key, LEVEL_NAMES[p.level][0]
         ptype = w.tax.types[p.type_key]
         if p.level == "regional" and ptype.aliases and rng.random() < 0.15:
             written_type = rng.choice(ptype.aliases)

@@ -62,7 +62,8 @@
     constraint: ["约束系数", "Constraint"], platforms: ["平台数", "Platforms"], name_en: ["英文名", "English name"]
   };
   var VALUE_NAMES = {
-    national: ["国家级", "National"], regional: ["自治区级", "Regional"], municipal: ["市级", "Municipal"],
+    national: ["国家级", "National"], ministerial: ["部级", "Ministerial"], regional: ["自治区级", "Regional"],
+    departmental: ["厅级", "Departmental"], municipal: ["市级", "Municipal"],
     active: ["运行", "Active"], building: ["建设中", "Building"], revoked: ["撤销", "Revoked"], merged: ["整合", "Merged"],
     industry: ["产", "Industry"], academia: ["学", "Academia"], research: ["研", "Research"], user: ["用", "User"],
     enterprise: ["企业", "Enterprise"], university: ["高校", "University"], institute: ["科研院所", "Institute"],
