@@ -243,10 +243,17 @@ def load_industries(data_dir: Path | None = None) -> dict[str, Industry]:
 
 
 def resolve_city(raw: str) -> str | None:
-    """A city key from '柳州', '柳州市' or 'Liuzhou'; None when it is not one of the 14 cities."""
+    """A city key from '柳州', '柳州市', 'Liuzhou' or an address inside it ('柳州市鱼峰区', '广西柳州市');
+    None when it is not one of the 14 cities."""
     text = normalize_name(raw)
-    for city in load_cities().values():
+    cities = load_cities().values()
+    for city in cities:
         if text in {normalize_name(s) for s in (city.key, city.name_en, *city.aliases)}:
+            return city.key
+    # a county or district written after its city: the city's name followed by 市
+    text = text.removeprefix("广西壮族自治区").removeprefix("广西")
+    for city in cities:
+        if text.startswith(city.key + "市"):
             return city.key
     return None
 

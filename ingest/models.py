@@ -194,19 +194,54 @@ City = Annotated[str | None, BeforeValidator(_city)]
 CreditCode = Annotated[str | None, BeforeValidator(_credit_code)]
 
 
+# Name rules for an institution's kind, first match wins: (kind, words). A hospital is checked
+# before a university (广西医科大学第一附属医院 is a hospital), an institute before a company
+# (a 转制院所 such as …研究院有限公司 is still a research institute).
+KIND_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("hospital", ("医院", "卫生院")),
+    ("university", ("职业技术学院", "大学", "学院", "学校", "高等专科")),
+    ("institute", ("研究院", "研究所", "科学院", "研究中心", "设计院")),
+    ("enterprise", ("公司", "集团", "股份", "厂", "企业", "合作社")),
+    ("government", ("厅", "局", "委员会", "人民政府", "办公室")),
+)
+
+
+def infer_kind_rule(name: str) -> tuple[str, str]:
+    """``(kind, the word that decided it)`` from an institution's name; ``('other', '')`` if none.
+
+    Why keep the word: an institution created from a platform list shows *why* it is, say, a
+    university (``inferred_from``), so a planner can judge the guess.
+    """
+    for kind, words in KIND_RULES:
+        for word in words:
+            if word in name:
+                return kind, word
+    return "other", ""
+
+
 def infer_kind(name: str) -> str:
     """The institution kind from its name when the kind column is empty (大学 → university …)."""
-    if re.search(r"大学|学院|学校|高等专科", name):
-        return "university"
-    if "医院" in name or "卫生院" in name:
-        return "hospital"
-    if re.search(r"研究院|研究所|科学院|研究中心|设计院", name):
-        return "institute"
-    if re.search(r"公司|集团|厂|企业|股份|合作社", name):
-        return "enterprise"
-    if re.search(r"厅|局|委员会|人民政府|办公室", name):
-        return "government"
-    return "other"
+    return infer_kind_rule(name)[0]
+
+
+def _lenient_city(value: object) -> str | None:
+    """The text of a city cell; resolved by the row model, which keeps an unknown city as written."""
+    text = clean_text(value)
+    if len(text) > MAX_NAME:
+        raise fail(f"内容过长（{len(text)} 字符，上限 {MAX_NAME}）", f"too long ({len(text)} characters, limit {MAX_NAME})")
+    return text or None
+
+
+LenientCity = Annotated[str | None, BeforeValidator(_lenient_city)]
+
+
+def split_city(text: str | None) -> tuple[str | None, str | None]:
+    """``(city key, None)`` for a known city, ``(None, text as written)`` for an unknown one: an unknown
+    city does not reject the row (it is flagged ``city_unknown``)."""
+    if not text:
+        return None, None
+    city = cached_city(text)
+    return (city, None) if city else (None, text)
 
 
 def _cities(value: object) -> list[str]:
@@ -230,7 +265,8 @@ class InstitutionRow(Row):
     sector: Annotated[str | None, _enum(SECTORS, "产学研用应为 产/学/研/用", "sector must be 产/学/研/用 "
                                         "(industry/academia/research/user)")] = None
     credit_code: CreditCode = None
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     aliases: Multi = []
     industries: Multi = []
     id: OptName = None
@@ -239,16 +275,21 @@ class InstitutionRow(Row):
     def _defaults(self) -> InstitutionRow:
         self.kind = self.kind or infer_kind(self.name)
         self.sector = self.sector or KIND_SECTOR[self.kind]
+        self.city, self.city_written = split_city(self.city)
         return self
 
 
 class PlatformRow(Row):
+    """A platform: only its name and type are indispensable. An empty host or an unknown city loads,
+    flagged (graph/quality.py), because a real list often lacks them and the platform still exists."""
+
     name: Name
     type: Name
-    host: Name
+    host: OptName = None
     level: OptName = None
     co_builders: Multi = []
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     established: Year = None
     status: Annotated[str | None, _enum(STATUSES, "状态应为 运行/建设中/撤销/整合",
                                         "status must be active/building/revoked/merged")] = None
@@ -263,6 +304,7 @@ class PlatformRow(Row):
     @model_validator(mode="after")
     def _default_status(self) -> PlatformRow:
         self.status = self.status or "active"
+        self.city, self.city_written = split_city(self.city)
         return self
 
 

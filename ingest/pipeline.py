@@ -113,6 +113,9 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        # loaded but flagged (graph/quality.py codes), and hosts created from a platform list;
+        # `platgraph quality` lists each one
+        "quality": dict(plan.quality),
         "run": run,
         "interrupted_runs": interrupted,
         "per_file": plan.per_file,

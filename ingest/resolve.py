@@ -33,7 +33,7 @@ NEAR_MISS_RATIO = 85.0
 
 ALL_INSTITUTIONS = (
     "MATCH (i:Institution) RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, "
-    "i.alias_norms AS norms, i.name AS name")
+    "i.alias_norms AS norms, i.name AS name, i.city AS city, i.kind_inferred AS inferred")
 # Each lookup is its own indexed query (key: uniqueness constraint; credit_code, norm_name: range
 # indexes); only the alias list needs a label scan, and it runs last.
 FIND_BY_KEY = "MATCH (i:Institution {key: $value}) RETURN i.key AS key"
@@ -92,13 +92,20 @@ class InstitutionIndex:
     by_name: dict[str, str] = field(default_factory=dict)  # own normalised name (or key) -> key
     by_alias: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
+    cities: dict[str, str] = field(default_factory=dict)  # key -> city, when known
+    # created from a platform list and not yet confirmed by an institutions file (kind_inferred)
+    inferred: set[str] = field(default_factory=set)
 
     @classmethod
     def from_graph(cls, store: Store) -> InstitutionIndex:
         index = cls()
         rows = store.read_tx(lambda tx: [tuple(r.values()) for r in tx.run(ALL_INSTITUTIONS)])
-        for key, code, norm, norms, name in rows:
+        for key, code, norm, norms, name, city, inferred in rows:
             index.add(key, code, norm or key, norms or [], name)
+            if city:
+                index.cities[key] = city
+            if inferred:
+                index.inferred.add(key)
         return index
 
     name_conflicts: dict[str, set[str]] = field(default_factory=dict)  # one name, several institutions
@@ -152,6 +159,17 @@ class InstitutionIndex:
         if getattr(self, "_choice_cache", None) is None or len(self._choice_cache) != len(self.by_alias):
             self._choice_cache = list(self.by_alias)
         return self._choice_cache
+
+
+_ORDINALS = set("0123456789一二三四五六七八九十")
+
+
+def numbered_siblings(a: str, b: str) -> bool:
+    """第一人民医院 / 第三人民医院: same length, differing only in one numeral — siblings, not typos."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and all(ch in _ORDINALS for ch in diff[0])
 
 
 def one_edit_pairs(names: dict[str, str]) -> list[tuple[str, str, str, str]]:
