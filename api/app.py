@@ -170,11 +170,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         institutions,
         overlaps,
         platforms,
+        quality,
         reports,
     )
 
     for module in (health, platforms, institutions, industries, graph_view, overlaps, analyses,
-                   datasets, reports):
+                   datasets, reports, quality):
         app.include_router(module.build_router(settings), prefix=API_PREFIX)
 
     # ---- explorer mount point (owned by viz/explorer, added later) --------------------------

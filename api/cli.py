@@ -10,6 +10,7 @@ from api.commands import overlaps as overlaps_cmd
 from api.commands import plan as plan_cmd
 from api.commands.export import export as export_command
 from api.commands.ingest import ingest as ingest_command
+from api.commands.quality import quality as quality_command
 from api.commands.report import report as report_command
 from api.commands.sample import sample as sample_command
 from api.commands.serve import serve as serve_command
@@ -38,6 +39,7 @@ app.add_typer(plan_cmd.app, name="plan")
 app.command(name="talent")(plan_cmd.talent)
 app.command(name="serve")(serve_command)
 app.command(name="export")(export_command)
+app.command(name="quality")(quality_command)
 
 
 @app.callback()

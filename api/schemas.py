@@ -111,6 +111,27 @@ class InstitutionPage(BaseModel):
     items: list[InstitutionSummary]
 
 
+class QualityItem(BaseModel):
+    entity: str = Field(description="platform | institution")
+    key: str
+    name: str
+    flag: str = Field(description="host_missing | host_unresolved | co_builder_unresolved | city_unknown | "
+                                  "kind_inferred", examples=["host_missing"])
+    label_zh: str
+    label_en: str
+    label: str
+    action: str = Field(description="如何完善 / what to do")
+    detail: str
+
+
+class QualityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="每类问题的数量（筛选前）/ items per flag, before filtering")
+    items: list[QualityItem]
+
+
 class Collaborator(BaseModel):
     institution: Ref
     count: int

@@ -103,6 +103,23 @@ class Industry:
     aliases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ReferenceInstitution:
+    """One row of ``graph/data/institutions.toml``: a Guangxi institution and the names people write."""
+
+    name: str
+    kind: str
+    sector: str
+    city: str | None
+    aliases: tuple[str, ...] = ()
+    source: str = ""
+
+
+# The 产学研用 sector a kind implies (the same default an institutions file gets, ingest/models.py).
+KIND_SECTOR = {"enterprise": "industry", "university": "academia", "institute": "research",
+               "hospital": "user", "government": "user", "other": "user"}
+
+
 @dataclass
 class Taxonomy:
     categories: dict[str, Category]
@@ -240,6 +257,36 @@ def load_industries(data_dir: Path | None = None) -> dict[str, Industry]:
                 aliases=tuple(seg.get("aliases", ())),
             )
     return out
+
+
+@lru_cache(maxsize=4)
+def load_reference_institutions(data_dir: Path | None = None) -> tuple[ReferenceInstitution, ...]:
+    """Guangxi's reference institutions (universities, public institutes …) with their short names.
+
+    Why not Institution nodes from the start: ~100 institutions that no dataset names would join
+    every institution count, collaboration gap and report. Ingest resolves host, co-builder and
+    institution names against this list after the graph, and writes the institution it names as
+    ``(:Institution {reference: true})`` (:mod:`ingest.plan`); a later institutions file enriches
+    that node. A missing file is an empty list (a province without one still ingests).
+    """
+    path = (data_dir or DATA_DIR) / "institutions.toml"
+    if not path.is_file():
+        return ()
+    raw = _read("institutions.toml", data_dir)
+    out = []
+    for n, row in enumerate(raw.get("institution", []), start=1):
+        name = str(row.get("name") or "").strip()
+        kind = str(row.get("kind") or "other")
+        if not name or kind not in KIND_SECTOR:
+            raise ValueError(f"institutions.toml: entry {n} ({name or '?'}) needs a name and a kind in "
+                             f"{sorted(KIND_SECTOR)}")
+        city_text = str(row.get("city") or "")
+        city = resolve_city(city_text) if city_text else None
+        if city_text and city is None:
+            raise ValueError(f"institutions.toml: {name}: city {city_text} is not one of the 14 cities")
+        out.append(ReferenceInstitution(name=name, kind=kind, sector=KIND_SECTOR[kind], city=city,
+                                        aliases=tuple(row.get("aliases", ())), source=str(row.get("source", ""))))
+    return tuple(out)
 
 
 def resolve_city(raw: str) -> str | None:

@@ -47,6 +47,7 @@ SET i.id = coalesce(row.id, i.id),
     i.norm_name = CASE WHEN row.rename THEN row.norm_name ELSE coalesce(i.norm_name, row.norm_name) END,
     i.created_from = coalesce(i.created_from, row.created_from),
     i.kind_inferred = row.kind_inferred, i.inferred_from = row.inferred_from,
+    i.reference = coalesce(row.reference, i.reference), i.source = coalesce(row.source, i.source),
     i.city_written = row.city_written, i.quality_flags = row.quality_flags,
     i.aliases = reduce(acc = coalesce(i.aliases, []), a IN row.aliases |
                        CASE WHEN a IN acc THEN acc ELSE acc + a END),

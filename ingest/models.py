@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
-from graph.reference import load_taxonomy, resolve_city, resolve_level, suggest_levels
+from graph.reference import KIND_SECTOR, load_taxonomy, resolve_city, resolve_level, suggest_levels
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -155,8 +155,6 @@ SECTORS = {
     "高校": "academia", "research": "research", "研": "research", "科研": "research", "user": "user",
     "用": "user", "用户": "user",
 }
-KIND_SECTOR = {"enterprise": "industry", "university": "academia", "institute": "research",
-               "hospital": "user", "government": "user", "other": "user"}
 STATUSES = {
     "active": "active", "运行": "active", "运行中": "active", "正常运行": "active", "在建": "building",
     "building": "building", "建设中": "building", "筹建": "building", "revoked": "revoked", "撤销": "revoked",

@@ -17,13 +17,21 @@ from time import perf_counter
 from typing import Any
 
 from graph.names import trailing_short_name
+from graph.reference import ReferenceInstitution, load_reference_institutions
 from graph.store import Store
 from ingest import cypher
 from ingest.models import KIND_SECTOR, clean_text, infer_kind_rule, validate_row
 from ingest.models import norm as normalize_name
 from ingest.readers import Dataset, RawRow, RawTable
 from ingest.rejects import Ambiguity, Reject
-from ingest.resolve import InstitutionIndex, lookup_forms, name_norms, numbered_siblings, one_edit_pairs
+from ingest.resolve import (
+    InstitutionIndex,
+    ReferenceIndex,
+    lookup_forms,
+    name_norms,
+    numbered_siblings,
+    one_edit_pairs,
+)
 from ingest.tables import TABLE_ORDER
 
 # Tables planned together, and the write sources complete once they are: a researcher's MEMBER_OF
@@ -135,6 +143,10 @@ class Planner:
         self.institutions = InstitutionIndex.from_graph(store)
         self.graph_institutions = set(self.institutions.names)
         self.inst_cities = self.institutions.cities
+        self.references = ReferenceIndex(load_reference_institutions())
+        # reference institutions are written with the first segment (institutions, platforms); a
+        # table planned later (researchers, collaborations) resolves only what is in the graph or plan
+        self.reference_open = True
         self.inst_codes: dict[str, str | None] = {}
         needs_people = "memberships" in dataset.tables
         self.platform_ids: dict[str, str] = {}  # id or key -> key
@@ -175,6 +187,10 @@ class Planner:
         res = self.institutions.resolve(text)
         if res.key:
             return res.key
+        if not res.ambiguous and self.reference_open:
+            ref = self.references.find(text)
+            if ref is not None:
+                return self._reference_institution(ref)
         table, raw = errors.table, errors.raw
         if res.ambiguous:
             errors.add(column, "单位名称有歧义：多个单位使用此名称或别名，请填写统一社会信用代码（见歧义报告）",
@@ -221,6 +237,9 @@ class Planner:
         if res.ambiguous:
             self._report_ambiguous(table, raw, column, text, res.ambiguous)
             return None, None
+        ref = self.references.find(text)
+        if ref is not None:
+            return self._reference_institution(ref), None
         code, norm = lookup_forms(text)
         if code or not norm:
             return None, None
@@ -242,6 +261,23 @@ class Planner:
             return True
         known_city = self.plan.nodes.get("Institution", {}).get(key, {}).get("city") or self.inst_cities.get(key)
         return bool(city and known_city and city != known_city)
+
+    def _reference_institution(self, ref: ReferenceInstitution) -> str:
+        """The Institution node of a reference institution a dataset names (``reference=true``)."""
+        key = normalize_name(ref.name)
+        if key not in self.plan.nodes["Institution"]:
+            norms = name_norms(ref.name, ref.aliases)
+            self.plan.nodes["Institution"][key] = {
+                "key": key, "id": None, "name": ref.name, "norm_name": key, "aliases": list(ref.aliases),
+                "alias_norms": norms, "kind": ref.kind, "sector": ref.sector, "credit_code": None,
+                "city": ref.city, "city_written": None, "quality_flags": [], "created_from": None,
+                "kind_inferred": False, "inferred_from": None, "rename": False, "reference": True,
+                "source": ref.source}
+            self.institutions.add(key, None, key, norms, ref.name)
+            if ref.city:
+                self.inst_cities[key] = ref.city
+                self._rel("LOCATED_IN", key, ref.city)
+        return key
 
     def _create_institution(self, name: str, city: str | None) -> str:
         """A new Institution from a host name written in a platform list (kind and sector from the name).
@@ -336,6 +372,7 @@ class Planner:
                     getattr(self, f"_plan_{name}")(table)
                     if self.release_rows:
                         table.rows = []
+            self.reference_open = False
             yield sources
         self._similar_institutions()
 
@@ -383,6 +420,11 @@ class Planner:
             if short:
                 spellings.append(short)
             key = self._institution_key(code, norm, spellings)
+            ref = None
+            if key not in self.graph_institutions:
+                ref = next((r for s in spellings if (r := self.references.find(s)) is not None), None)
+                if ref is not None:  # the reference institution this row describes: one node, its names too
+                    spellings += [ref.name, *ref.aliases]
             node = nodes.get(key)
             # an institution ingest created from a platform list: this file confirms it, under the
             # name the file gives (the name the list wrote stays an alias)
@@ -398,7 +440,10 @@ class Planner:
                     "alias_norms": [], "kind": values["kind"], "sector": values["sector"],
                     "credit_code": code, "city": values["city"], "city_written": values["city_written"],
                     "quality_flags": flags, "created_from": None, "kind_inferred": False, "inferred_from": None,
-                    "rename": enriching}
+                    "rename": enriching, "reference": True if ref is not None else None,
+                    "source": ref.source if ref is not None else None}
+                if ref is not None and not node["city"] and ref.city:
+                    node["city"] = ref.city
             else:
                 for prop in ("id", "credit_code", "city"):
                     node[prop] = values[prop] or node[prop]
@@ -408,14 +453,15 @@ class Planner:
             for spelling in spellings:
                 if spelling != node["name"] and spelling not in node["aliases"]:
                     node["aliases"].append(spelling)
-            for form in name_norms(name, values["aliases"]):
+            for form in name_norms(name, spellings[1:]):
                 if form not in node["alias_norms"]:
                     node["alias_norms"].append(form)
             self.institutions.add(key, code, norm, node["alias_norms"], node["name"])
             if code:
                 self.inst_codes[key] = code
-            if values["city"]:
-                self._rel("LOCATED_IN", key, values["city"])
+            city = values["city"] or (ref.city if ref is not None else None)
+            if city:
+                self._rel("LOCATED_IN", key, city)
             for ind in industries:
                 self._rel("IN_INDUSTRY", key, ind)
         for key, node in nodes.items():

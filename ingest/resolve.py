@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import clean_text, normalize_name, trailing_short_name
+from graph.reference import ReferenceInstitution
 from graph.store import Store
 
 # rapidfuzz ratio (0..100) from which an unresolved name is reported as a possible match.
@@ -159,6 +160,26 @@ class InstitutionIndex:
         if getattr(self, "_choice_cache", None) is None or len(self._choice_cache) != len(self.by_alias):
             self._choice_cache = list(self.by_alias)
         return self._choice_cache
+
+
+class ReferenceIndex:
+    """The reference institutions (graph/data/institutions.toml) by every normalised name they go by.
+
+    Consulted after the graph: a name the graph does not know but the reference list does (西大,
+    广西林科院) means that reference institution. A form two entries share is ambiguous (None).
+    """
+
+    def __init__(self, refs: Iterable[ReferenceInstitution]) -> None:
+        self.by_form: dict[str, list[ReferenceInstitution]] = defaultdict(list)
+        for ref in refs:
+            for form in name_norms(ref.name, ref.aliases):
+                if ref not in self.by_form[form]:
+                    self.by_form[form].append(ref)
+
+    def find(self, text: str) -> ReferenceInstitution | None:
+        code, norm = lookup_forms(text)
+        found = self.by_form.get(norm, []) if norm and not code else []
+        return found[0] if len(found) == 1 else None
 
 
 _ORDINALS = set("0123456789一二三四五六七八九十")
