@@ -51,6 +51,8 @@ if tuple(LEVEL_NAMES) != LEVELS or set(LEVEL_ALIASES.values()) != set(LEVELS):
 # the level column; national words make the level national (the way 国家 always was).
 REGION_PREFIXES = ("广西壮族自治区", "自治区级", "广西区级", "广西区", "广西", "自治区", "省级", "省")
 NATIONAL_PREFIXES = ("国家级", "国家")
+# 市级 + a type (市级重点实验室, 市级企业技术中心): the type at the municipal level.
+MUNICIPAL_PREFIXES = ("市级",)
 # Fixed-level types: a type recognised by the state or a ministry has that level whatever the
 # level column says (a lower level there is a typo, not a different platform).
 FIXED_LEVELS = frozenset({"national", "ministerial"})
@@ -149,9 +151,9 @@ class Taxonomy:
         found = self._lookup(normalize_name(raw))
         if found is None:
             return None
-        key, national = found
-        if national:
-            level = "national"
+        key, prefix_level = found
+        if prefix_level:
+            level = prefix_level
         ptype = self.types[key]
         if ptype.level in FIXED_LEVELS:
             return key, ptype.level
@@ -162,16 +164,19 @@ class Taxonomy:
             return key, "national"
         return key, level or ptype.level
 
-    def _lookup(self, text: str) -> tuple[str, bool] | None:
-        """``(type key, a national prefix was removed)`` for normalised ``text``, or None."""
-        national = False
+    def _lookup(self, text: str) -> tuple[str, str | None] | None:
+        """``(type key, the level a removed prefix implies or None)`` for normalised ``text``, or None."""
+        level: str | None = None
         for _ in range(4):  # 广西壮族自治区级… : a few prefixes at most
             key = self._alias_index.get(text)
             if key is not None:
-                return key, national
-            for prefix in NATIONAL_PREFIXES + REGION_PREFIXES:
+                return key, level
+            for prefix in NATIONAL_PREFIXES + MUNICIPAL_PREFIXES + REGION_PREFIXES:
                 if text.startswith(prefix) and len(text) > len(prefix) + 1:
-                    national = national or prefix in NATIONAL_PREFIXES
+                    if prefix in NATIONAL_PREFIXES:
+                        level = "national"
+                    elif prefix in MUNICIPAL_PREFIXES:
+                        level = level or "municipal"
                     text = text[len(prefix):].removeprefix("级")
                     break
             else:

@@ -192,15 +192,16 @@ City = Annotated[str | None, BeforeValidator(_city)]
 CreditCode = Annotated[str | None, BeforeValidator(_credit_code)]
 
 
-# Name rules for an institution's kind, first match wins: (kind, words). A hospital is checked
+# Name rules for an institution's kind, first match wins: (kind, pattern). A hospital is checked
 # before a university (广西医科大学第一附属医院 is a hospital), an institute before a company
-# (a 转制院所 such as …研究院有限公司 is still a research institute).
-KIND_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("hospital", ("医院", "卫生院")),
-    ("university", ("职业技术学院", "大学", "学院", "学校", "高等专科")),
-    ("institute", ("研究院", "研究所", "科学院", "研究中心", "设计院")),
-    ("enterprise", ("公司", "集团", "股份", "厂", "企业", "合作社")),
-    ("government", ("厅", "局", "委员会", "人民政府", "办公室")),
+# (a 转制院所 such as …研究院有限公司 is still a research institute); 学院 inside 科学院 (广西农业科学院,
+# 中国科学院…研究所) is not a college.
+KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hospital", re.compile("医院|卫生院")),
+    ("university", re.compile("职业技术学院|大学|(?<!科)学院|学校|高等专科")),
+    ("institute", re.compile("研究院|研究所|科学院|研究中心|设计院")),
+    ("enterprise", re.compile("公司|集团|股份|厂|企业|合作社")),
+    ("government", re.compile("厅|局|委员会|人民政府|办公室")),
 )
 
 
@@ -210,10 +211,10 @@ def infer_kind_rule(name: str) -> tuple[str, str]:
     Why keep the word: an institution created from a platform list shows *why* it is, say, a
     university (``inferred_from``), so a planner can judge the guess.
     """
-    for kind, words in KIND_RULES:
-        for word in words:
-            if word in name:
-                return kind, word
+    for kind, pattern in KIND_RULES:
+        found = pattern.search(name)
+        if found:
+            return kind, found.group(0)
     return "other", ""
 
 

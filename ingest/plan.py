@@ -245,6 +245,9 @@ class Planner:
             return None, None
         near = [(key, score) for key, score in self.institutions.near_misses(text)
                 if not self._surely_other(text, key, city)]
+        for ref, score in self.references.near_misses(text):
+            if not numbered_siblings(norm, normalize_name(ref.name)) and not (city and ref.city and city != ref.city):
+                near.append((normalize_name(ref.name), score))  # a reference's key is its normalised name
         if near:
             self._report_near(table, raw, column, text, near,
                               "名称与已有单位相近，未自动创建新单位也未关联；如为同一单位请在单位表中添加别名",

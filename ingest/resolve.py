@@ -181,6 +181,20 @@ class ReferenceIndex:
         found = self.by_form.get(norm, []) if norm and not code else []
         return found[0] if len(found) == 1 else None
 
+    def near_misses(self, text: str, limit: int = 3) -> list[tuple[ReferenceInstitution, float]]:
+        """Reference institutions whose names are close to ``text`` (the same rapidfuzz rule as
+        :meth:`InstitutionIndex.near_misses`): a host written so is not created as a twin of one."""
+        _code, norm = lookup_forms(text)
+        if not norm or not self.by_form:
+            return []
+        found = process.extract(norm, list(self.by_form), scorer=fuzz.ratio, score_cutoff=NEAR_MISS_RATIO,
+                                limit=limit)
+        out: dict[str, tuple[ReferenceInstitution, float]] = {}
+        for form, score, _pos in found:
+            for ref in self.by_form[form]:
+                out.setdefault(ref.name, (ref, round(float(score), 1)))
+        return list(out.values())[:limit]
+
 
 _ORDINALS = set("0123456789一二三四五六七八九十")
 

@@ -55,12 +55,21 @@ def quality(
         sys.stdout.flush()
         return
     print_table(tr("数据质量清单（共 {n} 项）", "Data-quality list ({n} items)", n=data["total"]),
-                [tr("问题", "issue"), tr("数量", "count")],
-                [(_label(code), n) for code, n in data["counts"].items()])
-    print_table(tr("明细", "Items"), columns, rows[:limit])
+                [tr("问题", "issue"), tr("数量", "count"), tr("如何完善", "what to do")],
+                [(_label(code), n, _action(code)) for code, n in data["counts"].items()])
+    # the table keeps what fits a terminal (what to do is per flag, in the summary above and in the
+    # json/csv forms)
+    print_table(tr("明细", "Items"), columns[:4], [row[:4] for row in rows[:limit]])
     if len(rows) > limit:
         console.print(tr("另有 {n} 项未显示（--limit 或 --format csv）", "{n} more not shown (--limit or --format csv)",
                          n=len(rows) - limit))
+
+
+def _action(code: str) -> str:
+    from graph.quality import FLAGS
+
+    _zh, _en, act_zh, act_en = FLAGS.get(code, (code, code, "", ""))
+    return tr(act_zh, act_en)
 
 
 def _label(code: str) -> str:
