@@ -22,8 +22,7 @@ FLAGS: dict[str, tuple[str, str, str, str]] = {
                               "see the ambiguity report; declare the alias or credit code"),
     "city_unknown": ("所在市无法识别", "city not recognised",
                      "填写广西 14 个地级市之一", "write one of Guangxi's 14 prefecture cities"),
-    "kind_inferred": ("由平台清单创建的单位（类型按名称推断）", "institution created from a platform list (kind "
-                      "inferred from its name)",
+    "kind_inferred": ("单位类型按名称推断", "institution kind inferred from its name",
                       "导入单位表（名称或别名与之相同）以核实单位类型、产学研用和所在市",
                       "ingest an institutions file (same name or alias) to confirm kind, sector and city"),
 }

@@ -269,10 +269,14 @@ class InstitutionRow(Row):
     aliases: Multi = []
     industries: Multi = []
     id: OptName = None
+    kind_inferred: bool = False  # set by the model: the kind column was empty, the name decided
+    inferred_from: str | None = None
 
     @model_validator(mode="after")
     def _defaults(self) -> InstitutionRow:
-        self.kind = self.kind or infer_kind(self.name)
+        if not self.kind:
+            self.kind, rule = infer_kind_rule(self.name)
+            self.kind_inferred, self.inferred_from = True, rule or None
         self.sector = self.sector or KIND_SECTOR[self.kind]
         self.city, self.city_written = split_city(self.city)
         return self

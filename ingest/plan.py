@@ -442,7 +442,8 @@ class Planner:
                     "key": key, "id": values["id"], "name": name, "norm_name": norm, "aliases": [],
                     "alias_norms": [], "kind": values["kind"], "sector": values["sector"],
                     "credit_code": code, "city": values["city"], "city_written": values["city_written"],
-                    "quality_flags": flags, "created_from": None, "kind_inferred": False, "inferred_from": None,
+                    "quality_flags": flags, "created_from": None, "kind_inferred": values["kind_inferred"],
+                    "inferred_from": values["inferred_from"],
                     "rename": enriching, "reference": True if ref is not None else None,
                     "source": ref.source if ref is not None else None}
                 if ref is not None and not node["city"] and ref.city:
@@ -451,6 +452,7 @@ class Planner:
                 for prop in ("id", "credit_code", "city"):
                     node[prop] = values[prop] or node[prop]
                 node["kind"], node["sector"] = values["kind"], values["sector"]
+                node["kind_inferred"], node["inferred_from"] = values["kind_inferred"], values["inferred_from"]
                 if node["city"]:
                     node["city_written"], node["quality_flags"] = None, []
             for spelling in spellings:

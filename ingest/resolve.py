@@ -34,7 +34,8 @@ NEAR_MISS_RATIO = 85.0
 
 ALL_INSTITUTIONS = (
     "MATCH (i:Institution) RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, "
-    "i.alias_norms AS norms, i.name AS name, i.city AS city, i.kind_inferred AS inferred")
+    "i.alias_norms AS norms, i.name AS name, i.city AS city, "
+    "(i.created_from = 'platform_list' AND coalesce(i.kind_inferred, false)) AS inferred")
 # Each lookup is its own indexed query (key: uniqueness constraint; credit_code, norm_name: range
 # indexes); only the alias list needs a label scan, and it runs last.
 FIND_BY_KEY = "MATCH (i:Institution {key: $value}) RETURN i.key AS key"
@@ -94,7 +95,8 @@ class InstitutionIndex:
     by_alias: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
     cities: dict[str, str] = field(default_factory=dict)  # key -> city, when known
-    # created from a platform list and not yet confirmed by an institutions file (kind_inferred)
+    # created from a platform list and not yet confirmed by an institutions file (kind still
+    # inferred): an institutions row that names it by name or alias enriches it
     inferred: set[str] = field(default_factory=set)
 
     @classmethod

@@ -3,8 +3,8 @@
 Why a list and not rejects: a real planner's list often lacks a host or writes a city we do not
 know; such a platform still exists and must count. Ingest loads it and flags it
 (:mod:`graph.quality`); this list tells the planner what to complete. Institutions that ingest
-created from a platform list (kind and sector inferred from the name) are listed too until an
-institutions file confirms them.
+whose kind was guessed from the name — created from a platform list, or from an institutions row
+with an empty 单位类型 — are listed too until a file states the kind.
 
 ``host_missing`` is reported only while the platform really has no host: a later file that
 supplies one links it, and the flag then no longer applies.
@@ -24,7 +24,7 @@ WITH p, flag WHERE flag <> 'host_missing' OR NOT EXISTS { (p)-[:HOSTED_BY]->() }
 RETURN 'platform' AS entity, p.key AS key, coalesce(p.name, p.key) AS name, flag,
        p.host_written AS host_written, p.city_written AS city_written, p.co_builders_unresolved AS co_unresolved,
        p.type AS type, p.level AS level, p.city AS city, null AS kind, null AS sector, null AS inferred_from,
-       null AS platforms
+       null AS created_from, null AS platforms
 UNION ALL
 MATCH (i:Institution) WHERE i.kind_inferred = true OR size(coalesce(i.quality_flags, [])) > 0
 UNWIND (CASE WHEN i.kind_inferred = true THEN ['kind_inferred'] ELSE [] END
@@ -32,7 +32,7 @@ UNWIND (CASE WHEN i.kind_inferred = true THEN ['kind_inferred'] ELSE [] END
 RETURN 'institution' AS entity, i.key AS key, coalesce(i.name, i.key) AS name, flag,
        null AS host_written, i.city_written AS city_written, null AS co_unresolved,
        null AS type, null AS level, i.city AS city, i.kind AS kind, i.sector AS sector,
-       i.inferred_from AS inferred_from,
+       i.inferred_from AS inferred_from, i.created_from AS created_from,
        COLLECT { MATCH (p:Platform)-[:HOSTED_BY|CO_BUILT_BY]->(i) RETURN p.name ORDER BY p.name LIMIT 5 } AS platforms
 """
 
@@ -51,10 +51,13 @@ def _detail(row: dict[str, Any], lang: str) -> str:
         return f"written: {row['city_written']}" if en else f"原文：{row['city_written']}"
     if flag == "kind_inferred":
         used = "、".join(row["platforms"] or [])
+        word = row["inferred_from"] or ("no telling word" if en else "无可判断的字词")
+        origin = row["created_from"] == "platform_list"
         if en:
-            return (f"kind {row['kind']}, sector {row['sector']} from '{row['inferred_from']}' in the name; "
-                    f"platforms: {used}")
-        return f"按名称中的“{row['inferred_from']}”推断为 {row['kind']}（{row['sector']}）；平台：{used}"
+            return (("created from a platform list; " if origin else "")
+                    + f"kind {row['kind']}, sector {row['sector']} from '{word}' in the name; platforms: {used}")
+        return (("由平台清单创建；" if origin else "")
+                + f"按名称中的“{word}”推断为 {row['kind']}（{row['sector']}）；平台：{used}")
     if flag == "host_missing":
         return " ".join(x for x in (row["type"], row["city"]) if x)
     return ""

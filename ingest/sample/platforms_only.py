@@ -45,7 +45,9 @@ def write_platforms_only(world: World, out_dir: Path, seed: int) -> dict:
     for p in sorted(world.platforms, key=lambda p: p.id or ""):
         written_type = p.type_key
         if p.level == "regional" and rng.random() < PREFIXED_SHARE:
-            written_type = rng.choice(("广西", "自治区级")) + p.type_key.removeprefix("自治区")
+            prefixed = rng.choice(("广西", "自治区级")) + p.type_key.removeprefix("自治区")
+            if world.tax.resolve_type(prefixed, p.level) == (p.type_key, p.level):
+                written_type = prefixed
         host = "" if rng.random() < HOSTLESS_SHARE else host_as_written(world, p.host, rng)
         hostless += not host
         rows.append([p.name, written_type, LEVEL_NAMES[p.level][0], host, p.city, str(p.established)])
