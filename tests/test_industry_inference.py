@@ -69,8 +69,14 @@ def test_every_alias_names_one_industry() -> None:
 
 def test_inference_order_name_then_fields_then_host() -> None:
     terms = load_terms()
+    # the name votes twice: one stray field does not add a second industry, the host is not asked
     by_name = infer_for(terms, "广西铝合金材料与加工重点实验室", ["甘蔗育种"], "某公司", ["动力装备"])
-    assert {(e["key"], e["via"]) for e in by_name} == {("铝精深加工", "name"), ("甘蔗育种与种植", "fields")}
+    assert [(e["key"], e["via"]) for e in by_name] == [("铝精深加工", "name")]
+    # fields that agree with each other outvote a lone one; a field may add a segment of the same industry
+    by_fields = infer_for(terms, "广西某某重点实验室", ["电解铝", "铝土矿综合利用", "甘蔗育种"], None, [])
+    assert [(e["key"], e["via"]) for e in by_fields] == [("氧化铝与电解铝", "fields")]
+    # a trailing bracket is the host, not the subject
+    assert infer_for(terms, "广西应用数学中心(桂林电子科技大学)", [], None, []) == []
     by_host = infer_for(terms, "广西某某工程技术研究中心", [], "广西玉柴机器集团有限公司", ["动力装备"])
     assert by_host == [{"key": "动力装备", "via": "host", "evidence": "广西玉柴机器集团有限公司"}]
     # a host with many industries says nothing about one platform
@@ -158,3 +164,25 @@ def test_inferred_industries_declared_wins_rerun_and_later_file(clean_graph: Sto
     assert serves(clean_graph, "N1") == {"铝精深加工": {}}  # now declared: no inferred flag left
     assert serves(clean_graph, "H1") == {"新能源及储能": {}}
     assert serves(clean_graph, "F1")["甘蔗育种与种植"]["inferred"] is True  # untouched
+
+
+# ------------------------------------------------------------------------------ real subset
+REAL = Path(__file__).parent / "data" / "real_guangxi"
+
+
+def test_inferred_industries_of_the_hand_checked_real_rows() -> None:
+    """H1's 60 real platforms judged by hand (name and host only, like a planner's list): the inferred
+    key industries stay at or above the floors measured when the keywords were frozen (precision 0.886,
+    recall 0.650, bench/infer_industries.py) — a floor, not per-row perfection; a keyword change that
+    makes real names worse fails here."""
+    terms = load_terms()
+    with open(REAL / "industries_checked.csv", encoding="utf-8-sig", newline="") as fh:
+        checked = list(csv.DictReader(fh))
+    right = inferred = declared = 0
+    for row in checked:
+        truth = set() if row["产业"].strip() == "无" else set(row["产业"].split("；"))
+        got = {terms.top(e["key"]) for e in infer_for(terms, row["平台名称"], [], None, [])}
+        right, inferred, declared = right + len(got & truth), inferred + len(got), declared + len(truth)
+    assert len(checked) >= 50
+    assert right / inferred >= 0.85, (right, inferred)
+    assert right / declared >= 0.60, (right, declared)
