@@ -12,19 +12,25 @@ import csv
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
+from api.app import create_app
+from graph.settings import Settings
 from graph.store import Store
 from ingest.industry_terms import load_terms
 from ingest.infer_industries import infer_for
 from ingest.pipeline import ingest_dataset
 from ingest.rejects import read_rejects
 from queries.coverage.analysis import compute_coverage
+from viz.graphdata import search as explorer_search
 
 INSTITUTIONS = [
     ["单位名称", "单位类型", "所在市", "别名", "所属产业"],
     ["广西玉柴机器集团有限公司", "企业", "玉林", "玉柴", "动力装备"],
     ["广西大学", "高校", "南宁", "西大", ""],
     ["广西南南铝加工有限公司", "企业", "南宁", "南南铝", "生态铝产业"],
+    ["桂林电子科技大学", "高校", "桂林", "桂电", ""],
 ]
 PLATFORMS_HEADER = ["编号", "平台名称", "平台类型", "级别", "依托单位", "所在市", "认定年份", "研究方向", "服务产业"]
 
@@ -186,3 +192,39 @@ def test_inferred_industries_of_the_hand_checked_real_rows() -> None:
     assert len(checked) >= 50
     assert right / inferred >= 0.85, (right, inferred)
     assert right / declared >= 0.60, (right, declared)
+
+
+# ------------------------------------------------------------------------------ one-character search
+def test_one_character_search_in_the_api_and_the_explorer(clean_graph: Store, settings: Settings,
+                                                          tmp_path: Path) -> None:
+    """糖, 铝, 桂 are one character: the CJK full-text index (character pairs) cannot find them, so
+    the API and the explorer fall back to CONTAINS; longer words still go through the index."""
+    ingest_dataset(clean_graph, _dataset(tmp_path / "d", FIRST), rejects_path=tmp_path / "r.csv")
+    app = create_app(settings.model_copy(update={"platgraph_api_key": SecretStr("test-admin-key-do-not-share")}))
+    with TestClient(app) as client:
+        def platforms(q: str) -> set[str]:
+            body = client.get("/api/v1/platforms", params={"q": q}).json()
+            assert body["total"] == len(body["items"])
+            return {p["id"] for p in body["items"]}
+
+        assert platforms("糖") == {"V3"}
+        assert platforms("铝") == {"V1", "N1", "D1"}
+        assert platforms("铝 电解") == {"D1"}  # every word must be in the name
+        assert platforms("糖 铝") == set()
+        assert platforms("铝合金") == {"N1"}  # two or more characters: the full-text index as before
+        lab_type = client.get("/api/v1/platforms/N1").json()["properties"]["type"]  # filters still apply
+        by_type = client.get("/api/v1/platforms", params={"q": "铝", "type": lab_type}).json()
+        assert [p["id"] for p in by_type["items"]] == ["N1"]
+        inst = client.get("/api/v1/institutions", params={"q": "桂"}).json()
+        assert {i["name"] for i in inst["items"]} == {"桂林电子科技大学"}
+        explorer = client.get("/api/v1/graph/search", params={"q": "糖"}).json()["items"]
+        assert ("Platform", "V3") in {(h["kind"], h["id"]) for h in explorer}
+        detail = client.get("/api/v1/platforms/N1").json()
+        assert detail["declared_industries"] == []
+        assert [(i["id"], i["inferred"], i["via"], i["evidence"]) for i in detail["inferred_industries"]] == [
+            ("铝精深加工", True, "name", "铝合金")]
+        declared = client.get("/api/v1/platforms/D1").json()
+        assert [i["id"] for i in declared["declared_industries"]] == ["机械装备"]
+        assert declared["inferred_industries"] == []
+    hits = explorer_search(clean_graph, "桂")
+    assert ("Institution", "桂林电子科技大学") in {(h["kind"], h["name"]) for h in hits}
