@@ -29,7 +29,7 @@ from queries.runs import latest_run
 PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
 CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
-RETURN toString(analysed) + '|' + toString(ingested) + '|' + toString(ingests) AS version
+RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests) AS version
 """
 
 
