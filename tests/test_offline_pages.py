@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from fastapi.routing import APIRoute
+from pydantic import SecretStr
 
 from tests.conftest import DB_STATE, wipe
 from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, ServerThread, free_port
