@@ -1,17 +1,15 @@
-"""Helpers shared by the routers: JSON-safe values, full-text query escaping, optional modules,
+"""Helpers shared by the routers: JSON-safe values, full-text query escaping,
 documented error responses."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException
 
-from api.errors import FeatureUnavailable
 from api.schemas import ErrorBody, UnavailableBody
 from graph.i18n import tr
 
@@ -74,14 +72,6 @@ def needs_contains(q: str | None) -> bool:
     the full-text index cannot find it and the search falls back to ``CONTAINS`` (text indexes,
     graph/schema.py) — every word then must occur in the name (or an alias)."""
     return bool(q) and any(len(t) == 1 for t in search_words(q or ""))
-
-
-def optional_function(module: str, name: str) -> Callable[..., Any]:
-    """Import ``module.name`` when needed: an analysis not yet installed answers 503, not 500."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise FeatureUnavailable(f"{module}.{name}") from exc
 
 
 def not_found(kind_zh: str, kind_en: str, key: str) -> HTTPException:
