@@ -105,18 +105,30 @@ TABLES: tuple[TableSpec, ...] = (
         C("industry", "产业", False, "", ""),
     ), aliases=("collaboration", "合作关系", "产学研合作")),
     TableSpec("targets", "建设目标", (
-        C("type", "平台类型", True, "", ""),
+        C("type", "平台类型", False, "平台类型、类别、级别至少填一项；只填类别或级别即按类别/级别统计",
+          "give a platform type, a category or a level (at least one); a category or level alone counts "
+          "every type in it"),
+        C("category", "类别", False, "科学与工程研究/技术创新与成果转化/基础支撑与条件保障",
+          "science_engineering/innovation_transfer/basic_support"),
         C("level", "级别", False, "", ""),
         C("year", "年份", False, "目标年份", "target year"),
         C("new", "新建数量", False, "", ""),
         C("integrated_or_revoked", "优化整合或撤销淘汰数量", False, "", ""),
         C("total", "总保有量", False, "", ""),
     ), aliases=("target", "目标")),
+    TableSpec("evaluations", "评估记录", (
+        C("platform", "平台", True, "平台编号或名称", "platform id or name"),
+        C("year", "评估年份", True, "四位年份", "four-digit year", aliases=("年份",)),
+        C("result", "评估结果", True, "优秀/良好/合格/整改/整改通过/整改不通过/不合格",
+          "excellent/good/pass/rectify/rectified/rectification_failed/fail"),
+        C("note", "备注", False, "如评估批次、文号", "e.g. the evaluation round or notice number"),
+    ), aliases=("evaluation", "评估", "评估结果表", "评估记录表")),
 )
 
 TABLES_BY_KEY = {t.key: t for t in TABLES}
 # Loading order: what a table references must be known before it (institutions before platforms …).
-TABLE_ORDER = ("industries", "institutions", "platforms", "researchers", "memberships", "collaborations", "targets")
+TABLE_ORDER = ("industries", "institutions", "platforms", "researchers", "memberships", "collaborations", "targets",
+               "evaluations")
 
 _HEADER_JUNK = re.compile(r"[\s*＊_\-]+")
 _HEADER_SPLIT = re.compile(r"[\s/|()（）\[\]【】:：]+")
