@@ -108,14 +108,20 @@ def _count(value: object) -> int | None:
     return _int_value(value, 0, 10**9, "应为非负整数", "must be a non-negative integer")
 
 
-def _enum(choices: dict[str, str], zh: str, en: str) -> Any:
+_BRACKETED_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _enum(choices: dict[str, str], zh: str, en: str, *, bracketed_note: bool = False) -> Any:
     index = {normalize_name(k): v for k, v in choices.items()}
 
     def check(value: object) -> str | None:
         text = clean_text(value)
         if not text:
             return None
+        # a trailing bracketed note ('优秀(A级)', '整改（2021年）') qualifies the value; the value is before it
         found = choices.get(text) or index.get(norm(text))
+        if found is None and bracketed_note:
+            found = index.get(norm(_BRACKETED_NOTE.sub("", text)))
         if found is None:
             raise fail(zh, en)
         return found
@@ -174,7 +180,9 @@ EVALUATIONS = {
     "通过": "合格", "整改": "整改", "rectify": "整改", "限期整改": "整改", "不合格": "不合格", "fail": "不合格",
     "不通过": "不合格", "整改通过": "整改通过", "rectified": "整改通过", "整改合格": "整改通过",
     "整改不通过": "整改不通过", "rectification_failed": "整改不通过", "rectification failed": "整改不通过",
-    "整改不合格": "整改不通过",
+    "整改不合格": "整改不通过", "取消资格": "整改不通过",
+    # an evaluation that ended the recognition (e.g. 企业技术中心评价: 撤销) counts as a failing grade
+    "撤销": "不合格", "淘汰": "不合格",
 }
 EVALUATION_CHOICES_ZH = "优秀/良好/合格/整改/整改通过/整改不通过/不合格"
 CATEGORIES = {
@@ -272,7 +280,7 @@ class PlatformRow(Row):
     industries: Multi = []
     director: OptName = None
     evaluation: Annotated[str | None, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
-                                            f"evaluation must be {EVALUATION_CHOICES_ZH}")] = None
+                                            f"evaluation must be {EVALUATION_CHOICES_ZH}", bracketed_note=True)] = None
     department: OptName = None
     id: OptName = None
 
@@ -352,7 +360,7 @@ class EvaluationRow(Row):
     platform: Name
     year: Annotated[int, BeforeValidator(_required_year)]
     result: Annotated[str, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
-                                 f"result must be {EVALUATION_CHOICES_ZH}"), _required(MAX_NAME)]
+                                 f"result must be {EVALUATION_CHOICES_ZH}", bracketed_note=True), _required(MAX_NAME)]
     note: OptText = None
 
 

@@ -125,7 +125,7 @@ def print_plan(data: dict, lang: str) -> None:
         tr("建设目标对照", "Targets vs actual"),
         [tr("类型", "type"), tr("类别", "category"), tr("级别", "level"), tr("年份", "year"), tr("保有", "holding"),
          tr("目标总量", "target total"), tr("差距", "distance"), tr("期内新建", "new in period"),
-         tr("新建目标", "target new"), tr("已整合/撤销", "integrated/revoked"), tr("整合目标", "target integrated"),
+         tr("新建目标", "target new"), tr("已合并/撤销", "merged/revoked"), tr("合并或撤销目标", "target merged or revoked"),
          tr("计划后保有", "after plan")],
         [(t["type"], t.get("category"), t["level"], t["year"], t["holding"], t["target_total"], t["distance_total"],
           t["new_in_period"], t["target_new"], t["integrated_or_revoked_now"], t["target_integrated_or_revoked"],

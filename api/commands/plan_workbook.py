@@ -117,8 +117,8 @@ def sheets(plan: dict[str, Any], lang: Lang) -> list[tuple[str, str, list[str], 
 def _targets_sheet(plan: dict[str, Any], lang: Lang) -> tuple[list[str], list[Row]]:
     headers = _headers(lang, ("类型", "Type"), ("类别", "Category"), ("级别", "Level"), ("年份", "Year"),
                        ("保有", "Holding"), ("目标总量", "Target total"), ("期内新建", "New in period"),
-                       ("新建目标", "Target new"), ("已整合/撤销", "Integrated/revoked"),
-                       ("整合目标", "Target integrated"), ("方案减少", "Plan removes"), ("方案新增", "Plan adds"),
+                       ("新建目标", "Target new"), ("已合并/撤销", "Merged/revoked"),
+                       ("合并或撤销目标", "Target merged or revoked"), ("方案减少", "Plan removes"), ("方案新增", "Plan adds"),
                        ("方案后保有", "After plan"), ("方案后差距", "Distance after plan"))
     rows = [[t["type"], t.get("category"), _level(t["level"], lang) if t["level"] else "", t["year"], t["holding"],
              t["target_total"], t["new_in_period"], t["target_new"], t["integrated_or_revoked_now"],

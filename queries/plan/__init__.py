@@ -3,7 +3,8 @@
 Public API:
 
 * :func:`build_plan` — ``{"optimise", "retire", "rectify", "build", "national", "municipal",
-  "coordination", "targets", "impact", "counts"}``, every item with ``reasons`` naming the platforms
+  "coordination", "targets", "impact", "counts", "status_counts", "decided"}`` (``decided``: the
+  latest decisions applied from the plan workbook, or None), every item with ``reasons`` naming the platforms
   and the graph evidence behind them; the rules are ``graph/data/policy.toml`` (docs/methods.md);
 * :func:`what_if` — the coverage that merging and retiring given platforms would lose.
 """
@@ -27,7 +28,7 @@ from queries.plan.batches import (
     retire_batch,
     standings,
 )
-from queries.plan.build import build_batch
+from queries.plan.build import build_batch, type_quotas
 from queries.plan.policy import Policy, load_policy
 from queries.plan.whatif import CoverageIndex, describe_loss, what_if
 
@@ -110,10 +111,13 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
     optimise = merges_and_more + convert
     targets = targets_vs_actual(store)
     size, sized_by = (build_top, "top") if build_top else build_size(targets, policy)
-    build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy)
+    quotas = type_quotas(targets, policy) if sized_by == "targets" else {}
+    build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas)
     lists: dict[str, list[dict]] = {"national": [], "municipal": [], "department": []}
     for item in passed + passed_rectify + passed_convert + coordinate:
         lists[item["route"]].append(item)
+    from queries.plan.decisions import latest_decisions  # it imports this module
+
     merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]]
               for o in merges_and_more if o["recommendation"] == "merge" and o["absorbed"]]
     absorbed = sum(len(g) - 1 for g in merges)
@@ -132,6 +136,8 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
                    "rectify": len(rectify), "build": sum(1 for b in build if b["action"] == "build"),
                    "cultivate": sum(1 for b in build if b["action"] == "cultivate"),
                    "build_size": size, "build_sized_by": sized_by},
+        "status_counts": dict(Counter(p.status or "active" for p in snap.platforms.values())),
+        "decided": latest_decisions(store),
         "policy": {"acting_departments": list(policy.acting_departments), "inactive_years": policy.inactive_years,
                    "rectify_years": policy.rectify_years, "as_of": as_of},
         "impact": {"losses": [describe_loss(index, u, p, lang) for u, p in lost], "safe": not lost,

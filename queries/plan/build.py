@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from graph.i18n import Lang, tr
+from graph.reference import load_taxonomy
 from graph.store import Store
 from queries.coverage._cypher import cypher
 from queries.coverage.gaps import Coverage, level_name, localise_gap
@@ -65,7 +66,50 @@ def _score(e: dict[str, Any], same_city: bool) -> float:
             + (2 if e["declares"] else 0) + (3 if same_city else 0))
 
 
-KIND_ORDER = {"category": 0, "city": 1, "level": 2}
+KIND_ORDER = {"category": 0, "city": 1, "level": 2, "thin": 3}
+
+
+def type_quotas(targets: list[dict[str, Any]], policy: Policy) -> dict[str, int]:
+    """Type → builds its regional targets still ask for (新建数量 minus what the period built), for the
+    types a build may propose (not legacy, recognised by the plan's departments)."""
+    types = load_taxonomy().types
+    out: dict[str, int] = {}
+    for t in targets:
+        ptype = types.get(t["type"] or "")
+        if (not t["target_key"] or ptype is None or t["target_new"] is None or t["level"] == "national"
+                or ptype.legacy or t["type"] in policy.conversions or policy.route(ptype.level, ptype.department) != "act"):
+            continue
+        need = t["distance_new"] if t["distance_new"] is not None else t["target_new"]
+        if need > 0:
+            out[t["type"]] = out.get(t["type"], 0) + need
+    return out
+
+
+def _thin(cov: Coverage, policy: Policy, covered: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """When the gaps are fewer than the builds the targets ask for: the industries (not segments)
+    thinnest in a category that matters to them, by priority, relevance, then fewest platforms."""
+    snap = cov.snapshot
+    out = []
+    for ind in snap.industries.values():
+        if ind.level != "industry" or not ind.key_industry:
+            continue
+        kinds = policy.kinds_of(ind.key, None)
+        for cat in snap.categories:
+            if (ind.key, cat) in covered:
+                continue
+            n = cov.count(ind.key, cat)
+            rel = policy.relevance(cat, kinds)
+            total = len(cov.by_industry.get(ind.key, []))
+            reason_zh = f"{ind.key}（优先级 {ind.priority}）现有 {total} 个在运行平台，其中{snap.categories[cat][0]}类仅 {n} 个"
+            reason_en = (f"{ind.key} (priority {ind.priority}) has {total} running platforms, only {n} of them in "
+                         f"{snap.categories[cat][1]}")
+            out.append({"industry": ind.key, "industry_en": ind.name_en, "industry_level": ind.level,
+                        "parent": None, "priority": ind.priority, "kind": "thin", "value": cat,
+                        "missing_zh": reason_zh, "missing_en": reason_en, "reason_zh": reason_zh,
+                        "reason_en": reason_en, "platforms": total, "segments": [], "nearest": [],
+                        "rank": 10_000 + n, "category": cat, "kinds": kinds, "relevance": rel, "count": n})
+    out.sort(key=lambda g: (g["priority"], -g["relevance"], g["count"], g["industry"], g["value"]))
+    return out
 
 
 def _candidate_gaps(cov: Coverage, gaps: list[dict[str, Any]], policy: Policy) -> list[dict[str, Any]]:
@@ -100,7 +144,8 @@ def _candidate_gaps(cov: Coverage, gaps: list[dict[str, Any]], policy: Policy) -
 
 
 def _choose(candidates: list[dict[str, Any]], size: int, share: float) -> list[dict[str, Any]]:
-    """The first ``size`` gaps with at most ``share`` of the list in one category (at least one)."""
+    """The first ``size`` gaps with at most ``share`` of the list in one category: the cap is on
+    the list as chosen, so a short list is trimmed from its lowest-ranked items until it holds."""
     cap = max(1, int(size * share))
     per_cat: Counter = Counter()
     chosen = []
@@ -111,7 +156,29 @@ def _choose(candidates: list[dict[str, Any]], size: int, share: float) -> list[d
             continue
         per_cat[gap["category"]] += 1
         chosen.append(gap)
+    while len(chosen) >= 2:
+        cat, n = Counter(g["category"] for g in chosen).most_common(1)[0]
+        if n <= len(chosen) * share:
+            break
+        drop = max(i for i, g in enumerate(chosen) if g["category"] == cat)
+        chosen.pop(drop)
     return chosen
+
+
+def _pick_type(gap: dict[str, Any], policy: Policy, quotas: dict[str, int]) -> str | None:
+    """The type for a regional build: one whose target still asks for builds (policy order first),
+    else the policy's preferred type for the category."""
+    types = load_taxonomy().types
+    ordered = list(policy.build_types.get(gap["category"], ())) + sorted(quotas)
+    for key in ordered:
+        ptype = types.get(key)
+        if (quotas.get(key, 0) > 0 and ptype is not None and ptype.category == gap["category"]
+                and policy.suits(key, gap["kinds"])):
+            return key
+    if gap["kind"] == "thin":
+        return None  # a thin-coverage item only serves a target that still asks for builds
+    ptype = policy.build_type(gap["category"], gap["kinds"])
+    return ptype.key if ptype else None
 
 
 def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allowed: tuple[str, ...],
@@ -143,14 +210,24 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
 
 
 def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: Lang, *, size: int,
-                policy: Policy | None = None) -> list[dict]:
+                policy: Policy | None = None, quotas: dict[str, int] | None = None) -> list[dict]:
     """Up to ``size`` build proposals for the gaps that matter most, each with a type that suits the
     industry (never a legacy type), candidate hosts of the kind the type calls for, and reasons.
     A missing national platform becomes a 培育/争创 item for the best regional candidate."""
     policy = policy or load_policy()
     snap = cov.snapshot
+    left = dict(quotas or {})
+    ranked = _candidate_gaps(cov, gaps, policy)
+    if len(ranked) < size:
+        ranked += _thin(cov, policy, {(g["industry"], g["category"]) for g in ranked if g["kind"] == "category"})
     candidates = []
-    for gap in _candidate_gaps(cov, gaps, policy):
+    cap = max(1, int(size * policy.max_category_share))
+    per_cat: Counter = Counter()
+    for gap in ranked:
+        if len(candidates) >= size:
+            break
+        if per_cat[gap["category"]] >= cap:
+            continue
         if gap["kind"] == "level":
             up = [n for n in gap["nearest"] if n["relation"] == "upgrade_candidate"]
             national = policy.national_counterpart(up[0]["type"]) if up else None
@@ -158,10 +235,13 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
                 continue
             gap["ptype"], gap["candidate"] = national, up[0]
         else:
-            ptype = policy.build_type(gap["category"], gap["kinds"])
+            ptype = _pick_type(gap, policy, left)
             if ptype is None:
                 continue
-            gap["ptype"], gap["candidate"] = ptype.key, None
+            if left.get(ptype, 0) > 0:
+                left[ptype] -= 1
+            gap["ptype"], gap["candidate"] = ptype, None
+        per_cat[gap["category"]] += 1
         candidates.append(gap)
     chosen = _choose(candidates, size, policy.max_category_share)
     if not chosen:
@@ -197,6 +277,10 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
                 "{t}适合{k}类产业，类别相关度 {r}/3", "{t} suits {k} industries; category relevance {r}/3", lang,
                 t=ptype, k="、".join(KIND_NAMES.get(k, (k, k))[0 if lang != "en" else 1] for k in gap["kinds"]),
                 r=gap["relevance"]), "evidence": {"kinds": list(gap["kinds"])}})
+        if quotas and ptype in quotas:
+            reasons.append({"code": "target_quota", "text": tr(
+                "建设目标中{t}尚需新建 {q} 个", "the targets still ask for {q} new {t}", lang, t=ptype, q=quotas[ptype]),
+                "evidence": {"type": ptype, "still_to_build": quotas[ptype]}})
         items.append({
             "rank": n, "gap_rank": gap["rank"], "item": f"build:{ind.key}:{gap['kind']}:{gap['value']}",
             "action": action, "action_name": tr("培育争创国家级", "cultivate for national", lang) if action == "cultivate"
