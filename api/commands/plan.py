@@ -67,15 +67,22 @@ def write_plan_workbook(store: Store, data: dict, path: Path, *, lang: str, top:
 
 
 def _quality_sheet(store: Store, lang: str):  # noqa: ANN202 - returns a callable or None
-    """The data-quality sheet from ``queries.quality`` when that module is installed."""
+    """The data-quality sheet from ``queries.quality.quality_items`` when that module is installed
+    (the list of what loaded incomplete or inferred, for planners to complete); None otherwise."""
     try:
-        from queries import quality  # type: ignore[attr-defined]
+        from queries.quality import quality_items  # type: ignore[import-not-found]
     except ImportError:
         return None
-    table = getattr(quality, "quality_table", None)
-    if table is None:
-        return None
-    return lambda: table(store, lang=lang)
+
+    def sheet() -> tuple[list[str], list[list]]:
+        data = quality_items(store, lang=lang)
+        headers = [tr("对象", "entity", lang), tr("名称", "name", lang), tr("问题", "issue", lang),
+                   tr("处理建议", "what to do", lang), tr("说明", "detail", lang)]
+        entity = {"platform": tr("平台", "platform", lang), "institution": tr("单位", "institution", lang)}
+        return headers, [[entity.get(i["entity"], i["entity"]), i["name"], i["label"], i["action"], i["detail"]]
+                         for i in data["items"]]
+
+    return sheet
 
 
 def print_plan(data: dict, lang: str) -> None:

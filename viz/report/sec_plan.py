@@ -118,7 +118,7 @@ def _decided(ctx: Ctx, decided: dict[str, Any] | None) -> list[Block]:
 
 
 def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] | None = None) -> list[Block]:
-    blocks: list[Block] = [Heading(ctx.t("六、优化整合方案清单", "6. The plan"), 1, "plan")]
+    blocks: list[Block] = [Heading(ctx.t("六、优化整合三批清单", "6. The three batches"), 1, "plan")]
     if plan is None:
         blocks.append(Paragraph(ctx.t("方案清单不可用（未安装 queries.plan）。",
                                       "The plan is not available (queries.plan is not installed).")))
