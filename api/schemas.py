@@ -182,8 +182,8 @@ class Neighbourhood(BaseModel):
 
 
 class Neo4jStatus(BaseModel):
+    # No address: /health is open, and the database's URI is the operator's business (api/errors.py).
     reachable: bool
-    uri: str
     version: str | None = None
     edition: str | None = None
 

@@ -19,6 +19,7 @@ from typing import Any
 from graph.names import trailing_short_name
 from graph.store import Store
 from ingest import cypher
+from ingest.industry_terms import load_terms
 from ingest.models import clean_text, validate_row
 from ingest.models import norm as normalize_name
 from ingest.readers import Dataset, RawRow, RawTable
@@ -111,6 +112,8 @@ class Planner:
         self.validate_seconds = 0.0  # time in the pydantic models (the rest of planning is resolution)
         self.industries = _industry_index(store)
         self.graph_industries = set(self.industries.values())
+        self.terms = load_terms()  # reference industries' keywords: 铝及铝加工 → 铝 (ingest/industry_terms.py)
+        self._variants_reported: set[tuple[str, str]] = set()
         self.institutions = InstitutionIndex.from_graph(store)
         self.graph_institutions = set(self.institutions.names)
         self.inst_codes: dict[str, str | None] = {}
@@ -178,11 +181,47 @@ class Planner:
         return None
 
     def _industry(self, errors: _RowErrors, column: str, text: str) -> str | None:
-        key = self.industries.get(normalize_name(text))
-        if key is None:
+        """An industry cell → key: a key or alias as written, else the one reference industry its
+        keywords point to (铝及铝加工 → 铝, listed in the ambiguity report as resolved); keywords of
+        two industries → the row is refused and both go to the ambiguity report."""
+        norm = normalize_name(text)
+        key = self.industries.get(norm)
+        if key is not None:
+            return key
+        before = len(errors.items)
+        key = self._industry_variant(errors, column, text)
+        if key is not None:
+            self.industries[norm] = key
+        elif len(errors.items) == before:  # not ambiguous: simply unknown
             errors.add(column, f"未知的产业“{text}”（不在重点产业参考表或产业表中）",
                        f"unknown industry '{text}' (not in the reference list or the industries file)", value=text)
         return key
+
+    def _industry_variant(self, errors: _RowErrors, column: str, text: str) -> str | None:
+        """The reference industry an unfamiliar industry name means by its keywords, or None (after
+        recording an ambiguity when several industries' keywords are in it)."""
+        match = self.terms.resolve_name(text)
+        table, raw = errors.table, errors.raw
+        words = "、".join(match.terms)
+        if match.key is not None:
+            if (table.source, text) not in self._variants_reported:
+                self._variants_reported.add((table.source, text))
+                self.plan.ambiguities.append(Ambiguity(
+                    "industry_variant", table.source, raw.row, table.header(column), text, match.key, match.key,
+                    None, f"按关键词（{words}）归入参考产业，如不对请改写产业名称",
+                    f"read as this reference industry by its keywords ({words}); rename the cell if wrong"))
+            return match.key
+        if match.candidates:
+            names = "、".join(match.candidates)
+            errors.add(column, f"产业名称有歧义：“{text}”含有多个重点产业的关键词（{names}），请改用其中一个的名称（见歧义报告）",
+                       f"ambiguous industry '{text}': it holds keywords of several key industries ({names}); "
+                       "write one of their names (see the ambiguity report)", value=text)
+            for key in match.candidates:
+                self.plan.ambiguities.append(Ambiguity(
+                    "ambiguous_industry", table.source, raw.row, table.header(column), text, key, key, None,
+                    f"产业名称含多个重点产业的关键词（{words}），未自动归并，也未新建产业",
+                    f"the name holds keywords of several key industries ({words}); not merged, no new industry"))
+        return None
 
     def _rows(self, table: RawTable):
         """Validated rows of a table: yields (raw row, values, errors) for rows that passed the model."""
@@ -249,12 +288,24 @@ class Planner:
 
     def _plan_industries(self, table: RawTable) -> None:
         rows = []
+        stats = self.plan.per_file.setdefault(table.source, {"read": 0, "loaded": 0, "rejected": 0})
         for raw, values, _errors in self._collect(table):
-            key = self.industries.get(normalize_name(values["name"]), values["name"])
-            self.industries.setdefault(normalize_name(values["name"]), key)
+            norm = normalize_name(values["name"])
+            key = self.industries.get(norm)
+            if key is None and not values["parent"]:
+                # a top-level name Guangxi writes its own way (生态铝产业) is the reference industry, not a
+                # parallel one; a row with a parent declares a new chain segment and is taken as written
+                errors = _RowErrors(table, raw)
+                key = self._industry_variant(errors, "name", values["name"])
+                if errors:
+                    stats["loaded"] -= 1
+                    stats["rejected"] += 1
+                    self.plan.rejects.extend(errors.items)
+                    continue
+            key = key or values["name"]
+            self.industries.setdefault(norm, key)
             rows.append((raw, values, key))
         # parents may be declared later in the same file: resolve after all names are known
-        stats = self.plan.per_file[table.source]
         for raw, values, key in rows:
             errors = _RowErrors(table, raw)
             parent = self._industry(errors, "parent", values["parent"]) if values["parent"] else None

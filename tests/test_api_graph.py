@@ -18,7 +18,7 @@ from tests.api_fixtures import CHINESE_KEY, GXU_KEY, HOST_KEY, build_small_graph
 from tests.conftest import DB_STATE, wipe
 
 API = "/api/v1"
-KEY = "test-admin-key-不要外传"
+KEY = "test-admin-key-do-not-share"
 
 
 @pytest.fixture(scope="module")

@@ -31,8 +31,8 @@ PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
 CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
 CALL () { MATCH (s:PlanDecisionSet) RETURN max(s.key) AS decided }
-RETURN toString(analysed) + '|' + toString(ingested) + '|' + toString(ingests) + '|' + coalesce(decided, '')
-       AS version
+RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests)
+       + '|' + coalesce(decided, '-') AS version
 """
 
 

@@ -46,6 +46,7 @@ RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, coalesce(i.alia
        i.name AS name
 """
 
+# Only declared industries are exported: inferred ones (ingest/infer_industries.py) are re-derived on import.
 PLATFORMS_PAGE = """
 MATCH (p:Platform) WHERE p.key > $after
 WITH p ORDER BY p.key LIMIT $limit
@@ -54,7 +55,7 @@ RETURN p.key AS key, p.id AS id, p.name AS name, p.type AS type, p.level AS leve
        p.director AS director, p.evaluation AS evaluation, p.department AS department,
        [(p)-[:HOSTED_BY]->(i:Institution) | i.key] AS hosts,
        [(p)-[:CO_BUILT_BY]->(i:Institution) | i.key] AS co_builders,
-       [(p)-[:SERVES]->(x:Industry) | x.key] AS industries,
+       [(p)-[s:SERVES]->(x:Industry) WHERE s.inferred IS NULL OR s.inferred = false | x.key] AS industries,
        [(p)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 """
 

@@ -8,6 +8,34 @@
   "use strict";
 
   var API = "/api/v1";
+  // When the server's reads are closed (PLATGRAPH_OPEN_READS=false) every call needs a read key:
+  // asked once on the first 401, kept for this tab only (sessionStorage), sent as X-API-Key.
+  var KEY_STORE = "platgraph.apiKey";
+  function authHeaders(extra) {
+    var headers = extra || {};
+    var key = null;
+    try { key = window.sessionStorage.getItem(KEY_STORE); } catch (e) { key = null; }
+    if (key) { headers["X-API-Key"] = key; }
+    return headers;
+  }
+  function askKey() {
+    var key = window.prompt(document.documentElement.lang === "en"
+      ? "This server needs a read key (X-API-Key):" : "此服务需要读取密钥（X-API-Key）：");
+    if (!key) { return false; }
+    try { window.sessionStorage.setItem(KEY_STORE, key.trim()); } catch (e) { return false; }
+    return true;
+  }
+  function fetchWithKey(url, options, retried) {
+    var opts = options || {};
+    opts.headers = authHeaders(opts.headers || {});
+    return fetch(url, opts).then(function (r) {
+      if (r.status === 401 && !retried && askKey()) {
+        return fetchWithKey(url, { method: opts.method, body: opts.body,
+                                   headers: authHeaders(Object.assign({}, opts.headers)) }, true);
+      }
+      return r;
+    });
+  }
   var NEIGHBOURHOOD_LIMIT = 300;
 
   var TEXT = {
@@ -121,7 +149,7 @@
       if (query[k] !== undefined && query[k] !== null && query[k] !== "") { url.searchParams.set(k, query[k]); }
     });
     url.searchParams.set("lang", state.lang);
-    return fetch(url.toString(), { headers: { Accept: "application/json" } }).then(function (r) {
+    return fetchWithKey(url.toString(), { headers: authHeaders({ Accept: "application/json" }) }).then(function (r) {
       if (!r.ok) {
         return r.json().catch(function () { return {}; }).then(function (body) {
           var detail = body && body.detail;
@@ -717,8 +745,8 @@
   }
   function exportHtml() {
     var refs = nodeView.get().map(function (n) { return { id: n.id, kind: n.kind }; });
-    return fetch(API + "/graph/export", {
-      method: "POST", headers: { "Content-Type": "application/json" },
+    return fetchWithKey(API + "/graph/export", {
+      method: "POST", headers: authHeaders({ "Content-Type": "application/json" }),
       body: JSON.stringify({ nodes: refs, lang: state.lang, title: exportTitle() })
     }).then(function (r) {
       if (!r.ok) { throw new Error(t("failed", { m: "HTTP " + r.status })); }
