@@ -1,17 +1,15 @@
-"""Helpers shared by the routers: JSON-safe values, full-text query escaping, optional modules,
+"""Helpers shared by the routers: JSON-safe values, full-text query escaping,
 documented error responses."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException
 
-from api.errors import FeatureUnavailable
 from api.schemas import ErrorBody, UnavailableBody
 from graph.i18n import tr
 
@@ -62,14 +60,6 @@ def fulltext_query(q: str) -> str | None:
     if not terms:
         return None
     return " AND ".join('"' + _LUCENE_SPECIAL.sub(r"\\\1", t[:100]) + '"' for t in terms[:10])
-
-
-def optional_function(module: str, name: str) -> Callable[..., Any]:
-    """Import ``module.name`` when needed: an analysis not yet installed answers 503, not 500."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise FeatureUnavailable(f"{module}.{name}") from exc
 
 
 def not_found(kind_zh: str, kind_en: str, key: str) -> HTTPException:

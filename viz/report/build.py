@@ -61,7 +61,7 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     report.add(*gaps_section(ctx, results.gaps))
     report.add(*coverage_section(ctx, results.coverage))
     report.add(*plan_section(ctx, results.plan))
-    report.add(*method_section(ctx, store, results.latest_run, generated, results.missing))
+    report.add(*method_section(ctx, store, results.latest_run, generated))
     return report
 
 
