@@ -27,7 +27,11 @@ NODE_LABELS: dict[str, str] = {
     "AnalysisRun": "run id (UTC timestamp + random suffix)",
     "IngestLock": "lock name ('ingest'): at most one node, held while an ingest writes (ingest/lock.py)",
     "OverlapGroup": "analysis-run-scoped group id",
-    "Target": "建设目标: platform type + '@' + level + '@' + year (from the dataset's targets file)",
+    "Target": "建设目标: platform type (or '类别:' + category) + '@' + level + '@' + year (from the dataset's "
+              "targets file)",
+    "Evaluation": "评估记录: platform key + '@' + year + '@' + result (from the dataset's evaluations file)",
+    "PlanDecisionSet": "one `platgraph plan apply` of a plan workbook: 'D' + UTC timestamp + '-' + hex",
+    "PlanDecision": "the 决定 on one plan item: decision set key + ':' + item key",
 }
 
 REL_TYPES: dict[str, str] = {
@@ -48,6 +52,9 @@ REL_TYPES: dict[str, str] = {
     "LAID_OUT_IN": "(Industry)->(City): declared layout city (布局城市)",
     "OVERLAPS": "(Platform)->(Platform) {score, signals, reasons_zh, reasons_en, run}",
     "IN_GROUP": "(Platform)->(OverlapGroup)",
+    "EVALUATES": "(Evaluation)->(Platform): one evaluation record of the platform",
+    "IN_SET": "(PlanDecision)->(PlanDecisionSet)",
+    "CONCERNS": "(PlanDecision)->(Platform): a platform the decided plan item names",
     "FROM_RUN": "(AnalysisRun|OverlapGroup)->(IngestRun|AnalysisRun): provenance",
 }
 
