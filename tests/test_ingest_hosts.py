@@ -195,7 +195,7 @@ def test_quality_cli_and_api(clean_graph: Store, settings: Settings, tmp_path: P
 
     from api.app import create_app
 
-    app_settings = settings.model_copy(update={"platgraph_api_key": SecretStr("test-admin-key")})
+    app_settings = settings.model_copy(update={"platgraph_api_key": SecretStr("test-admin-key-quality-list")})
     with TestClient(create_app(app_settings)) as client:
         page = client.get("/api/v1/quality", params={"limit": 1, "lang": "en"}).json()
         assert page["total"] == 3 and page["limit"] == 1 and len(page["items"]) == 1
