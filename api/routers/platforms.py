@@ -55,6 +55,16 @@ LIST_TAIL = " WITH p, null AS score ORDER BY p.key SKIP $offset LIMIT $limit " +
 SEARCH_TAIL = " WITH p, score ORDER BY score DESC, p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
 
 
+def platform_queries(filters: dict[str, Any], *, search: bool) -> tuple[str, str]:
+    """(count query, page query) for the filters in use (those not None), with or without the
+    full-text search. The one place the fragments above are joined, so the EXPLAIN test
+    (tests/test_cypher_explain.py) can plan every combination it can produce."""
+    where = where_clause(PLATFORM_FILTERS, filters)
+    if search:
+        return SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
+    return MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
+
+
 PLATFORM_DETAIL = """
 MATCH (p:Platform {key: $id})
 RETURN properties(p) AS props,
@@ -82,13 +92,10 @@ def search_platforms(store: Store, *, q: str | None, limit: int, offset: int, **
     host = filters.get("host")
     params: dict[str, Any] = {**filters, "host_norm": normalize_name(host) if host else None,
                               "limit": limit, "offset": offset}
-    where = where_clause(PLATFORM_FILTERS, filters)
     lucene = fulltext_query(q) if q else None
     if lucene is not None:
         params.update(q=lucene, index=FULLTEXT_INDEX)
-        count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
-    else:
-        count_query, list_query = MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
+    count_query, list_query = platform_queries(filters, search=lucene is not None)
 
     def work(tx: Any) -> dict[str, Any]:
         total = tx.run(count_query, params).single()["total"]
