@@ -84,6 +84,14 @@ SET i.level = CASE WHEN row.parent IS NULL THEN coalesce(i.level, 'industry') EL
     i.src_run = $run
 """
 
+UPSERT_EVALUATIONS = """
+UNWIND $rows AS row
+MATCH (p:Platform {key: row.platform})
+MERGE (e:Evaluation {key: row.key})
+SET e += row.props, e.src_run = $run
+MERGE (e)-[:EVALUATES]->(p)
+"""
+
 UPSERT_TARGETS = """
 UNWIND $rows AS row
 MERGE (t:Target {key: row.key})

@@ -33,7 +33,7 @@ from ingest.tables import TABLE_ORDER
 SEGMENTS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("industries", "institutions", "platforms"), frozenset({"Industry", "Institution", "Topic", "Platform"})),
     (("researchers", "memberships"), frozenset({"Topic", "Researcher"})),
-    (("collaborations", "targets"), frozenset({"Target", "COLLABORATES_WITH"})),
+    (("collaborations", "targets", "evaluations"), frozenset({"Target", "COLLABORATES_WITH", "Evaluation"})),
 )
 if tuple(name for tables, _sources in SEGMENTS for name in tables) != TABLE_ORDER:
     raise RuntimeError("SEGMENTS must list the tables in TABLE_ORDER")
@@ -118,6 +118,8 @@ class Planner:
         self.graph_institutions = set(self.institutions.names)
         self.inst_codes: dict[str, str | None] = {}
         needs_people = "memberships" in dataset.tables
+        # evaluations name platforms too (by id or name), so they need the platform index
+        needs_platforms = needs_people or "evaluations" in dataset.tables
         self.platform_ids: dict[str, str] = {}  # id or key -> key
         self.platform_names: dict[str, set[str]] = defaultdict(set)  # norm name -> keys
         self.existing_platforms: set[str] = set()
@@ -126,7 +128,7 @@ class Planner:
         self.researcher_names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name -> (key, inst)
         for key, pid, norm, _level in read_values(store, cypher.EXISTING_PLATFORMS):
             self.existing_platforms.add(key)
-            if needs_people:
+            if needs_platforms:
                 self._index_platform(key, pid, norm)
         if needs_people or "researchers" in dataset.tables:
             for key, rid, name, inst in read_values(store, cypher.EXISTING_RESEARCHERS):
@@ -526,10 +528,28 @@ class Planner:
         nodes = self.plan.nodes["Target"]
         for _raw, values, _errors in self._rows(table):
             level = values["level_given"] or (values["level"] if values["level"] == "national" else None)
-            key = f"{values['type']}@{level or ''}@{values['year'] or ''}"
+            # a target per category (no type) is keyed by its category so it never collides with a type's
+            category = None if values["type"] else values["category"]
+            subject = values["type"] or (f"类别:{category}" if category else "")
+            key = f"{subject}@{level or ''}@{values['year'] or ''}"
             nodes[key] = {"key": key, "props": {
-                "type": values["type"], "level": level, "year": values["year"], "new": values["new"],
-                "integrated_or_revoked": values["integrated_or_revoked"], "total": values["total"]}}
+                "type": values["type"], "category": category, "level": level, "year": values["year"],
+                "new": values["new"], "integrated_or_revoked": values["integrated_or_revoked"],
+                "total": values["total"]}}
+
+    def _plan_evaluations(self, table: RawTable) -> None:
+        """One Evaluation node per (platform, year, result), linked to the platform it grades.
+
+        Why a node per record: the plan needs the history (整改 in 2021, 整改通过 in 2022), not only the
+        latest grade that the platforms table's 评估结果 column carries."""
+        nodes = self.plan.nodes["Evaluation"]
+        for _raw, values, errors in self._rows(table):
+            platform = self._platform(errors, values["platform"])
+            if errors or platform is None:
+                continue
+            key = f"{platform}@{values['year']}@{values['result']}"
+            nodes[key] = {"key": key, "platform": platform, "props": {
+                "platform": platform, "year": values["year"], "result": values["result"], "note": values["note"]}}
 
     # ------------------------------------------------------------------ near-misses
     def _certainly_different(self, a: str, b: str) -> bool:

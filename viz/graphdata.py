@@ -83,7 +83,7 @@ SEARCH_CONTAINS = """
 CALL () {
   MATCH (n:Platform) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
-  MATCH (n:Institution) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
+  MATCH (n:Institution) WHERE n.name CONTAINS $q OR n.aliases_text CONTAINS $q RETURN n LIMIT $limit
   UNION
   MATCH (n:Researcher) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION

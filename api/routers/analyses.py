@@ -28,11 +28,14 @@ from queries.runs import latest_run
 # What the plan depends on changes only when an analysis completes or an ingest ends: the plan is
 # cached per (latest completed analysis, latest ended ingest, language) and rebuilt when either
 # moves. An ingest still running does not count: rebuilding (seconds) on data in flux would make
-# every /plan reader wait for a plan that the ingest's end replaces anyway.
+# every /plan reader wait for a plan that the ingest's end replaces anyway. Applying a plan workbook
+# (a new PlanDecisionSet) moves it too: /plan carries the plan as decided in ``decided``.
 PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
 CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
-RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests) AS version
+CALL () { MATCH (s:PlanDecisionSet) RETURN max(s.key) AS decided }
+RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests)
+       + '|' + coalesce(decided, '-') AS version
 """
 
 

@@ -86,8 +86,15 @@ RETURN a.key AS key,
 TARGETS_PAGE = """
 MATCH (t:Target) WHERE t.key > $after
 WITH t ORDER BY t.key LIMIT $limit
-RETURN t.key AS key, t.type AS type, t.level AS level, t.year AS year, t.new AS new,
+RETURN t.key AS key, t.type AS type, t.category AS category, t.level AS level, t.year AS year, t.new AS new,
        t.integrated_or_revoked AS integrated_or_revoked, t.total AS total
+"""
+
+EVALUATIONS_PAGE = """
+MATCH (e:Evaluation) WHERE e.key > $after
+WITH e ORDER BY e.key LIMIT $limit
+MATCH (e)-[:EVALUATES]->(p:Platform)
+RETURN e.key AS key, p.key AS platform, p.name AS name, e.year AS year, e.result AS result, e.note AS note
 """
 
 # How many nodes each pass walks (progress bar totals).
@@ -96,6 +103,7 @@ COUNT_INSTITUTIONS = "MATCH (n:Institution) RETURN count(n) AS n"
 COUNT_PLATFORMS = "MATCH (n:Platform) RETURN count(n) AS n"
 COUNT_RESEARCHERS = "MATCH (n:Researcher) RETURN count(n) AS n"
 COUNT_TARGETS = "MATCH (n:Target) RETURN count(n) AS n"
+COUNT_EVALUATIONS = "MATCH (n:Evaluation) RETURN count(n) AS n"
 
 # What the graph held at export time, for the manifest (compare after a restore).
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label"
