@@ -84,7 +84,7 @@ def _filter_combinations(names: list[str]) -> Iterator[dict[str, Any]]:
 
 def _page_queries(filters: dict[str, str], build: Callable[..., tuple[str, str]]) -> Iterator[str]:
     for combination in _filter_combinations(sorted(filters)):
-        for search in (False, True):
+        for search in (None, "fulltext", "contains"):
             yield from build(combination, search=search)
 
 
