@@ -78,6 +78,13 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
 )
 
 FULLTEXT_INDEX = "name_fulltext"
+# The CJK full-text analyser indexes character pairs, so a one-character query (糖, 铝, 桂) finds
+# nothing there; the API and the explorer fall back to ``CONTAINS``, which these text indexes serve.
+TEXT_INDEXES: tuple[tuple[str, str], ...] = (
+    ("Platform", "name"),
+    ("Institution", "name"),
+    ("Institution", "aliases_text"),
+)
 
 # Indexes earlier versions created and this one drops. ``collaborates_kind_idx`` (COLLABORATES_WITH by
 # ``kind``) served no query, and the planner chose it for the ingest's "does this collaboration exist
@@ -119,6 +126,10 @@ def schema_statements() -> list[str]:
     statements += [
         f"CREATE INDEX {label.lower()}_{prop}_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
         for label, prop in PROPERTY_INDEXES
+    ]
+    statements += [
+        f"CREATE TEXT INDEX {label.lower()}_{prop}_text IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
+        for label, prop in TEXT_INDEXES
     ]
     statements += [
         "CREATE INDEX overlaps_run_idx IF NOT EXISTS FOR ()-[r:OVERLAPS]-() ON (r.run)",

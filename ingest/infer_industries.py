@@ -4,8 +4,9 @@ Why: a planner's real list gives name, type, level, host and city — no 服务�
 such platform counted toward no industry, and key industries looked empty. What a platform says about
 itself is read instead (ingest/industry_terms.py, keywords in graph/data/industries.toml):
 
-1. its name (via ``name``), then 2. each research field (via ``fields``): every reference industry or
-   chain segment whose keywords are in the text;
+1. its name (via ``name``), then 2. each research field (via ``fields``): the reference industries or
+   chain segments whose keywords are in the text, the name's counting double, the most-named kept
+   (:func:`infer_for`);
 3. only when 1–2 found nothing: its host's declared industries (via ``host``), if the host is
    specialised (at most ``host_max_industries`` key industries, see the data file).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from graph.names import trailing_short_name
 from graph.store import Store
 from ingest.industry_terms import IndustryTerms, load_terms
 
@@ -67,16 +69,33 @@ def infer_for(terms: IndustryTerms, name: str | None, fields: list[str], host: s
               host_industries: list[str]) -> list[dict[str, str]]:
     """The inferred edges of one platform, ``[{key, via, evidence}]`` in a stable order.
 
-    Name first, then fields; the host only when both are silent. A segment found makes its own
-    industry redundant (the segment is PART_OF it), so the industry is dropped.
+    Why a vote: research fields are many and loose (a battery lab lists 材料, 检测, 储能 …), so every
+    industry some field mentions is not one the platform serves. The name (the platform's own
+    statement) gives two votes to each key industry it names, each field one; the key industries
+    with the most votes are kept, with the segments found under them. A trailing bracket in the name
+    is its host (广西应用数学中心(桂林电子科技大学)), not its subject, and is not read. The host's
+    industries count only when name and fields say nothing. A segment makes its own industry
+    redundant (the segment is PART_OF it), so the industry is dropped.
     """
     found: dict[str, tuple[str, str]] = {}
-    for key, word in terms.infer(name or "").items():
+    votes: Counter[str] = Counter()
+    subject = name or ""
+    short = trailing_short_name(subject)
+    if short:
+        subject = subject[: subject.rfind(short) - 1]
+    for key, word in terms.infer(subject).items():
         found.setdefault(key, ("name", word))
+    for top in {terms.top(k) for k in found}:
+        votes[top] += 2
     for text in fields:
-        for key, word in terms.infer(text).items():
+        in_field = terms.infer(text)
+        for key, word in in_field.items():
             found.setdefault(key, ("fields", word))
-    if not found:
+        votes.update({terms.top(k) for k in in_field})
+    if votes:
+        best = max(votes.values())
+        found = {k: v for k, v in found.items() if votes[terms.top(k)] == best}
+    else:
         for key in terms.infer_host(host_industries):
             found.setdefault(key, ("host", host or ""))
     parents = {terms.industries[k].parent for k in found if k in terms.industries and terms.industries[k].parent}

@@ -62,6 +62,18 @@ def fulltext_query(q: str) -> str | None:
     return " AND ".join('"' + _LUCENE_SPECIAL.sub(r"\\\1", t[:100]) + '"' for t in terms[:10])
 
 
+def search_words(q: str) -> list[str]:
+    """The words of a search box, as :func:`fulltext_query` reads them (at most 10, 100 characters)."""
+    return [t[:100] for t in q.split() if t.strip()][:10]
+
+
+def needs_contains(q: str | None) -> bool:
+    """True when a word is one character (糖, 铝, 桂): the CJK analyser indexes character pairs, so
+    the full-text index cannot find it and the search falls back to ``CONTAINS`` (text indexes,
+    graph/schema.py) — every word then must occur in the name (or an alias)."""
+    return bool(q) and any(len(t) == 1 for t in search_words(q or ""))
+
+
 def not_found(kind_zh: str, kind_en: str, key: str) -> HTTPException:
     """404 naming what was looked for, in the request's language."""
     template = tr("未找到{k}：{key}", "{k} not found: {key}")

@@ -57,6 +57,9 @@
     legend: ["图例", "Legend"],
     details: ["详情", "Details"],
     details_empty: ["单击节点查看属性、评估与理由", "Click a node to see its properties, evaluation and reasons"],
+    serves: ["服务产业", "Industries served"],
+    inferred: ["推断", "inferred"],
+    via_name: ["名称", "name"], via_fields: ["研究方向", "research fields"], via_host: ["依托单位", "host"],
     hint: ["双击节点展开其关系；单击查看详情", "Double-click a node to expand it; click for details"],
     loading: ["加载中…", "Loading…"],
     no_match: ["没有匹配项", "No match"],
@@ -220,6 +223,9 @@
       v.value = p.platforms; v.arrows = { to: { enabled: false } };
       v.title = v.title + ": " + p.platforms; v.scaling = { min: 1, max: 12, label: { enabled: false } };
       v.label = String(p.platforms); v.font = { size: 11, align: "horizontal", background: "#ffffff" };
+    }
+    if (e.type === "SERVES" && p.inferred === true) {  // inferred from name / fields / host: dashed
+      v.dashes = true; v.title = v.title + "（" + t("inferred") + "）";
     }
     if (e.type === "OVERLAPS" && p.score !== undefined && p.score !== null) {
       v.label = Number(p.score).toFixed(2); v.width = 2;
@@ -651,6 +657,16 @@
           (reasons.length ? "：" + reasons.join("；") : "")));
       });
       body.appendChild(ul);
+    }
+    // served industries, an inferred one marked 推断 with what it was read from (ingest/infer_industries.py)
+    var served = edges.get({ filter: function (e) { return e.type === "SERVES" && e.from === id; } });
+    if (n.kind === "Platform" && served.length) {
+      listInto(body, t("serves"), served.map(function (e) {
+        var ind = nodes.get(e.to);
+        var ep = e.properties || {};
+        return (ind ? ind.label : e.to) + (ep.inferred === true ?
+          "（" + t("inferred") + "：" + t("via_" + ep.via) + (ep.evidence ? " “" + ep.evidence + "”" : "") + "）" : "");
+      }));
     }
     var people = edges.get({ filter: function (e) { return e.type === "MEMBER_OF" && e.to === id; } });
     if (people.length) {
