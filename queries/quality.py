@@ -37,6 +37,9 @@ RETURN 'institution' AS entity, i.key AS key, coalesce(i.name, i.key) AS name, f
 """
 
 FLAG_ORDER = {code: n for n, code in enumerate(FLAGS)}
+KIND_ZH = {"enterprise": "企业", "university": "高校", "institute": "科研院所", "hospital": "医院",
+           "government": "政府部门", "other": "其他"}
+SECTOR_ZH = {"industry": "产", "academia": "学", "research": "研", "user": "用"}
 
 
 def _detail(row: dict[str, Any], lang: str) -> str:
@@ -56,8 +59,8 @@ def _detail(row: dict[str, Any], lang: str) -> str:
         if en:
             return (("created from a platform list; " if origin else "")
                     + f"kind {row['kind']}, sector {row['sector']} from '{word}' in the name; platforms: {used}")
-        return (("由平台清单创建；" if origin else "")
-                + f"按名称中的“{word}”推断为 {row['kind']}（{row['sector']}）；平台：{used}")
+        kind, sector = KIND_ZH.get(row["kind"], row["kind"]), SECTOR_ZH.get(row["sector"], row["sector"])
+        return (("由平台清单创建；" if origin else "") + f"按名称中的“{word}”推断为{kind}（{sector}）；平台：{used}")
     if flag == "host_missing":
         return " ".join(x for x in (row["type"], row["city"]) if x)
     return ""
