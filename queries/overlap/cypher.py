@@ -67,14 +67,15 @@ UNWIND $rows AS row
 MATCH (a:Platform {key: row.a}), (b:Platform {key: row.b})
 MERGE (a)-[r:OVERLAPS]->(b)
 SET r.score = row.score, r.signals = row.signals, r.reasons_zh = row.reasons_zh,
-    r.reasons_en = row.reasons_en, r.run = $run
+    r.reasons_en = row.reasons_en, r.run = $run, r.relation = row.relation
 """
 
 WRITE_GROUPS = """
 UNWIND $rows AS row
 MERGE (g:OverlapGroup {key: row.key})
 SET g.run = $run, g.recommendation = row.recommendation, g.keep = row.keep,
-    g.reasons_zh = row.reasons_zh, g.reasons_en = row.reasons_en, g.size = row.size
+    g.reasons_zh = row.reasons_zh, g.reasons_en = row.reasons_en, g.size = row.size,
+    g.relation = row.relation
 WITH g, row
 OPTIONAL MATCH (ar:AnalysisRun {key: $run})
 FOREACH (_ IN CASE WHEN ar IS NULL THEN [] ELSE [1] END | MERGE (g)-[:FROM_RUN]->(ar))
@@ -125,7 +126,8 @@ COUNT_PAIRS = _PAIR_FILTER + "RETURN count(r) AS total\n"
 
 READ_PAIRS = _PAIR_FILTER + """
 RETURN a.key AS a_key, a.name AS a_name, b.key AS b_key, b.name AS b_name, r.score AS score,
-       r.signals AS signals, r.reasons_zh AS reasons_zh, r.reasons_en AS reasons_en, r.run AS run
+       r.signals AS signals, r.reasons_zh AS reasons_zh, r.reasons_en AS reasons_en, r.run AS run,
+       coalesce(r.relation, 'duplicate') AS relation
 ORDER BY r.score DESC, a.key, b.key
 SKIP $offset LIMIT $limit
 """
@@ -143,7 +145,7 @@ CALL (g) {
 OPTIONAL MATCH (k:Platform {key: g.keep})
 RETURN g.key AS id, g.recommendation AS recommendation, g.keep AS keep, k.name AS keep_name,
        g.reasons_zh AS reasons_zh, g.reasons_en AS reasons_en, g.size AS size, g.run AS run,
-       platforms
+       coalesce(g.relation, 'duplicate') AS relation, platforms
 ORDER BY g.size DESC, g.key
 """
 
@@ -158,7 +160,7 @@ CALL (g) {
 OPTIONAL MATCH (k:Platform {key: g.keep})
 RETURN g.key AS id, g.recommendation AS recommendation, g.keep AS keep, k.name AS keep_name,
        g.reasons_zh AS reasons_zh, g.reasons_en AS reasons_en, g.size AS size, g.run AS run,
-       platforms
+       coalesce(g.relation, 'duplicate') AS relation, platforms
 ORDER BY g.size DESC, g.key
 """
 
