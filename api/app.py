@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
@@ -20,6 +21,7 @@ from api.deps import StoreHolder
 from api.errors import install_error_handlers
 from graph.i18n import set_lang
 from graph.settings import Settings, get_settings
+from viz import explorer
 
 API_PREFIX = "/api/v1"
 
@@ -149,7 +151,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         holder.close()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs (Swagger UI) loads its script and styles from files shipped with the
+    # fastapi-offline package instead of a CDN, so the API docs work on an offline network like the
+    # explorer does. ReDoc is not served: its page links out to its vendor's site.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="platgraph API",
         version="1.0.0",
         summary="科技创新平台知识图谱 / knowledge graph of S&T innovation platforms",
@@ -164,6 +170,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from api.routers import (
         analyses,
         datasets,
+        explore_overview,
+        geo,
         graph_view,
         health,
         industries,
@@ -174,18 +182,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     for module in (health, platforms, institutions, industries, graph_view, overlaps, analyses,
-                   datasets, reports):
+                   datasets, reports, geo):
         app.include_router(module.build_router(settings), prefix=API_PREFIX)
 
-    # ---- explorer mount point (owned by viz/explorer, added later) --------------------------
-    # The explorer page (/explore) mounts its own static router here when it exists.
-    try:
-        from viz import explorer  # type: ignore[attr-defined]
-    except ImportError:
-        explorer = None
-    if explorer is not None and hasattr(explorer, "mount"):
-        explorer.mount(app)
-    # -------------------------------------------------------------------------------------------
+    # The explorer: its data endpoints are API routes; its page and assets are files of viz/explorer.
+    app.include_router(explore_overview.build_router(), prefix=explore_overview.API_PREFIX)
+    explorer.mount(app)
 
     # Innermost of ours: CORS headers and the language still apply to cached answers.
     app.state.data_version = DataVersion(holder.get, settings.platgraph_api_cache_seconds)

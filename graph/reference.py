@@ -62,6 +62,7 @@ class City:
     key: str
     name_en: str
     aliases: tuple[str, ...] = ()
+    code: str = ""  # administrative division code (GB/T 2260), e.g. 450200 for 柳州
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def load_taxonomy(data_dir: Path | None = None) -> Taxonomy:
 @lru_cache(maxsize=4)
 def load_cities(data_dir: Path | None = None) -> dict[str, City]:
     raw = _read("cities.toml", data_dir)
-    return {c["key"]: City(c["key"], c["name_en"], tuple(c.get("aliases", ()))) for c in raw["city"]}
+    return {c["key"]: City(c["key"], c["name_en"], tuple(c.get("aliases", ())), str(c.get("code", "")))
+            for c in raw["city"]}
 
 
 @lru_cache(maxsize=4)
@@ -224,7 +226,7 @@ MERGE (n)-[:COUNTERPART_OF]->(r)
 LOAD_CITIES = """
 UNWIND $rows AS row
 MERGE (c:City {key: row.key})
-SET c.name = row.key, c.name_en = row.name_en, c.aliases = row.aliases, c.reference = true
+SET c.name = row.key, c.name_en = row.name_en, c.aliases = row.aliases, c.code = row.code, c.reference = true
 """
 
 LOAD_INDUSTRIES = """
