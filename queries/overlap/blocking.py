@@ -149,7 +149,7 @@ def candidate_pairs(profiles: Sequence[Profile], vectors: DirectionVectors) -> C
         "institutions": _posting_pairs(by_inst, INSTITUTION_CAP, vectors),
         "people": _posting_pairs(by_person, PERSON_CAP, vectors),
     }
-    unknown = [row for row, prof in enumerate(profiles) if not prof.institutions]
+    unknown = [row for row, prof in enumerate(profiles) if not prof.institutions or not prof.people]
     if unknown:
         blocks["name_core"] = name_core_pairs(profiles, unknown)
     if max_unlinked_score() >= THRESHOLD:

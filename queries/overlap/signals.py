@@ -41,6 +41,11 @@ UNLINKED_FACTOR = 0.45
 # Both platforms name chain segments of the same industry but share none: different links of the
 # chain are complementary, not duplicates (unless they also share their team).
 SEGMENT_GUARD = 0.7
+# Content guard: when a team is unknown, nothing says the same people do the work twice, so the
+# research direction (or the name's core) must carry the case; below this direction score, shared
+# structure (host, type family, city) alone would make a "duplicate" of every pair of platforms a
+# host runs, and the score is scaled down like an unlinked pair's.
+CONTENT_MIN = 0.4
 # Signals below this are not listed as reasons (they contribute to the score but explain nothing).
 MIN_REASON = 0.05
 
@@ -184,7 +189,7 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
     if a.terms and b.terms:
         direction: float | None = KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine)
     elif a.core and b.core:
-        direction = core_similarity(a, b)[0]
+        direction = max(core_similarity(a, b)[0], float(cosine))
     else:
         direction = None
     parts: dict[str, float | None] = {
@@ -197,7 +202,9 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
     }
     people = parts["people"] or 0.0
     guard = SEGMENT_GUARD if different_segments and people < 0.3 else 1.0
-    if has_inst and parts["institutions"] == 0.0 and people == 0.0:
+    if has_inst and has_people and parts["institutions"] == 0.0 and people == 0.0:
+        guard *= UNLINKED_FACTOR  # unlinked is known only when both hosts and both teams are known
+    if not has_people and (direction or 0.0) < CONTENT_MIN:
         guard *= UNLINKED_FACTOR
     return parts, guard
 

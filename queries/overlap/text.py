@@ -115,12 +115,33 @@ class DirectionVectors:
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         self.df = df
         idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        self.idf = idf
         matrix = matrix @ sparse.diags(idf)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         self.matrix: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
         self.index = {prof.key: i for i, prof in enumerate(profiles)}
         self.vocab = vocab
+
+    def transform(self, prof: Profile) -> tuple[np.ndarray, np.ndarray]:
+        """A new platform's L2-normalised tf-idf vector in this vocabulary (columns, values); tokens
+        the graph has never seen cannot match anything and are left out."""
+        counts: dict[int, int] = {}
+        for tok in tokens(prof):
+            idx = self.vocab.get(tok)
+            if idx is not None:
+                counts[idx] = counts.get(idx, 0) + 1
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[cols]
+        norm = float(np.sqrt((vals * vals).sum())) or 1.0
+        return cols, vals / norm
+
+    @property
+    def columns(self) -> sparse.csc_matrix:
+        """The matrix by column (built once): which rows hold a token, with their weights."""
+        if getattr(self, "_columns", None) is None:
+            self._columns = sparse.csc_matrix(self.matrix)
+        return self._columns
 
     def cosine_many(self, rows_a: np.ndarray, rows_b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
         """Cosine similarity of each (rows_a[i], rows_b[i]) pair, vectorised in chunks."""
