@@ -48,17 +48,27 @@ RETURN i.key AS key, coalesce(i.name_en, i.key) AS name_en
 """
 
 # ----------------------------------------------------------------------------- proposal resolution
-RESOLVE_INSTITUTIONS = """
-UNWIND $names AS raw
-OPTIONAL MATCH (i:Institution)
-WHERE i.credit_code = raw.code OR raw.norm IN i.alias_norms
-RETURN raw.raw AS raw, collect(DISTINCT i.key) AS keys
+# The proposal check resolves names against these, read once per data version with its index
+# (never a scan per request).
+LOAD_INSTITUTION_NAMES = """
+MATCH (i:Institution)
+RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases,
+       coalesce(i.alias_norms, []) AS norms, i.credit_code AS code
 """
 
+# People are many (about ten per platform): they are resolved per request through the
+# Researcher(name) index instead of being held in memory.
 RESOLVE_PEOPLE = """
 UNWIND $names AS name
 MATCH (r:Researcher {name: name})
 RETURN name, r.key AS key, r.institution AS institution
+"""
+
+LOAD_INDUSTRY_NAMES_FOR_CHECK = """
+MATCH (i:Industry)
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases, i.level AS level,
+       parent.key AS parent
 """
 
 # ----------------------------------------------------------------------------- write-back
@@ -162,20 +172,6 @@ RETURN g.key AS id, g.recommendation AS recommendation, g.keep AS keep, k.name A
        g.reasons_zh AS reasons_zh, g.reasons_en AS reasons_en, g.size AS size, g.run AS run,
        coalesce(g.relation, 'duplicate') AS relation, platforms
 ORDER BY g.size DESC, g.key
-"""
-
-RESOLVE_INSTITUTION_NAMES = """
-UNWIND $keys AS key
-MATCH (i:Institution {key: key})
-RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases
-"""
-
-RESOLVE_INDUSTRIES = """
-UNWIND $names AS raw
-MATCH (i:Industry)
-WHERE i.key = raw OR i.name = raw OR raw IN coalesce(i.aliases, [])
-OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
-RETURN raw, i.key AS key, i.level AS level, parent.key AS parent
 """
 
 # Has any completed analysis produced overlap results yet? (the CLI runs one when none has)

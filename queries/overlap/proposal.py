@@ -44,7 +44,8 @@ MAX_ITEM_LENGTH = 100  # … of at most this many characters each
 class CheckIndex:
     """The graph as the proposal check needs it, built once per data version (see module docstring)."""
 
-    def __init__(self, profiles: dict[str, Profile]) -> None:
+    def __init__(self, profiles: dict[str, Profile], lookups: NameLookups | None = None) -> None:
+        self.lookups = lookups
         self.ordered = [profiles[k] for k in sorted(profiles)]
         self.core_counts = prepare(self.ordered)
         self.vectors = DirectionVectors(self.ordered)
@@ -96,7 +97,7 @@ class CheckIndex:
 
 def build_check_index(store: Store) -> CheckIndex:
     """Load every counted platform and index it (the API calls this once per data version)."""
-    return CheckIndex(load_profiles(store))
+    return CheckIndex(load_profiles(store), NameLookups(store))
 
 
 class Proposal(BaseModel):
@@ -141,17 +142,34 @@ class Proposal(BaseModel):
         return value or None
 
 
-def _resolve_institutions(store: Store, raws: list[str]) -> dict[str, list[str]]:
-    rows = []
-    for raw in raws:
-        code = normalize_credit_code(raw) if is_valid_credit_code(normalize_credit_code(raw)) else None
-        rows.append({"raw": raw, "code": code, "norm": normalize_name(raw)})
-    if not rows:
-        return {}
-    return {r["raw"]: sorted(r["keys"]) for r in store.read(cypher.RESOLVE_INSTITUTIONS, {"names": rows})}
+class NameLookups:
+    """Institution and industry names of the graph, for resolving a proposal without a scan per
+    request: credit code or normalised alias -> institution keys, name or alias -> industries. Read
+    once per data version with the check index. (People are resolved per request through the
+    Researcher(name) index: there are too many to hold.)"""
+
+    def __init__(self, store: Store) -> None:
+        self.by_norm: dict[str, set[str]] = defaultdict(set)
+        self.by_code: dict[str, set[str]] = defaultdict(set)
+        self.institutions: dict[str, tuple[str, list[str]]] = {}
+        for row in store.read(cypher.LOAD_INSTITUTION_NAMES):
+            self.institutions[row["key"]] = (row["name"] or row["key"], list(row["aliases"]))
+            for norm in row["norms"]:
+                self.by_norm[norm].add(row["key"])
+            if row["code"]:
+                self.by_code[row["code"]].add(row["key"])
+        self.industries: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+        for row in store.read(cypher.LOAD_INDUSTRY_NAMES_FOR_CHECK):
+            for spelling in {row["key"], row["name"], *row["aliases"]} - {None}:
+                self.industries[spelling].append((row["key"], row["level"], row["parent"]))
+
+    def institution_keys(self, raw: str) -> list[str]:
+        code = normalize_credit_code(raw)
+        keys = set(self.by_code.get(code, ())) if is_valid_credit_code(code) else set()
+        return sorted(keys | self.by_norm.get(normalize_name(raw), set()))
 
 
-def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
+def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
     """The proposal as a scorer profile, and how each name resolved (for the planner to check)."""
     taxonomy = load_taxonomy()
     level = resolve_level(proposal.level) if proposal.level else None
@@ -164,33 +182,33 @@ def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[st
                    topics=[])
     unmatched: list[str] = []
     inst_raws = ([proposal.host] if proposal.host else []) + list(proposal.co_builders)
-    resolved = _resolve_institutions(store, inst_raws)
+    resolved = {raw: lookups.institution_keys(raw) for raw in inst_raws}
     host_keys = resolved.get(proposal.host, []) if proposal.host else []
     if len(host_keys) == 1:
         prof.host = host_keys[0]
-    keys = sorted({k for raw in inst_raws for k in resolved.get(raw, [])})
     unmatched += [raw for raw in inst_raws if not resolved.get(raw)]
-    for row in store.read(cypher.RESOLVE_INSTITUTION_NAMES, {"keys": keys}):
-        prof.institutions[row["key"]] = row["name"] or row["key"]
-        prof.institution_spellings.update(s for s in [row["name"], *row["aliases"]] if s)
+    for key in sorted({k for raw in inst_raws for k in resolved.get(raw, [])}):
+        name, aliases = lookups.institutions[key]
+        prof.institutions[key] = name
+        prof.institution_spellings.update(s for s in [name, *aliases] if s)
     prof.institution_spellings.update(inst_raws)
-    people_rows = store.read(cypher.RESOLVE_PEOPLE, {"names": list(proposal.people)}) if proposal.people else []
-    by_name: dict[str, list[dict]] = {}
-    for row in people_rows:
-        by_name.setdefault(row["name"], []).append(row)
+    people: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    if proposal.people:
+        for row in store.read(cypher.RESOLVE_PEOPLE, {"names": list(proposal.people)}):
+            people[row["name"]].append((row["key"], row["institution"]))
     for name in proposal.people:
-        found = by_name.get(name, [])
-        local = [r for r in found if r["institution"] in prof.institutions]
-        for row in local or found:
-            prof.people[row["key"]] = name
+        found = people.get(name, [])
+        local = [r for r in found if r[1] in prof.institutions]
+        for key, _ in local or found:
+            prof.people[key] = name
         if not found:
             unmatched.append(name)
-    if proposal.industries:
-        matched: set[str] = set()
-        for row in store.read(cypher.RESOLVE_INDUSTRIES, {"names": list(proposal.industries)}):
-            add_industry(prof, row["key"], row["level"], row["parent"])
-            matched.add(row["raw"])
-        unmatched += [raw for raw in proposal.industries if raw not in matched]
+    for raw in proposal.industries:
+        matches = lookups.industries.get(raw, [])
+        for key, ind_level, parent in matches:
+            add_industry(prof, key, ind_level, parent)
+        if not matches:
+            unmatched.append(raw)
     resolution = {"host": prof.host, "institutions": sorted(prof.institutions), "people": sorted(prof.people),
                   "industries": sorted(prof.industries), "type": type_key, "level": level, "city": prof.city,
                   "unmatched": unmatched}
@@ -211,9 +229,9 @@ def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
             proposal = Proposal.model_validate(proposal)
         except ValueError as exc:
             raise UsageError(tr("申报材料格式有误：{e}", "invalid proposal: {e}", e=exc)) from exc
-    prof, resolution = proposal_profile(store, proposal)
     if index is None:
         index = build_check_index(store)
+    prof, resolution = proposal_profile(store, index.lookups or NameLookups(store), proposal)
     prepare([prof], index.core_counts, len(index))
     cols, vals = index.vectors.transform(prof)
     cand, cosines = index.candidates(prof, cols, vals)
