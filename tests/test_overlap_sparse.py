@@ -129,3 +129,22 @@ def test_missing_attributes_are_no_evidence() -> None:
     # One side's team alone is not a comparison either.
     b.people = {}
     assert combine(*score_parts(a, b, 0.0)) == unknown
+
+
+def test_proposal_lists_are_capped_with_a_clear_error() -> None:
+    from pydantic import ValidationError
+
+    from api.schemas import PROPOSAL_MAX_ITEM_LENGTH, PROPOSAL_MAX_ITEMS, ProposalBody
+    from queries.overlap import Proposal
+    from queries.overlap.proposal import MAX_ITEM_LENGTH, MAX_ITEMS
+
+    assert (PROPOSAL_MAX_ITEMS, PROPOSAL_MAX_ITEM_LENGTH) == (MAX_ITEMS, MAX_ITEM_LENGTH)
+    too_many = [f"方向{i}" for i in range(MAX_ITEMS + 1)]
+    for model in (Proposal, ProposalBody):
+        with pytest.raises(ValidationError, match="at most 50 items"):
+            model.model_validate({"name": "x", "fields": too_many})
+        with pytest.raises(ValidationError, match="at most 100 characters"):
+            model.model_validate({"name": "x", "people": ["张" * (MAX_ITEM_LENGTH + 1)]})
+    with pytest.raises(ValidationError, match="最多 50 项"):  # one ;-separated string is split, then capped
+        Proposal.model_validate({"name": "x", "industries": "；".join(too_many)})
+    assert Proposal.model_validate({"name": "x", "fields": too_many[:MAX_ITEMS]}).fields == too_many[:MAX_ITEMS]

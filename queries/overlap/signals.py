@@ -167,9 +167,14 @@ def industry_score(a: Profile, b: Profile) -> tuple[float, bool]:
 
 
 def type_score(a: Profile, b: Profile) -> float:
+    """Same type 1; counterparts (a national type and its regional one) or one near-duplicate family 0.7."""
     if a.type and a.type == b.type:
         return SAME_TYPE
     if a.family and a.family == b.family:
+        return SAME_FAMILY
+    types = load_taxonomy().types
+    ta, tb = types.get(a.type or ""), types.get(b.type or "")
+    if ta and tb and (ta.counterpart == tb.key or tb.counterpart == ta.key):
         return SAME_FAMILY
     return 0.0
 
@@ -295,11 +300,14 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
         if a.type == b.type:
             en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
             add("type_family", f"平台类型相同：{a.type}", f"same platform type: {en}")
-        else:
-            fam = taxonomy.families.get(a.family or "")
+        elif a.family and a.family == b.family:
+            fam = taxonomy.families.get(a.family)
             fam_zh, fam_en = (fam.name, fam.name_en) if fam else (a.family, a.family)
             add("type_family", f"近似类型（{fam_zh}）：{a.type} / {b.type}",
                 f"near-duplicate types ({fam_en}): {a.type} / {b.type}")
+        else:
+            add("type_family", f"同一类型的不同级别：{a.type} / {b.type}",
+                f"one type at different levels: {a.type} / {b.type}")
     if p["city"] is not None and p["city"] >= MIN_REASON:
         city = load_cities().get(a.city or "")
         city_en = f"{city.name_en} ({a.city})" if city else a.city
