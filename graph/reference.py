@@ -75,6 +75,7 @@ class Industry:
     key_industry: bool = True
     cities: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (ingest/industry_terms.py)
 
 
 @dataclass
@@ -167,12 +168,13 @@ def load_industries(data_dir: Path | None = None) -> dict[str, Industry]:
         out[ind["key"]] = Industry(
             key=ind["key"], name_en=ind["name_en"], level="industry", priority=int(ind.get("priority", 3)),
             cities=tuple(ind.get("cities", ())), aliases=tuple(ind.get("aliases", ())),
+            keywords=tuple(ind.get("keywords", ())),
         )
         for seg in ind.get("segments", ()):
             out[seg["key"]] = Industry(
                 key=seg["key"], name_en=seg["name_en"], level="segment", parent=ind["key"],
                 priority=int(ind.get("priority", 3)), cities=tuple(ind.get("cities", ())),
-                aliases=tuple(seg.get("aliases", ())),
+                aliases=tuple(seg.get("aliases", ())), keywords=tuple(seg.get("keywords", ())),
             )
     return out
 
@@ -259,7 +261,8 @@ def load_reference(store: Store, data_dir: Path | None = None) -> dict[str, int]
     store.upsert_batches(LOAD_TYPES, type_rows)
     store.upsert_batches(LOAD_COUNTERPARTS, [r for r in type_rows if r["counterpart"]])
     store.upsert_batches(LOAD_CITIES, [{**vars(c), "aliases": list(c.aliases)} for c in cities.values()])
-    ind_rows = [{**vars(i), "aliases": list(i.aliases), "cities": list(i.cities)} for i in industries.values()]
+    ind_rows = [{**vars(i), "aliases": list(i.aliases), "cities": list(i.cities), "keywords": list(i.keywords)}
+                for i in industries.values()]
     store.upsert_batches(LOAD_INDUSTRIES, ind_rows)
     store.upsert_batches(LOAD_SEGMENT_LINKS, [r for r in ind_rows if r["parent"]])
     return {
