@@ -24,6 +24,12 @@ from ingest.pipeline import ingest_dataset
 from ingest.rejects import read_rejects
 from queries.coverage.analysis import compute_coverage
 from viz.graphdata import search as explorer_search
+from viz.report.context import Ctx
+from viz.report.labels import Labels
+from viz.report.model import Paragraph
+from viz.report.scope import resolve_scope
+from viz.report.sec_coverage import coverage_section
+from viz.report.summary import read_inferred
 
 INSTITUTIONS = [
     ["单位名称", "单位类型", "所在市", "别名", "所属产业"],
@@ -154,6 +160,15 @@ def test_inferred_industries_declared_wins_rerun_and_later_file(clean_graph: Sto
     cov, _gaps = compute_coverage(clean_graph)
     assert {p.key for p in cov.by_industry["铝"]} == {"V1", "N1"}
     assert [p.key for p in cov.by_industry["动力装备"]] == ["H1"]
+
+    # the report's coverage section says how many platforms count through inferred industries
+    scope = resolve_scope(clean_graph, None, None)
+    assert read_inferred(clean_graph, scope) == {"platforms": 3, "edges": 3, "by_name": 1, "by_fields": 1,
+                                                 "by_host": 1}
+    ctx = Ctx(lang="zh", scope=scope, labels=Labels("zh"), charts=False)
+    notes = [b.text for b in coverage_section(ctx, {"matrix": [], "gaps": [], "cities": []},
+                                              read_inferred(clean_graph, scope)) if isinstance(b, Paragraph)]
+    assert any("3 个平台未填写服务产业" in n for n in notes), notes
 
     # re-running the same ingest changes nothing
     before = clean_graph.read("MATCH ()-[r:SERVES]->() RETURN count(r) AS n")[0]["n"]
