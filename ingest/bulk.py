@@ -16,8 +16,9 @@ is the same node for node (``tests/test_ingest_bulk.py`` compares both paths on 
    with its relationships — exactly the rows the ``CREATE`` queries of :mod:`ingest.writer` would
    write — become import files (:mod:`ingest.bulk_csv`);
 3. the engine is stopped, the importer replaces the ``neo4j`` database, the engine is started;
-4. constraints and indexes are applied (:func:`graph.schema.apply_schema`) and properties that are
-   empty lists (which the importer cannot write) are set.
+4. constraints and indexes are applied (:func:`graph.schema.apply_schema`), the remaining steps
+   (evaluations) run through Cypher, and properties that are empty lists (which the importer cannot
+   write) are set. The pipeline then infers industries as after any load.
 
 When: only for the local engine (``graph/local_neo4j.py``: we must be able to stop and start it)
 holding no data yet (reference data and run records only), and only when the plan holds nothing
@@ -43,6 +44,7 @@ from ingest.plan import Plan
 from ingest.writer import (
     FRESH_QUERIES,
     FRESH_SPECS,
+    NODE_QUERIES,
     REL_SPECS,
     SHARED_RELS,
     _fresh_keys,
@@ -54,7 +56,6 @@ AUTO_MIN_ROWS = 200_000  # rows read (~9,000 platforms); below this the Cypher p
 
 # Labels that hold data: a graph with any of these is not empty (reference data and run records are
 # carried over by the import).
-DATA_LABELS = ("Platform", "Institution", "Researcher", "Topic", "Target", "OverlapGroup")
 HAS_DATA = """
 CALL () { MATCH (n:Platform) RETURN n LIMIT 1
   UNION MATCH (n:Institution) RETURN n LIMIT 1
@@ -62,6 +63,7 @@ CALL () { MATCH (n:Platform) RETURN n LIMIT 1
   UNION MATCH (n:Topic) RETURN n LIMIT 1
   UNION MATCH (n:Target) RETURN n LIMIT 1
   UNION MATCH (n:OverlapGroup) RETURN n LIMIT 1
+  UNION MATCH (n:Evaluation) RETURN n LIMIT 1
   UNION MATCH (n:Industry) WHERE n.reference IS NULL OR n.reference = false RETURN n LIMIT 1 }
 RETURN count(n) AS n
 """
@@ -98,19 +100,31 @@ def unavailable_reason(store: Store, rows_read: int, *, forced: bool) -> str | N
     return None
 
 
-def _check_steps(plan: Plan) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """The plan's Cypher-side steps; raises NotBulkable for a step the import cannot reproduce."""
+Step = tuple[str, str, list[dict[str, Any]]]
+
+
+def _split_steps(plan: Plan) -> tuple[list[Step], list[Step]]:
+    """The plan's write steps that stay Cypher: ``(before the import, after it)``. The import
+    writes the new nodes with their relationships, topics and collaborations; reference-side steps
+    run before (their nodes go into the import files); every other step (e.g. evaluations, which
+    point at imported platforms) runs after, in the writer's order — as on the Cypher path, where it
+    also runs after those nodes exist. Raises NotBulkable for a step that would update nodes the
+    graph already holds (only an empty graph is bulk-loaded, so this means a new kind of step)."""
     rel_queries = {cypher.rel_query(a, rel, b, with_role=role) for rel, a, b, role in REL_SPECS}
     created = {*FRESH_QUERIES.values(), cypher.UPSERT_TOPICS, cypher.UPSERT_COLLABORATIONS}
-    pre = []
+    updates = {query for label, query in NODE_QUERIES if label in FRESH_QUERIES}
+    pre: list[Step] = []
+    post: list[Step] = []
     for name, query, rows in write_steps(plan):
         if name in PRE_STEPS:
             pre.append((name, query, rows))
         elif query in created or (query in rel_queries and not name.startswith("prune")):
             continue  # written by the import
-        else:
+        elif query in updates or name.startswith("prune"):
             raise NotBulkable(f"write step {name!r} updates nodes the graph already holds")
-    return pre
+        else:
+            post.append((name, query, rows))
+    return pre, post
 
 
 class BulkLoad:
@@ -139,7 +153,7 @@ class BulkLoad:
         """Build the plan's import rows, raising :class:`NotBulkable` before anything is written if
         the import cannot reproduce the plan exactly (a step that updates nodes the graph holds, or
         values one column type cannot carry)."""
-        self.pre = _check_steps(self.plan)
+        self.pre, self.post = _split_steps(self.plan)
         known: dict[str, set[str]] = {}
         for row in self.store.read(REFERENCE_KEYS):
             known.setdefault(row["label"], set()).add(row["key"])
@@ -171,6 +185,10 @@ class BulkLoad:
         began = time.perf_counter()
         apply_schema(self.store)
         self._timed("constraints and indexes", began)
+        began = time.perf_counter()
+        for _name, query, rows in self.post:
+            self.store.upsert_batches(query, rows, extra={"run": self.run})
+        self._timed("cypher (steps after the import)", began)
         began = time.perf_counter()
         for label, node in self.nodes.items():
             if node.empty_lists:

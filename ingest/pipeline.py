@@ -27,6 +27,7 @@ from graph.schema import apply_schema
 from graph.store import Store
 from ingest import cypher
 from ingest.bulk import unavailable_reason as bulk_unavailable
+from ingest.infer_industries import infer_industries
 from ingest.lock import IngestLock
 from ingest.plan import Planner
 from ingest.readers import read_dataset
@@ -93,26 +94,26 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
                 timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
                 write_rejects(rejects_file, plan.rejects)
                 ambiguities_file = _write_ambiguities(rejects_file, plan)
-                bulk_result = _bulk_write(store, plan, run)
-                if bulk_result is not None:
-                    timings["write"] = sum(bulk_result.values())
-                    loaded = loaded_counts(plan)
-                    _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
-                    return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset,
-                                    timings, began, bulk_result, 0, write_path="bulk")
-                bulk_reason = "the plan holds rows the importer cannot reproduce"
-                writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
-                try:
-                    writer.submit(write_steps(plan))
-                    write_seconds = writer.finish()
-                except BaseException:
-                    writer.cancel()
-                    raise
-            timings["write"] = writer.busy
+                write_seconds = _bulk_write(store, plan, run)
+                retries, write_path = 0, "bulk"
+                if write_seconds is None:
+                    bulk_reason, write_path = "the plan holds rows the importer cannot reproduce", "cypher"
+                    writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
+                    try:
+                        writer.submit(write_steps(plan))
+                        write_seconds = writer.finish()
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    retries = writer.retries
+                timings["write"] = sum(write_seconds.values())
+                t = time.perf_counter()
+                inferred = infer_industries(store, run)  # platforms without 服务产业: read from what they say
+                timings["infer_industries"] = time.perf_counter() - t
             loaded = loaded_counts(plan)
             _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
             return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset, timings,
-                            began, write_seconds, writer.retries, write_path="cypher", bulk_skipped=bulk_reason)
+                            began, write_seconds, retries, inferred, write_path=write_path, bulk_skipped=bulk_reason)
         writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
         try:
             # each finished segment is written on the writer thread while the next one is planned
@@ -128,6 +129,9 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
             waited = time.perf_counter()
             write_seconds = writer.finish()
             timings["write_wait"] = time.perf_counter() - waited
+            t = time.perf_counter()
+            inferred = infer_industries(store, run)  # platforms without 服务产业: read from what they say
+            timings["infer_industries"] = time.perf_counter() - t
         except DatabaseUnavailable:
             writer.cancel()
             raise  # the run stays 'running': visibly unfinished; a re-run completes it
@@ -140,7 +144,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
 
     return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset, timings, began,
-                    write_seconds, writer.retries, write_path="cypher", bulk_skipped=bulk_reason)
+                    write_seconds, writer.retries, inferred, write_path="cypher", bulk_skipped=bulk_reason)
 
 
 def _write_ambiguities(rejects_file: Path, plan: Any) -> Path | None:
@@ -180,7 +184,7 @@ def _bulk_write(store: Store, plan: Any, run: str) -> dict[str, float] | None:
 
 def _summary(plan: Any, loaded: dict[str, int], rejects_file: Path, ambiguities_file: Path | None, run: str,
              interrupted: list[str], dataset: Any, timings: dict[str, float], began: float,
-             write_seconds: dict[str, float], retries: int, *, write_path: str,
+             write_seconds: dict[str, float], retries: int, inferred: Any, *, write_path: str,
              bulk_skipped: str | None = None) -> dict:
     return {
         "read": plan.read,
@@ -189,6 +193,7 @@ def _summary(plan: Any, loaded: dict[str, int], rejects_file: Path, ambiguities_
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        "inferred_industries": inferred,
         "run": run,
         "interrupted_runs": interrupted,
         "per_file": plan.per_file,

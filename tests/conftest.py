@@ -30,6 +30,8 @@ def _configure_env() -> None:
     os.environ["PLATGRAPH_HOME"] = str(TEST_HOME)
     os.environ["PLATGRAPH_LANG"] = "zh"
     os.environ.setdefault("PLATGRAPH_ENGINE_HEAP", "2g")
+    # TestClient sends Host: testserver; the API answers only allow-listed hosts (api/security.py).
+    os.environ.setdefault("PLATGRAPH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],::1,testserver")
 
 
 _configure_env()

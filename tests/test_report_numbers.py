@@ -135,9 +135,10 @@ def test_plan_equals_build_plan(small_sample: Store, report: Report) -> None:
     from queries.plan import build_plan
 
     expected = build_plan(small_sample, lang="zh")
+    # the report shows each batch's first 10 items; the full lists are in the plan workbook (issue 18)
     for batch in ("optimise", "retire", "build"):
-        assert len(table(report, f"plan-{batch}").rows) == len(expected[batch])
-    assert [r[1] for r in table(report, "plan-retire").rows] == [item["name"] for item in expected["retire"]]
+        assert len(table(report, f"plan-{batch}").rows) == min(10, len(expected[batch]))
+    assert [r[1] for r in table(report, "plan-retire").rows] == [item["name"] for item in expected["retire"][:10]]
     assert expected["retire"] and expected["build"]
 
 

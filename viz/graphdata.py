@@ -26,7 +26,9 @@ from graph.store import Store
 DEFAULT_LIMIT = 300
 MAX_LIMIT = 2000
 # Properties that only serve matching inside the database; they would bloat every drawing.
-HIDDEN_PROPERTIES = frozenset({"alias_norms", "aliases_text", "norm_name"})
+HIDDEN_PROPERTIES = frozenset({"alias_norms", "aliases_text", "norm_name", "src_run"})
+# Provenance internals a client may not ask for (docs/security.md, redaction).
+INTERNAL_LABELS = frozenset({"IngestRun", "IngestLock"})
 # Statuses that no longer count as platforms on the ground (excluded from the overview counts).
 RETIRED_STATUSES = ["revoked", "merged"]
 
@@ -70,7 +72,7 @@ SEARCH_CONTAINS = """
 CALL () {
   MATCH (n:Platform) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
-  MATCH (n:Institution) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
+  MATCH (n:Institution) WHERE n.name CONTAINS $q OR n.aliases_text CONTAINS $q RETURN n LIMIT $limit
   UNION
   MATCH (n:Researcher) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
@@ -347,6 +349,8 @@ def nodes_by_keys(store: Store, refs: Iterable[Mapping[str, str]], *, lang: Lang
     for ref in refs:
         try:
             label = check_label(str(ref["kind"]))
+            if label in INTERNAL_LABELS:
+                raise SchemaError(label)
         except SchemaError as exc:
             raise UsageError(tr("未知的节点类型：{k}", "unknown node kind: {k}", k=ref["kind"])) from exc
         by_kind.setdefault(label, []).append(str(ref["id"]))

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
-from api.routers._common import NOT_FOUND, READ_ERRORS, fulltext_query, jsonable, not_found, where_clause
+from api.routers._common import (
+    NOT_FOUND,
+    READ_ERRORS,
+    fulltext_query,
+    jsonable,
+    needs_contains,
+    not_found,
+    search_words,
+    where_clause,
+)
 from api.schemas import InstitutionDetail, InstitutionPage
 from api.security import read_dependencies
 from graph.schema import FULLTEXT_INDEX
@@ -34,6 +43,12 @@ MATCH_INSTITUTIONS = "MATCH (i:Institution) WHERE "
 SEARCH_HITS = """
 CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score
 WITH node AS i, score WHERE i:Institution AND
+"""
+# One-character words (桂): name or alias through the text indexes; every word must occur in one of them.
+CONTAINS_HITS = """
+MATCH (i:Institution) WHERE i.name CONTAINS $first OR i.aliases_text CONTAINS $first
+WITH i, 0.0 AS score
+WHERE all(t IN $words WHERE i.name CONTAINS t OR coalesce(i.aliases_text, '') CONTAINS t) AND
 """
 COUNT_TAIL = " RETURN count(i) AS total"
 LIST_TAIL = " WITH i ORDER BY i.key SKIP $offset LIMIT $limit " + INSTITUTION_ROW
@@ -82,7 +97,11 @@ def build_router(settings: Settings) -> APIRouter:
                                   "industry": industry or None, "limit": limit, "offset": offset}
         where = where_clause(INSTITUTION_FILTERS, params)
         lucene = fulltext_query(q) if q else None
-        if lucene is not None:
+        if lucene is not None and needs_contains(q):
+            words = search_words(q or "")
+            params.update(first=words[0], words=words)
+            count_query, list_query = CONTAINS_HITS + where + COUNT_TAIL, CONTAINS_HITS + where + SEARCH_TAIL
+        elif lucene is not None:
             params.update(q=lucene, index=FULLTEXT_INDEX)
             count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
         else:

@@ -13,8 +13,10 @@ from api.routers._common import (
     READ_ERRORS,
     fulltext_query,
     jsonable,
+    needs_contains,
     not_found,
     parse_json,
+    search_words,
     where_clause,
 )
 from api.schemas import PlatformDetail, PlatformPage
@@ -50,6 +52,12 @@ SEARCH_HITS = """
 CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score
 WITH node AS p, score WHERE p:Platform AND
 """
+# One-character words (糖, 铝, 桂): the first word through the Platform(name) text index, every word
+# must be in the name (see api.routers._common.needs_contains).
+CONTAINS_HITS = """
+MATCH (p:Platform) WHERE p.name CONTAINS $first
+WITH p, 0.0 AS score WHERE all(t IN $words WHERE p.name CONTAINS t) AND
+"""
 COUNT_TAIL = " RETURN count(p) AS total"
 LIST_TAIL = " WITH p, null AS score ORDER BY p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
 SEARCH_TAIL = " WITH p, score ORDER BY score DESC, p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
@@ -66,8 +74,9 @@ RETURN properties(p) AS props,
                     institution: COLLECT { MATCH (r)-[:WORKS_AT]->(i:Institution)
                                            RETURN {id: i.key, name: i.name} }[0]} AS person
             ORDER BY person.role, person.id } AS people,
-  COLLECT { MATCH (p)-[:SERVES]->(s:Industry)
-            RETURN {id: s.key, name: s.name, level: s.level} AS s ORDER BY s.id } AS industries,
+  COLLECT { MATCH (p)-[r:SERVES]->(s:Industry)
+            RETURN {id: s.key, name: s.name, level: s.level, inferred: coalesce(r.inferred, false),
+                    via: r.via, evidence: r.evidence} AS s ORDER BY s.id } AS industries,
   COLLECT { MATCH (p)-[:ON_TOPIC]->(t:Topic) RETURN coalesce(t.name, t.key) AS t ORDER BY t } AS topics,
   COLLECT { MATCH (p)-[o:OVERLAPS]-(q:Platform)
             RETURN {id: q.key, name: q.name, score: o.score, reasons_zh: o.reasons_zh,
@@ -84,7 +93,11 @@ def search_platforms(store: Store, *, q: str | None, limit: int, offset: int, **
                               "limit": limit, "offset": offset}
     where = where_clause(PLATFORM_FILTERS, filters)
     lucene = fulltext_query(q) if q else None
-    if lucene is not None:
+    if lucene is not None and needs_contains(q):
+        words = search_words(q or "")
+        params.update(first=words[0], words=words)
+        count_query, list_query = CONTAINS_HITS + where + COUNT_TAIL, CONTAINS_HITS + where + SEARCH_TAIL
+    elif lucene is not None:
         params.update(q=lucene, index=FULLTEXT_INDEX)
         count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
     else:
@@ -115,7 +128,11 @@ def platform_detail(store: Store, key: str, lang: str) -> dict[str, Any] | None:
     return {
         "id": props["key"], "name": props.get("name") or props["key"], "properties": props,
         "host": row["host"], "co_builders": row["co_builders"], "people": row["people"],
-        "industries": row["industries"], "topics": row["topics"], "overlaps": overlaps,
+        "industries": row["industries"],
+        # declared (服务产业) vs inferred from name / fields / host (ingest/infer_industries.py)
+        "declared_industries": [i for i in row["industries"] if not i["inferred"]],
+        "inferred_industries": [i for i in row["industries"] if i["inferred"]],
+        "topics": row["topics"], "overlaps": overlaps,
         "overlap_group": None if group is None else {
             "id": group["key"], "recommendation": group.get("recommendation"), "keep": group.get("keep"),
             "reasons": group.get(reasons_key) or [], "size": group.get("size")},
