@@ -150,13 +150,27 @@ def timed_ingest(data: Path, mode: str, store: Store) -> dict:
     store.reconnect()  # a bulk load restarted the database under our driver
     engine_after = engine_cpu_seconds(store)
     peak = usage.ru_maxrss
-    return {"mode": mode, "seconds": round(seconds, 1), "rows_read": summary["read"],
+    figures = {"mode": mode, "seconds": round(seconds, 1), "rows_read": summary["read"],
             "rows_per_s": round(summary["read"] / seconds, 1), "rejected": summary["rejected"],
             "write_path": summary.get("write_path"), "phases": summary["seconds"],
             "write_steps": summary["write_seconds"], "python_peak_rss_mb": round(peak / 1024, 1),
             "neo4j_cpu_seconds": (round(engine_after - engine_before, 1)
                                   if engine_after is not None and engine_before is not None else None),
+            "python_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
             "load_average": [round(x, 2) for x in os.getloadavg()], "counts": node_counts(store)}
+    show(figures)
+    return figures
+
+
+def show(f: dict) -> None:
+    """One load's figures, printed as soon as it has finished (a 100k run takes a while)."""
+    print(f"{f['mode']:<18} {f['seconds']} s end to end, {f['rows_read']:,} rows ({f['rows_per_s']:,} rows/s), "
+          f"path {f['write_path']}, CPU: Python {f['python_cpu_seconds']} s, Neo4j {f['neo4j_cpu_seconds']} s; "
+          f"Python peak RSS {f['python_peak_rss_mb']} MB; load average after {f['load_average']}")
+    print(" " * 19 + "phases " + ", ".join(f"{k} {v} s" for k, v in f["phases"].items()))
+    slow = sorted(f["write_steps"].items(), key=lambda kv: -kv[1])[:8]
+    print(" " * 19 + "write steps " + ", ".join(f"{k} {v} s" for k, v in slow))
+    print(" " * 19 + "graph " + ", ".join(f"{k} {v:,}" for k, v in sorted(f["counts"].items())), flush=True)
 
 
 def node_counts(store: Store) -> dict[str, int]:
@@ -191,6 +205,7 @@ def main() -> None:
         more = disjoint_copy(more, Path(f"{more}-disjoint"))
 
     figures: dict = {"dataset": str(data), "load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    print(f"dataset {data}; load average at start {figures['load_average_start']}", flush=True)
     with Store() as store:
         store.verify()
         if args.naive_fraction > 0:
@@ -211,21 +226,16 @@ def main() -> None:
 
     print(f"dataset            {data}  (load average at start {figures['load_average_start']}, "
           f"end {figures['load_average_end']})")
-    for name in ("bulk", "cypher", "incremental"):
-        if name not in figures:
-            continue
-        f = figures[name]
-        print(f"{name:<18} {f['seconds']} s end to end, {f['rows_read']:,} rows ({f['rows_per_s']:,} rows/s), "
-              f"path {f['write_path']}, Python peak RSS {f['python_peak_rss_mb']} MB, Neo4j CPU "
-              f"{f['neo4j_cpu_seconds']} s, load average after {f['load_average']}")
-        print(" " * 19 + "phases " + ", ".join(f"{k} {v} s" for k, v in f["phases"].items()))
-        slow = sorted(f["write_steps"].items(), key=lambda kv: -kv[1])[:8]
-        print(" " * 19 + "write steps " + ", ".join(f"{k} {v} s" for k, v in slow))
-        print(" " * 19 + "graph " + ", ".join(f"{k} {v:,}" for k, v in sorted(f["counts"].items())))
+    for name in ("bulk", "incremental", "cypher"):
+        if name in figures:
+            print(f"[{name}]")
+            show(figures[name])
     if "cypher" in figures:
-        print(f"bulk vs cypher      {figures['bulk']['seconds']} s vs {figures['cypher']['seconds']} s "
-              f"({figures['cypher']['seconds'] / figures['bulk']['seconds']:.1f}× faster); same counts: "
-              f"{figures['same_counts']}")
+        b, c = figures["bulk"], figures["cypher"]
+        print(f"bulk vs cypher      wall {b['seconds']} s vs {c['seconds']} s "
+              f"({c['seconds'] / b['seconds']:.1f}× faster); CPU (Python + Neo4j) "
+              f"{b['python_cpu_seconds'] + (b['neo4j_cpu_seconds'] or 0):.1f} s vs "
+              f"{c['python_cpu_seconds'] + (c['neo4j_cpu_seconds'] or 0):.1f} s; same counts: {figures['same_counts']}")
     if "matches_truth" in figures["bulk"]:
         print(f"counts = truth      {figures['bulk']['matches_truth']}")
     if "naive" in figures:
