@@ -11,9 +11,9 @@ from pathlib import Path
 
 import typer
 
-from api.commands.db import migrate_database
 from api.console import console, handle_errors
 from graph import local_neo4j
+from graph.database import migrate_database
 from graph.i18n import current_lang, tr
 from graph.settings import get_settings
 from graph.store import Store

@@ -54,6 +54,19 @@ COUNT_TAIL = " RETURN count(i) AS total"
 LIST_TAIL = " WITH i ORDER BY i.key SKIP $offset LIMIT $limit " + INSTITUTION_ROW
 SEARCH_TAIL = " WITH i, score ORDER BY score DESC, i.key SKIP $offset LIMIT $limit " + INSTITUTION_ROW
 
+
+SEARCHES = {"fulltext": SEARCH_HITS, "contains": CONTAINS_HITS}  # how a name query finds its hits
+
+
+def institution_queries(filters: dict[str, Any], *, search: str | None) -> tuple[str, str]:
+    """(count query, page query) for the filters in use (those not None), without a name query or
+    with one (a key of :data:`SEARCHES`); the one place the fragments above are joined (see
+    platform_queries)."""
+    where = where_clause(INSTITUTION_FILTERS, filters)
+    if search is not None:
+        return SEARCHES[search] + where + COUNT_TAIL, SEARCHES[search] + where + SEARCH_TAIL
+    return MATCH_INSTITUTIONS + where + COUNT_TAIL, MATCH_INSTITUTIONS + where + LIST_TAIL
+
 INSTITUTION_DETAIL = """
 MATCH (i:Institution {key: $id})
 RETURN properties(i) AS props,
@@ -95,18 +108,16 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> dict[str, Any]:
         params: dict[str, Any] = {"kind": kind or None, "sector": sector or None, "city": city or None,
                                   "industry": industry or None, "limit": limit, "offset": offset}
-        where = where_clause(INSTITUTION_FILTERS, params)
         lucene = fulltext_query(q) if q else None
+        search: str | None = None
         if lucene is not None and needs_contains(q):
             words = search_words(q or "")
             params.update(first=words[0], words=words)
-            count_query, list_query = CONTAINS_HITS + where + COUNT_TAIL, CONTAINS_HITS + where + SEARCH_TAIL
+            search = "contains"
         elif lucene is not None:
             params.update(q=lucene, index=FULLTEXT_INDEX)
-            count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
-        else:
-            count_query, list_query = (MATCH_INSTITUTIONS + where + COUNT_TAIL,
-                                       MATCH_INSTITUTIONS + where + LIST_TAIL)
+            search = "fulltext"
+        count_query, list_query = institution_queries(params, search=search)
 
         def work(tx: Any) -> dict[str, Any]:
             total = tx.run(count_query, params).single()["total"]

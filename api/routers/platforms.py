@@ -63,6 +63,19 @@ LIST_TAIL = " WITH p, null AS score ORDER BY p.key SKIP $offset LIMIT $limit " +
 SEARCH_TAIL = " WITH p, score ORDER BY score DESC, p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
 
 
+SEARCHES = {"fulltext": SEARCH_HITS, "contains": CONTAINS_HITS}  # how a name query finds its hits
+
+
+def platform_queries(filters: dict[str, Any], *, search: str | None) -> tuple[str, str]:
+    """(count query, page query) for the filters in use (those not None), without a name query
+    (``search`` None) or with one (a key of :data:`SEARCHES`). The one place the fragments above are
+    joined, so the EXPLAIN test (tests/test_cypher_explain.py) can plan every combination."""
+    where = where_clause(PLATFORM_FILTERS, filters)
+    if search is not None:
+        return SEARCHES[search] + where + COUNT_TAIL, SEARCHES[search] + where + SEARCH_TAIL
+    return MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
+
+
 PLATFORM_DETAIL = """
 MATCH (p:Platform {key: $id})
 RETURN properties(p) AS props,
@@ -91,17 +104,16 @@ def search_platforms(store: Store, *, q: str | None, limit: int, offset: int, **
     host = filters.get("host")
     params: dict[str, Any] = {**filters, "host_norm": normalize_name(host) if host else None,
                               "limit": limit, "offset": offset}
-    where = where_clause(PLATFORM_FILTERS, filters)
     lucene = fulltext_query(q) if q else None
+    search: str | None = None
     if lucene is not None and needs_contains(q):
         words = search_words(q or "")
         params.update(first=words[0], words=words)
-        count_query, list_query = CONTAINS_HITS + where + COUNT_TAIL, CONTAINS_HITS + where + SEARCH_TAIL
+        search = "contains"
     elif lucene is not None:
         params.update(q=lucene, index=FULLTEXT_INDEX)
-        count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
-    else:
-        count_query, list_query = MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
+        search = "fulltext"
+    count_query, list_query = platform_queries(filters, search=search)
 
     def work(tx: Any) -> dict[str, Any]:
         total = tx.run(count_query, params).single()["total"]

@@ -169,6 +169,10 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
             for k in main:
                 if st[k].rectify:
                     notes.append(tr("{n} 正在限期整改", "{n} is in rectification", lang, n=snap.platforms[k].name))
+                conv = policy.conversions.get(snap.platforms[k].type or "")
+                if conv is not None and (k == keep or rec != "merge"):  # an absorbed one needs no conversion
+                    notes.append(tr("{n} 属合理归并类型（{src}），应{a}{t}", "{n} is a legacy type ({src}): {a} into {t}",
+                                    lang, n=snap.platforms[k].name, src=conv.source, a=conv.action, t=conv.target_type))
             items.append({
                 "item": f"merge:{g['key']}", "kind": "overlap", "group": g["key"], "run": g["run"],
                 "recommendation": rec, "recommendation_name": tr(zh, en, lang), "department": main_dept or None,

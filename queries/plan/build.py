@@ -210,7 +210,8 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
 
 
 def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: Lang, *, size: int,
-                policy: Policy | None = None, quotas: dict[str, int] | None = None) -> list[dict]:
+                policy: Policy | None = None, quotas: dict[str, int] | None = None,
+                leaving: set[str] | frozenset[str] = frozenset()) -> list[dict]:
     """Up to ``size`` build proposals for the gaps that matter most, each with a type that suits the
     industry (never a legacy type), candidate hosts of the kind the type calls for, and reasons.
     A missing national platform becomes a 培育/争创 item for the best regional candidate."""
@@ -229,7 +230,8 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
         if per_cat[gap["category"]] >= cap:
             continue
         if gap["kind"] == "level":
-            up = [n for n in gap["nearest"] if n["relation"] == "upgrade_candidate"]
+            # a platform the plan retires or merges away is no candidate to cultivate
+            up = [n for n in gap["nearest"] if n["relation"] == "upgrade_candidate" and n["key"] not in leaving]
             national = policy.national_counterpart(up[0]["type"]) if up else None
             if national is None or not policy.suits(national, gap["kinds"]):
                 continue
