@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import local_neo4j
-from graph.schema import apply_schema
+from graph.schema import apply_schema, check_label
 from graph.store import Store
 from ingest import cypher
 from ingest.bulk_csv import NodeFile, NotBulkable, RelFile, import_args
@@ -83,7 +83,12 @@ MATCH (n) WHERE n:City OR n:PlatformType OR n:Industry
 RETURN labels(n)[0] AS label, n.key AS key
 """
 
-SET_EMPTY_LISTS = "UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props"
+SET_EMPTY_LISTS_TEMPLATE = "UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props"
+
+
+def set_empty_lists_query(label: str) -> str:
+    """Sets the properties that are empty lists on nodes of ``label`` (whitelisted) after the import."""
+    return SET_EMPTY_LISTS_TEMPLATE.format(label=check_label(label))
 
 
 def unavailable_reason(store: Store, rows_read: int, *, forced: bool) -> str | None:
@@ -192,7 +197,7 @@ class BulkLoad:
         began = time.perf_counter()
         for label, node in self.nodes.items():
             if node.empty_lists:
-                self.store.upsert_batches(SET_EMPTY_LISTS.format(label=label), node.empty_lists, batch_size=20_000)
+                self.store.upsert_batches(set_empty_lists_query(label), node.empty_lists, batch_size=20_000)
         self._timed("empty lists", began)
         shutil.rmtree(self.directory, ignore_errors=True)
         return self.seconds
