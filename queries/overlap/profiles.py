@@ -56,6 +56,10 @@ class Profile:
     segments: set[str] = field(default_factory=set)
     parents: set[str] = field(default_factory=set)
     topics: list[str] = field(default_factory=list)
+    # the name's core (queries.overlap.names) and how specific it is (1 = rare; less when many
+    # platforms share it: the term-frequency adjustment), set by queries.overlap.text.prepare
+    core: str = ""
+    core_weight: float = 1.0
 
     @cached_property
     def terms(self) -> frozenset[str]:

@@ -64,7 +64,9 @@ class Standing:
     rectify: dict[str, Any] | None = None
 
 
-def _history_text(history: list[dict[str, Any]]) -> str:
+def _history_text(history: list[dict[str, Any]], lang: Lang) -> str:
+    if lang == "en":
+        return ", ".join(f"{h['year']} {h['result']}" for h in history)
     return "，".join(f"{h['year']} 年{h['result']}" for h in history)
 
 
@@ -79,7 +81,7 @@ def standing(plat: Plat, records: list[dict[str, Any]], policy: Policy, year: in
     else:
         st.latest = plat.evaluation
     meaning = policy.meaning(st.latest)
-    seen = tr("评估记录：{h}", "evaluation records: {h}", lang, h=_history_text(st.history)) if st.history else \
+    seen = tr("评估记录：{h}", "evaluation records: {h}", lang, h=_history_text(st.history, lang)) if st.history else \
         tr("平台表评估结果（最新）：{g}", "latest result in the platforms table: {g}", lang, g=st.latest)
     evidence = {"evaluation": st.latest, "evaluation_year": st.latest_year,
                 "history": [f"{h['year']} {h['result']}" for h in st.history]}

@@ -28,6 +28,8 @@ from queries.coverage.talent import SENIOR_ROLES, SENIOR_TITLES
 from queries.plan.policy import Policy, load_policy
 
 MAX_HOSTS = 3
+KIND_LABELS = {"enterprise": ("企业", "enterprise"), "university": ("高校", "university"),
+               "institute": ("科研院所", "institute"), "hospital": ("医院", "hospital")}
 KIND_NAMES = {"manufacturing": ("制造业", "manufacturing"), "agriculture": ("农业", "agriculture"),
               "forestry": ("林业", "forestry"), "health": ("医药卫生", "health"), "digital": ("数字经济", "digital"),
               "ecological": ("生态环境", "ecological"), "marine": ("海洋", "marine")}
@@ -202,8 +204,13 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
                  "platforms of the industry{d}", lang, p=e["people"], s=e["senior"],
                  c=e["collaborations"], n=e["platforms"],
                  d=tr("，所属产业含本产业", ", declares the industry", lang) if e["declares"] else "")
-        if lead:
+        if lead and meta["kind"] == allowed[0]:
             why = f"{tr(*lead, lang=lang)}；{why}" if lang != "en" else f"{tr(*lead, lang=lang)}; {why}"
+        elif lead:  # the preferred kind has no institution tied to the industry: say so
+            first = KIND_LABELS.get(allowed[0], (allowed[0], allowed[0]))
+            note = tr("{l}，但本产业暂无有联系的{k}，此为次选", "{l}, but no {k} is tied to the industry: a second choice",
+                      lang, l=tr(*lead, lang=lang), k=first[1] if lang == "en" else first[0])
+            why = f"{note}；{why}" if lang != "en" else f"{note}; {why}"
         out.append({"key": inst, "name": meta["name"], "city": meta.get("city"), "kind": meta.get("kind"),
                     "sector": meta.get("sector"), "score": round(-neg, 2), "evidence": dict(e), "why": why})
     return out
