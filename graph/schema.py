@@ -4,12 +4,13 @@ This module is the whitelist. Cypher cannot take a label or relationship type as
 code that must put one into query text first passes it through :func:`check_label` or
 :func:`check_rel_type`; user input never reaches query text any other way.
 
-Every node label has a ``key`` property with a uniqueness constraint (DESIGN §3); ``docs/graph-model.md``
+Every node label has a ``key`` property with a uniqueness constraint; ``docs/graph-model.md``
 documents what each key is made of and is checked against this module by a test.
 """
 
 from __future__ import annotations
 
+from graph.errors import UsageError
 from graph.store import Store, run_statements
 
 # label -> what its `key` is (documentation; the constraint is on `key` for all of them)
@@ -94,7 +95,7 @@ OBSOLETE_INDEXES = ("collaborates_kind_idx",)
 FULLTEXT_LABELS = ("Platform", "Institution", "Researcher", "Industry")
 
 
-class SchemaError(ValueError):
+class SchemaError(UsageError, ValueError):
     """A label or relationship type that is not in the schema's whitelist."""
 
 

@@ -325,7 +325,7 @@ def find_gaps(cov: Coverage) -> list[dict[str, Any]]:
 
 
 def localise_gap(gap: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    """The DESIGN §5 shape in one language: ``missing``, ``reason`` and each nearest's ``why``."""
+    """The gap as the API and report show it, in one language: ``missing``, ``reason`` and each nearest's ``why``."""
     out = {k: v for k, v in gap.items() if not k.endswith(("_zh", "_en")) and k != "nearest"}
     out["missing"] = gap["missing_en"] if lang == "en" else gap["missing_zh"]
     out["reason"] = gap["reason_en"] if lang == "en" else gap["reason_zh"]
