@@ -10,6 +10,8 @@ documents what each key is made of and is checked against this module by a test.
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.errors import UsageError
 from graph.store import Store, run_statements
 
@@ -148,7 +150,7 @@ def apply_schema(store: Store) -> None:
     store.write("CALL db.awaitIndexes(300)")
 
 
-def existing_constraints(store: Store) -> list[dict]:
+def existing_constraints(store: Store) -> list[dict[str, Any]]:
     """The uniqueness constraints in the database, as ``{"name", "label", "property"}``."""
     rows = store.read(
         "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
