@@ -7,7 +7,7 @@ without breaking the schema.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -243,6 +243,15 @@ class Document(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# Caps of a proposal's list fields (a body cannot make the check score thousands of names); the
+# same numbers as queries.overlap.proposal.MAX_ITEMS / MAX_ITEM_LENGTH (a test checks they agree).
+PROPOSAL_MAX_ITEMS = 50
+PROPOSAL_MAX_ITEM_LENGTH = 100
+ProposalItems = (Annotated[list[Annotated[str, Field(max_length=PROPOSAL_MAX_ITEM_LENGTH)]],
+                           Field(max_length=PROPOSAL_MAX_ITEMS)]
+                 | Annotated[str, Field(max_length=PROPOSAL_MAX_ITEMS * (PROPOSAL_MAX_ITEM_LENGTH + 1))])
+
+
 class ProposalBody(BaseModel):
     """The body of ``POST /overlaps/check``: a proposed platform as a planner writes it. Mirrors
     ``queries.overlap.Proposal`` (which validates it again and resolves names); list fields also
@@ -255,8 +264,8 @@ class ProposalBody(BaseModel):
     type: str | None = Field(None, max_length=100, description="平台类型 / platform type")
     level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | regional 自治区级 | municipal 市级)")
     host: str | None = Field(None, max_length=200, description="依托单位（名称、别名或信用代码）/ host")
-    co_builders: list[str] | str = Field(default_factory=list, description="共建单位 / co-builders")
+    co_builders: ProposalItems = Field(default_factory=list, description="共建单位 / co-builders")
     city: str | None = Field(None, max_length=50, description="所在市 / city")
-    fields: list[str] | str = Field(default_factory=list, description="研究方向 / research directions")
-    industries: list[str] | str = Field(default_factory=list, description="服务产业 / industries served")
-    people: list[str] | str = Field(default_factory=list, description="负责人与核心成员 / people")
+    fields: ProposalItems = Field(default_factory=list, description="研究方向 / research directions")
+    industries: ProposalItems = Field(default_factory=list, description="服务产业 / industries served")
+    people: ProposalItems = Field(default_factory=list, description="负责人与核心成员 / people")

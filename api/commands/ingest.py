@@ -18,6 +18,9 @@ def ingest(
     path: Path = typer.Argument(..., help="数据集目录、XLSX 工作簿或 JSONL 文件 / dataset folder, workbook or JSONL file"),
     rejects: Path = typer.Option(None, "--rejects", help="被拒行的 CSV 文件路径 / where to write the rejects CSV"),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table | json"),
+    bulk: bool = typer.Option(None, "--bulk/--no-bulk",
+                              help="空的本地库用离线导入器（默认：20 万行以上自动）/ offline importer into an empty "
+                                   "local graph (default: automatic from 200,000 rows)"),
 ) -> None:
     """导入数据集：校验、实体消歧并写入图数据库 / Load a dataset: validate, resolve and write into the graph."""
     from ingest.pipeline import ingest_dataset
@@ -27,7 +30,7 @@ def ingest(
 
     show_progress = fmt is OutputFormat.table and sys.stdout.isatty()
     with Store() as store:
-        summary = ingest_dataset(store, path, rejects_path=rejects, progress=show_progress)
+        summary = ingest_dataset(store, path, rejects_path=rejects, progress=show_progress, bulk=bulk)
     if fmt is OutputFormat.json:
         print_json(summary)
         return
@@ -37,6 +40,10 @@ def ingest(
                 [tr("文件", "file"), tr("读取", "read"), tr("导入", "loaded"), tr("拒绝", "rejected")], rows)
     print_table(tr("写入图数据库", "Written to the graph"), [tr("标签/关系", "label/type"), tr("数量", "count")],
                 sorted(summary["loaded"].items()))
+    if summary.get("write_path") == "bulk":
+        console.print(tr("写入方式：离线批量导入（数据库短暂关闭后已重新打开）",
+                         "written with the offline importer (the database was closed briefly and is open again)"),
+                      highlight=False)
     console.print(tr("被拒行：{f}", "rejected rows: {f}", f=summary["rejects_file"]), highlight=False)
     if summary["ambiguities_file"]:
         console.print(tr("待人工确认的相似名称（{n} 条）：{f}", "ambiguous or similar names to check ({n}): {f}",

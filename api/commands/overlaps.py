@@ -19,7 +19,8 @@ from graph.store import Store
 app = typer.Typer(help="交叉重复平台与申报查重 / overlapping platforms and the proposal check",
                   invoke_without_command=True)
 
-REC_NAMES = {"merge": ("整合", "merge"), "refocus": ("调整方向", "refocus"), "review": ("人工核查", "review")}
+REC_NAMES = {"merge": ("整合", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
+             "review": ("人工核查", "review")}
 
 
 def _reasons(reasons: list[dict], n: int = 3) -> str:

@@ -32,7 +32,8 @@ from queries.coverage.snapshot import Plat, Snapshot
 from queries.plan.policy import Policy
 from queries.plan.whatif import CoverageIndex, describe_loss
 
-REC_NAMES = {"merge": ("合并", "merge"), "refocus": ("调整方向", "refocus"), "review": ("复核", "review")}
+REC_NAMES = {"merge": ("合并", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
+             "review": ("复核", "review")}
 ROUTE_NAMES = {"national": ("国家级、部级平台（建议报国家主管部门）", "national and ministerial platforms (recommendations to "
                             "the national department)"),
                "municipal": ("市级平台（交由设区市）", "municipal platforms (for the city)"),

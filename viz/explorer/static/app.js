@@ -79,7 +79,7 @@
     platforms: ["平台数", "Platforms"],
     around: ["{n} 的关系网络", "Network around {n}"],
     current_view: ["平台关系网络（当前视图）", "Platform network (current view)"],
-    rec_merge: ["整合", "merge"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
+    rec_merge: ["整合", "merge"], rec_integrate: ["一体化管理", "integrate"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
   };
   var PROP_NAMES = {
     key: ["编号/键", "Key"], type: ["类型", "Type"], level: ["级别", "Level"], category: ["类别", "Category"],
@@ -98,7 +98,7 @@
     industry: ["产", "Industry"], academia: ["学", "Academia"], research: ["研", "Research"], user: ["用", "User"],
     enterprise: ["企业", "Enterprise"], university: ["高校", "University"], institute: ["科研院所", "Institute"],
     hospital: ["医院", "Hospital"], government: ["政府部门", "Government"], other: ["其他", "Other"],
-    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], refocus: ["调整方向", "refocus"],
+    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], integrate: ["一体化管理", "integrate"], refocus: ["调整方向", "refocus"],
     review: ["复核", "review"], director: ["负责人", "director"], chief_scientist: ["首席科学家", "chief scientist"],
     academic_committee: ["学术委员会", "academic committee"], core_member: ["核心成员", "core member"]
   };
