@@ -136,6 +136,27 @@ class InstitutionPage(BaseModel):
     items: list[InstitutionSummary]
 
 
+class QualityItem(BaseModel):
+    entity: str = Field(description="platform | institution")
+    key: str
+    name: str
+    flag: str = Field(description="host_missing | host_unresolved | co_builder_unresolved | city_unknown | "
+                                  "kind_inferred", examples=["host_missing"])
+    label_zh: str
+    label_en: str
+    label: str
+    action: str = Field(description="如何完善 / what to do")
+    detail: str
+
+
+class QualityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="每类问题的数量（筛选前）/ items per flag, before filtering")
+    items: list[QualityItem]
+
+
 class Collaborator(BaseModel):
     institution: Ref
     count: int
@@ -278,7 +299,7 @@ class ProposalBody(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description="拟建平台名称 / proposed name")
     type: str | None = Field(None, max_length=100, description="平台类型 / platform type")
-    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | regional 自治区级 | municipal 市级)")
+    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | ministerial 部级 | regional 自治区级 | departmental 厅级 | municipal 市级)")
     host: str | None = Field(None, max_length=200, description="依托单位（名称、别名或信用代码）/ host")
     co_builders: ProposalItems = Field(default_factory=list, description="共建单位 / co-builders")
     city: str | None = Field(None, max_length=50, description="所在市 / city")

@@ -194,6 +194,9 @@ def _summary(plan: Any, loaded: dict[str, int], rejects_file: Path, ambiguities_
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        # loaded but flagged (graph/quality.py codes), and hosts created from a platform list;
+        # `platgraph quality` lists each one
+        "quality": dict(plan.quality),
         "inferred_industries": inferred,
         "run": run,
         "interrupted_runs": interrupted,
