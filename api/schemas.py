@@ -19,15 +19,31 @@ class Ref(BaseModel):
     name: str | None = Field(None, description="名称 / name", examples=["广西工程机械工程研究中心"])
 
 
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="出错位置 / where: query, body, a field name…")
+    msg: str
+    type: str
+
+
 class ErrorBody(BaseModel):
-    detail: Any = Field(description="错误说明 / what went wrong")
+    """Every error: RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str = Field(description="问题类型 URI / problem type", examples=["urn:platgraph:problem:not_found"])
+    title: str = Field(description="HTTP 状态短语 / the status phrase", examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(description="按请求语言的说明 / what went wrong, in the request's language")
+    instance: str | None = Field(None, description="请求路径，或内部错误的编号 / the request path, or an "
+                                                   "internal error's id (urn:uuid:…)")
+    code: str = Field(description="稳定的错误代码 / stable code for scripts", examples=["not_found"])
+    detail_zh: str | None = None
+    detail_en: str | None = None
+    errors: list[FieldError] | None = Field(None, description="校验错误 / validation errors (422)")
+    error_id: str | None = Field(None, description="服务器日志中的编号 / id in the server log (500)")
 
 
-class UnavailableBody(BaseModel):
-    detail: str = Field(description="按请求语言的说明 / message in the request's language")
+class UnavailableBody(ErrorBody):
     detail_zh: str
     detail_en: str
-    code: str = Field("database_unavailable", description="database_unavailable | not_available")
 
 
 class PlatformSummary(BaseModel):
@@ -118,6 +134,27 @@ class InstitutionPage(BaseModel):
     limit: int
     offset: int
     items: list[InstitutionSummary]
+
+
+class QualityItem(BaseModel):
+    entity: str = Field(description="platform | institution")
+    key: str
+    name: str
+    flag: str = Field(description="host_missing | host_unresolved | co_builder_unresolved | city_unknown | "
+                                  "kind_inferred", examples=["host_missing"])
+    label_zh: str
+    label_en: str
+    label: str
+    action: str = Field(description="如何完善 / what to do")
+    detail: str
+
+
+class QualityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="每类问题的数量（筛选前）/ items per flag, before filtering")
+    items: list[QualityItem]
 
 
 class Collaborator(BaseModel):
@@ -262,7 +299,7 @@ class ProposalBody(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description="拟建平台名称 / proposed name")
     type: str | None = Field(None, max_length=100, description="平台类型 / platform type")
-    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | regional 自治区级 | municipal 市级)")
+    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | ministerial 部级 | regional 自治区级 | departmental 厅级 | municipal 市级)")
     host: str | None = Field(None, max_length=200, description="依托单位（名称、别名或信用代码）/ host")
     co_builders: ProposalItems = Field(default_factory=list, description="共建单位 / co-builders")
     city: str | None = Field(None, max_length=50, description="所在市 / city")

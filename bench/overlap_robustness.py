@@ -140,7 +140,7 @@ def evaluate_sample(store: Store, n: int, seed: int, workdir: Path) -> dict[str,
         out[label] = scores({(p.a, p.b) for p in result.pairs}, pairs, hard)
     only = workdir / f"sample-{n}-{seed}" / "platforms-only"
     if only.is_dir():
-        from api.commands.db import wipe_graph
+        from graph.database import wipe_graph
         from graph.reference import load_reference
         from ingest.pipeline import ingest_dataset
 

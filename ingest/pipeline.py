@@ -45,7 +45,8 @@ def default_rejects_path(store: Store, run: str) -> Path:
 
 def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None,
                    progress: bool = False, bulk: bool | None = None) -> dict:
-    """Load the dataset at ``path`` into the graph and return the summary of DESIGN §5.
+    """Load the dataset at ``path`` into the graph and return its summary (the fields
+    ``platgraph ingest --format json`` prints, docs/cli.md).
 
     Raises :class:`graph.errors.UsageError` (exit 2) for an unreadable file or a missing required
     column before anything is written, and :class:`graph.errors.DatabaseUnavailable` (exit 3)
@@ -193,6 +194,9 @@ def _summary(plan: Any, loaded: dict[str, int], rejects_file: Path, ambiguities_
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        # loaded but flagged (graph/quality.py codes), and hosts created from a platform list;
+        # `platgraph quality` lists each one
+        "quality": dict(plan.quality),
         "inferred_industries": inferred,
         "run": run,
         "interrupted_runs": interrupted,

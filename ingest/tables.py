@@ -1,4 +1,4 @@
-"""The input templates (DESIGN §4): table names and column headers in English and Chinese.
+"""The input templates (docs/data-templates.md): table names and column headers in English and Chinese.
 
 Why one module: the readers (header mapping), the validators (required columns), the blank
 templates and ``docs/data-templates.md`` all describe the same contract; keeping it in one table
@@ -61,7 +61,8 @@ TABLES: tuple[TableSpec, ...] = (
         C("name", "平台名称", True, "平台全称", "full name"),
         C("type", "平台类型", True, "见 graph/data/taxonomy.toml", "see graph/data/taxonomy.toml"),
         C("host", "依托单位", True, "单位名称、别名或统一社会信用代码", "institution name, alias or credit code"),
-        C("level", "级别", False, "国家级/自治区级/市级", "national/regional/municipal"),
+        C("level", "级别", False, "国家级/部级/自治区级/厅级/市级；空则按平台类型",
+          "national/ministerial/regional/departmental/municipal; empty: the type's own level"),
         C("co_builders", "共建单位", False, MULTI_ZH, MULTI_EN),
         C("city", "所在市", False, "广西 14 个地级市之一", "one of Guangxi's 14 cities"),
         C("established", "认定年份", False, "四位年份", "four-digit year"),

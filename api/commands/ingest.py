@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
 from graph.i18n import tr
+from graph.quality import FLAGS
 from graph.store import Store
 
 
@@ -24,9 +24,6 @@ def ingest(
 ) -> None:
     """导入数据集：校验、实体消歧并写入图数据库 / Load a dataset: validate, resolve and write into the graph."""
     from ingest.pipeline import ingest_dataset
-
-    # "property does not exist" notices on a fresh graph are expected, not news for the user
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
     show_progress = fmt is OutputFormat.table and sys.stdout.isatty()
     with Store() as store:
@@ -48,6 +45,12 @@ def ingest(
     if summary["ambiguities_file"]:
         console.print(tr("待人工确认的相似名称（{n} 条）：{f}", "ambiguous or similar names to check ({n}): {f}",
                          n=summary["ambiguities"], f=summary["ambiguities_file"]), highlight=False)
+    if summary.get("quality"):
+        labels = {code: tr(zh, en) for code, (zh, en, _az, _ae) in FLAGS.items()}
+        labels["institutions_created"] = tr("由平台清单创建的单位", "institutions created from the platform list")
+        print_table(tr("已导入但需完善（platgraph quality 查看明细）", "Loaded but incomplete (details: platgraph quality)"),
+                    [tr("问题", "issue"), tr("数量", "count")],
+                    [(labels.get(code, code), n) for code, n in summary["quality"].items()])
     inferred = summary.get("inferred_industries") or {}
     if inferred.get("platforms"):
         via = inferred.get("via", {})

@@ -5,7 +5,7 @@ follows the planners' own vocabulary (优化调整: 整合 / 调整方向) and i
 
 - **merge** (整合): every overlap in the group duplicates content — a similar research direction or
   the same team. The platform that should absorb the others ranks first on level (national >
-  regional > municipal), then evaluation grade (优秀 > 良好 > 合格 > 未评估 > 整改 > 不合格), then
+  ministerial > regional > departmental > municipal), then evaluation grade (优秀 > 良好 > 合格 > 未评估 > 整改 > 不合格), then
   size (people), then age (older first).
 - **integrate** (一体化管理/统筹): every overlap in the group is 一平台多牌子 — one host running the
   same core topic under several types or levels (a national and a regional clinical centre of one

@@ -138,7 +138,8 @@ class Proposal(BaseModel):
     @classmethod
     def _known_level(cls, value: str | None) -> str | None:
         if value and resolve_level(value) is None:
-            raise ValueError(f"unknown level 未知级别: {value} (national 国家级 | regional 自治区级 | municipal 市级)")
+            raise ValueError(f"unknown level 未知级别: {value} (national 国家级 | ministerial 部级 | regional 自治区级 | "
+                             "departmental 厅级 | municipal 市级)")
         return value or None
 
 
