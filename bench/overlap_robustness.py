@@ -163,7 +163,7 @@ def evaluate_sample(store: Store, n: int, seed: int, workdir: Path) -> dict[str,
         out[label]["recall_detectable"] = round(len(found & seen) / len(seen), 3) if seen else 1.0
     only = workdir / f"sample-{n}-{seed}" / "platforms-only"
     if only.is_dir():
-        from api.commands.db import wipe_graph
+        from graph.database import wipe_graph
         from graph.reference import load_reference
         from ingest.pipeline import ingest_dataset
 

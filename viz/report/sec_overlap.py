@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
 
@@ -22,7 +22,7 @@ def keep_name(group: dict[str, Any]) -> str | None:
     return str(keep)
 
 
-def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None) -> list[Block]:
+def overlap_section(ctx: ReportContext, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("三、交叉重复平台", "3. Overlapping platforms"), 1, "overlap")]
     if groups is None:
         blocks.append(Paragraph(ctx.t("交叉重复分析不可用（未安装 queries.overlap）。",
