@@ -170,8 +170,17 @@ def evaluate_sample(store: Store, n: int, seed: int, workdir: Path) -> dict[str,
         wipe_graph(store)
         load_reference(store)
         ingest_dataset(store, only)
-        result = compute_overlaps(load_profiles(store))
-        out["e"] = scores({(p.a, p.b) for p in result.pairs}, pairs, hard)
+        only_profiles = load_profiles(store)
+        result = compute_overlaps(only_profiles)
+        # the platforms-only list has no 平台编号: its platforms get other keys, so pairs are compared
+        # by platform name (names are unique in the sample)
+        name = {k: p.name for k, p in profiles.items()}
+
+        def by_name(pairs_: set, names: dict[str, str]) -> set:
+            return {tuple(sorted((names[a], names[b]))) for a, b in pairs_ if a in names and b in names}
+
+        found = by_name({(p.a, p.b) for p in result.pairs}, {k: p.name for k, p in only_profiles.items()})
+        out["e"] = scores(found, by_name(pairs, name), by_name(hard, name))
     return out
 
 

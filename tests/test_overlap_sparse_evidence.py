@@ -44,8 +44,10 @@ def test_same_host_same_chain_segment_is_found_without_shared_characters() -> No
     assert a.core == "土方机械" and b.core.startswith("装载机")
     assert topic_match(a, b).level == "segment" and pair.name_level == "topic"
     assert pair.score >= THRESHOLD
-    zh = [s.detail_zh for s in explain(pair, a, b)]
-    assert any("同一依托单位，名称指向同一产业链环节「工程机械整机」" in d and "土方机械" in d for d in zh)
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh == f"同一依托单位，名称指向同一产业链环节「工程机械整机」（「土方机械」/「装载机」）（+{direction.weight:.2f}）"
+    assert direction.detail_en == ("same host, names point to the same chain segment 'Construction machinery' "
+                                   f"('土方机械' / '装载机') (+{direction.weight:.2f})")
 
 
 def test_the_same_industry_at_two_unrelated_hosts_is_not_evidence() -> None:
@@ -101,3 +103,26 @@ def _parts(a: Profile, b: Profile):  # type: ignore[no-untyped-def]
 
     prepare([a, b, *background()])
     return score_parts(a, b, 0.0)
+
+
+def test_a_core_common_inside_longer_cores_is_not_rare() -> None:
+    """装载机 is carried whole by two platforms but inside five longer cores: across unrelated hosts a
+    contained match on it is a common topic word, not the same platform twice."""
+    from collections import Counter
+
+    from queries.overlap.text import core_spread
+
+    spread = core_spread(Counter({"装载机": 2, "装载机整机远程运维": 1, "智能装载机": 1, "装载机液压": 1,
+                                  "甘蔗育种": 4}))
+    assert spread["装载机"] == 5 and spread["装载机液压"] == 1 and spread["甘蔗育种"] == 4
+    a = prof("A", "广西装载机工程技术研究中心", "H1")
+    b = prof("B", "广西装载机整机远程运维工程技术研究中心", "H2")
+    others = [prof("C", "广西智能装载机工程研究中心", "H3"), prof("D", "广西装载机液压工程研究中心", "H4"),
+              prof("E", "广西装载机技术创新中心", "H5", "技术创新中心")]
+    pair = scored(a, b, [*others, *background()])
+    assert pair.name_level == "contained" and a.core_spread == 5
+    assert pair.score < THRESHOLD
+    # the same two names with no other 装载机 anywhere: rare, reported
+    a2 = prof("A", "广西装载机工程技术研究中心", "H1")
+    b2 = prof("B", "广西装载机整机远程运维工程技术研究中心", "H2")
+    assert scored(a2, b2, background()).score >= THRESHOLD

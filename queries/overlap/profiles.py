@@ -62,6 +62,9 @@ class Profile:
     core_weight: float = 1.0
     # industries/segments the name's core points to (queries.overlap.topics), set with the core
     name_topics: dict[str, str] = field(default_factory=dict)
+    # how many platforms' cores contain this core (itself included): the term frequency of the core
+    # as a topic word (装载机 is inside 装载机整机远程运维 too), set by queries.overlap.text.prepare
+    core_spread: int = 1
     # the top-level industries the names of all the host's platforms point to (a specialised host
     # names at most a few: queries.overlap.topics), set by queries.overlap.text.prepare
     host_industries: frozenset[str] = frozenset()

@@ -312,10 +312,11 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
             name = topic.key
             name_en = industries[topic.key].name_en if topic.key in industries else topic.key
             words = "」/「".join(dict.fromkeys(topic.words))
+            words_en = "' / '".join(dict.fromkeys(topic.words))
             add("direction", f"同一依托单位，名称指向同一产业{'链环节' if topic.level == 'segment' else ''}"
                 f"「{name}」（「{words}」）",
                 f"same host, names point to the same {'chain segment' if topic.level == 'segment' else 'industry'} "
-                f"'{name_en}' ('{words}')")
+                f"'{name_en}' ('{words_en}')")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":

@@ -56,17 +56,41 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
     else:  # new platforms (a proposal) against the graph's counts: they count themselves in
         extra = 1
         total = (total or 0) + len(profiles)
+    spread = core_spread(counts) if not extra else None
     for prof in profiles:
         prof.core_weight = core_weight(counts.get(prof.core, 0) + extra, total)
+        if prof.core:
+            prof.core_spread = spread[prof.core] if spread is not None else 1 + sum(
+                n for core, n in counts.items() if prof.core in core)
     return counts
 
 
+def core_spread(counts: Counter[str]) -> dict[str, int]:
+    """For each core, how many platforms carry it whole or inside a longer core. A bigram index over
+    the distinct cores keeps this near-linear (a core is looked for only in the cores that hold its
+    rarest bigram), so it stays cheap at 100,000 platforms."""
+    cores = [c for c in counts if c]
+    by_bigram: dict[str, list[int]] = {}
+    for i, core in enumerate(cores):
+        for gram in set(_bigrams(core)):
+            by_bigram.setdefault(gram, []).append(i)
+    out: dict[str, int] = {}
+    for core in cores:
+        grams = set(_bigrams(core))
+        rarest = min(grams, key=lambda g: len(by_bigram[g]))
+        out[core] = sum(counts[cores[i]] for i in by_bigram[rarest] if core in cores[i])
+    return out
+
+
 def rare_core_match(a: Profile, b: Profile) -> bool:
-    """Exact or contained cores that are fully specific (the shorter core is carried by at most
-    ``RARE_CORE`` platforms): 地中海贫血防治, 非粮生物质 — not 智能制造 or 新材料."""
-    score, level = core_similarity(a, b)
-    full = 1.0 if level == "exact" else CONTAINED
-    return level in ("exact", "contained") and score >= full - 1e-9
+    """Exact or contained cores whose shorter core is a rare topic word: at most ``RARE_CORE``
+    platforms carry it, whole or inside a longer core (地中海贫血防治, 非粮生物质 — not 智能制造,
+    新材料, or 装载机 when seven cores hold it)."""
+    level = core_similarity(a, b)[1]
+    if level not in ("exact", "contained"):
+        return False
+    short = a if len(a.core) <= len(b.core) else b
+    return short.core_spread <= RARE_CORE
 
 
 def core_similarity(a: Profile, b: Profile) -> tuple[float, str]:
