@@ -28,7 +28,7 @@ class ReportContext:
     table_no: int = 0
 
     def t(self, zh: str, en: str, **fmt: Any) -> str:
-        return tr(zh, en, self.lang, **fmt)  # type: ignore[arg-type]
+        return tr(zh, en, self.lang, **fmt)  # type: ignore[arg-type]  # lang is zh | en, held as str
 
     def whole_region_note(self, what_zh: str, what_en: str) -> Paragraph | None:
         """A note for a section whose query has no industry/city filter, when the report is scoped."""
@@ -51,7 +51,7 @@ def plain(value: Any, lang: str = "zh") -> str | int | float | None:
     """A table cell from an arbitrary query value: names of referenced nodes, lists joined."""
     sep = "; " if lang == "en" else "；"
     if isinstance(value, bool):
-        return tr("是", "yes", lang) if value else tr("否", "no", lang)  # type: ignore[arg-type]
+        return tr("是", "yes", lang) if value else tr("否", "no", lang)  # type: ignore[arg-type]  # zh | en as str
     if value is None or isinstance(value, int | float | str):
         return value
     if isinstance(value, dict):
