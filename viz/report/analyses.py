@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import Store
+from viz.report.cypher import cypher
 from viz.report.scope import Scope
 
-GROUP_LIMIT = 200  # overlap groups listed in the report (the total is always stated)
+GROUP_LIMIT = 1000  # overlap groups read (the report ranks them by strength and lists the top ones)
 GAP_LIMIT = 50
 OVERLAP_MIN_SCORE = 0.0  # pairs as stored by the last run (the run already applied its threshold)
 
@@ -39,6 +40,7 @@ class AnalysisResults:
     targets: list[dict[str, Any]] | None = None
     plan: dict[str, Any] | None = None
     missing: list[str] = field(default_factory=list)  # "module.function" names not available
+    strength: dict[str, dict[str, Any]] = field(default_factory=dict)  # overlap group key → pair scores
 
 
 def read_analyses(store: Store, scope: Scope, lang: str) -> AnalysisResults:
@@ -59,4 +61,6 @@ def read_analyses(store: Store, scope: Scope, lang: str) -> AnalysisResults:
     out.coverage = call("coverage", "read_coverage", industry=scope.industry, lang=lang)
     out.targets = call("coverage", "targets_vs_actual")
     out.plan = call("plan", "build_plan", lang=lang)
+    if out.groups is not None:
+        out.strength = {r["group"]: r for r in store.read(cypher("group_strength"), {})}
     return out

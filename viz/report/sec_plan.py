@@ -8,6 +8,11 @@ from typing import Any
 from viz.report.context import Ctx, localised, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
+LISTED = 10  # items per batch in the report; every item is in the plan workbook (platgraph plan --xlsx)
+# Evidence that names internal keys (overlap group, analysis run, platform keys): the method section
+# names the run once, the workbook carries the keys; the report body shows names only.
+INTERNAL_EVIDENCE = frozenset({"group", "run", "platforms", "nearest"})
+
 EVIDENCE_NAMES = {
     "group": ("重叠组", "group"), "run": ("分析批次", "run"), "platforms": ("平台", "platforms"),
     "evaluation": ("评估结果", "evaluation"), "status": ("状态", "status"), "established": ("认定年份", "recognised"),
@@ -40,7 +45,7 @@ def _evidence(ctx: Ctx, reasons: Any) -> Any:
         if not isinstance(evidence, dict):
             continue
         for key, value in evidence.items():
-            if value is None or value == [] or value == "":
+            if value is None or value == [] or value == "" or key in INTERNAL_EVIDENCE:
                 continue
             name = ctx.labels.pick(EVIDENCE_NAMES[key]) if key in EVIDENCE_NAMES else key
             part = f"{name}: {plain(value, ctx.lang)}"
@@ -65,9 +70,12 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None) -> list[Block]:
         blocks.append(note)
     optimise, retire, build = plan.get("optimise", []), plan.get("retire", []), plan.get("build", [])
     blocks.append(Paragraph(ctx.t(
-        "优化调整一批 {o} 项，撤销淘汰一批 {r} 项，新认定建设一批 {b} 项。每一项都列出理由和可核对的依据。",
-        "Optimise: {o} items; retire: {r} items; build: {b} items. Each item lists its reasons and the "
-        "evidence to check them.", o=len(optimise), r=len(retire), b=len(build))))
+        "优化调整一批 {o} 项，撤销淘汰一批 {r} 项，新认定建设一批 {b} 项。下表每批列出前 {n} 项及其理由和可核对的依据；"
+        "全部各项见规划工作簿（platgraph plan --xlsx），可在其中逐项填写决定。",
+        "Optimise: {o} items; retire: {r} items; build: {b} items. The tables list the first {n} of each batch "
+        "with the reasons and the evidence to check them; every item is in the plan workbook (platgraph plan "
+        "--xlsx), where the decisions are marked.", o=len(optimise), r=len(retire), b=len(build), n=LISTED)))
+    optimise, retire, build = optimise[:LISTED], retire[:LISTED], build[:LISTED]
 
     blocks.append(Heading(ctx.t("优化调整一批", "Optimise (merge or refocus)"), 2, "plan-optimise"))
     blocks.append(Table(

@@ -7,7 +7,7 @@ from typing import Any
 
 from viz.report import charts
 from viz.report.context import Ctx
-from viz.report.model import Block, Figure, Heading, Paragraph, Table
+from viz.report.model import Block, Figure, Heading, Layout, Paragraph, Table
 from viz.report.summary import DIMENSIONS, Summary
 
 CHARTED_TOGETHER = ("category", "level", "status")  # a few bars each: one figure with three panels
@@ -88,6 +88,9 @@ def targets_blocks(ctx: Ctx, targets: list[dict[str, Any]] | None) -> list[Block
                 value = ctx.labels.level(value) if value else ctx.t("全部级别", "all levels")
             row.append(value)
         rows.append(row)
+    # Ten columns: the table goes on landscape pages, then back to portrait.
+    blocks.append(Layout(landscape=True))
     blocks.append(Table(ctx.next_table(ctx.t("建设目标与现状对比", "Targets vs actual")),
                         [ctx.t(zh, en) for _, zh, en in TARGET_COLUMNS], rows, kind="targets"))
+    blocks.append(Layout(landscape=False))
     return blocks
