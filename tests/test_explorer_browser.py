@@ -297,3 +297,48 @@ def test_cli_export_opens_offline(explorer_graph: Any, browser: Any, tmp_path: P
     assert result["canvas"] == 1 and result["nodes"] >= 3
     assert result["attempted"] == [] and result["errors"] == []
     assert "重叠组" in result["legend"]
+
+
+def test_heatmap_is_the_overview_and_a_gap_cell_shows_its_proposal(page: tuple[Any, Recorder],
+                                                                    server: ServerThread) -> None:
+    pg, _ = page
+    open_explorer(pg, server)
+    heat = pg.locator("#heatmap table.heat")
+    heat.wait_for(timeout=20_000)
+    assert pg.locator("#heatmap").is_visible()
+    names = pg.locator("#heatmap th.name").all_inner_texts()
+    assert "机械装备" in names and "工程机械整机" in names  # an industry and its chain segment
+    # the counts are the coverage analysis's: 机械装备 · 技术创新与成果转化 · 自治区级 holds P001 and P002
+    cell = pg.locator("#heatmap td[data-industry='机械装备'][data-category='innovation_transfer'][data-level='regional']")
+    assert cell.inner_text() == "2" and "gap" not in (cell.get_attribute("class") or "")
+    cell.click()
+    pg.locator("#details-body ul.cell-platforms li").nth(1).wait_for(timeout=10_000)
+    listed = pg.locator("#details-body ul.cell-platforms").inner_text()
+    assert "广西工程机械工程研究中心" in listed
+    gap = pg.locator("#heatmap td.gap[data-industry='机械装备']").first
+    assert gap.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(214, 39, 40)"  # red
+    gap.click()
+    pg.locator("#details-body .proposal-text").wait_for(timeout=20_000)
+    details = pg.locator("#details-body").inner_text()
+    assert "覆盖缺口" in details and "建设建议" in details and "候选依托单位" in details
+    assert pg.locator("#details-body ul.hosts li").count() >= 1
+    pg.click("#btn-overview")  # the aggregated web is still there
+    assert pg.locator("#heatmap").is_hidden()
+    assert set(pg.evaluate("window.explorer.nodes.get().map(n => n.kind)")) == {"Industry", "Category", "City"}
+
+
+def test_collaboration_layer_for_an_industry(page: tuple[Any, Recorder], server: ServerThread) -> None:
+    pg, _ = page
+    open_explorer(pg, server)
+    pg.locator("#gap-industry option[value='机械装备']").wait_for(state="attached", timeout=10_000)
+    pg.select_option("#gap-industry", "机械装备")
+    pg.locator("#collab table.sector-matrix").wait_for(timeout=10_000)
+    wait_stable(pg, "window.explorer.nodes.get('P003') !== null")
+    expected = pg.evaluate("fetch('/api/v1/gaps?industry=机械装备').then(r => r.json())")
+    never = {tuple(sorted(m["sectors"])) for m in expected["industries"][0]["missing_pairs"]}
+    red = pg.locator("#collab td.never").count()
+    assert red >= 2 * len(never)  # each missing pair is red on both sides of the matrix
+    singles = pg.locator("#collab ul.singles").inner_text()
+    assert all(p["name"] in singles for p in expected["single_sector_platforms"])
+    assert "P003" in pg.evaluate("window.explorer.highlighted('Platform')")  # drawn and highlighted
+    assert pg.locator("#heatmap").is_hidden()

@@ -143,22 +143,6 @@ def network_figure(title: str, graph: nx.Graph, industry_label: dict[str, str],
     return _png(fig)
 
 
-def paired_bars(title: str, labels: Sequence[str], first: Sequence[int], second: Sequence[int],
-                names: tuple[str, str]) -> bytes:
-    """Two values per label side by side (target vs actual), horizontal."""
-    fig = _new(7.5, max(2.2, 0.42 * len(labels) + 1.0))
-    ax = fig.add_subplot()
-    ys = list(range(len(labels)))
-    ax.barh([y - 0.2 for y in ys], list(first), height=0.4, color="#bbbbbb", label=names[0])
-    ax.barh([y + 0.2 for y in ys], list(second), height=0.4, color="#2f6db5", label=names[1])
-    ax.set_yticks(ys, list(labels))
-    ax.invert_yaxis()
-    ax.legend(frameon=False, fontsize=8)
-    ax.set_title(title)
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
-
-
 GAP_COLOUR = "#d62728"
 EMPTY_COLOUR = "#f0f0f0"
 

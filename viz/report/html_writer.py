@@ -35,7 +35,7 @@ th { background: #eef2f7; }
 td.num { text-align: right; white-space: nowrap; }
 tr:nth-child(even) td { background: #fafafa; }
 table.fixed { table-layout: fixed; }
-td, th { overflow-wrap: anywhere; }
+/* No overflow-wrap on cells: with it Chromium leaves landscape pages half empty when printing. */
 /* Print (Chromium "Save as PDF", --print-to-pdf): A4, the same margins, fonts and fixed column widths
    as the Word version; wide tables on landscape pages (a named page). */
 @page { size: A4 portrait; margin: @MARGIN@cm; }
@@ -53,7 +53,7 @@ td, th { overflow-wrap: anywhere; }
   .table-wrap { overflow: visible; margin: 6pt 0; }
   table { font-size: @FONT@pt; }
   th, td { padding: 1pt @PAD@cm; }
-  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
   figure { break-inside: avoid; margin: 6pt 0; }
   figcaption, caption { font-size: 9pt; }
 }
@@ -118,6 +118,7 @@ def render_html(report: Report) -> str:
         elif isinstance(block, Figure):
             data = base64.b64encode(block.png).decode("ascii")
             emit(f'<figure data-kind="{escape(block.kind)}"><img alt="{escape(block.caption)}" '
+                 f'style="width:{block.width_cm:g}cm" '
                  f'src="data:image/png;base64,{data}"><figcaption>{escape(block.caption)}</figcaption></figure>')
     if parts:
         parts.append("</section>")

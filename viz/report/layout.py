@@ -20,6 +20,7 @@ CM_PER_PT = 2.54 / 72
 EM_CM = TABLE_FONT_PT * CM_PER_PT  # one CJK character of the table font
 CELL_PAD_CM = 0.38  # left + right cell padding (Word's default 0.19 cm each side; the HTML CSS matches)
 MIN_CHARS = 4  # no column narrower than four characters of the table font
+FLOOR_CHARS = MIN_CHARS + 0.3  # what a column is given: borders and unit rounding take a little of it
 TEXT_CAP_CHARS = 36  # beyond this a column wraps anyway: a longer text earns no extra width
 NUMBER_CAP_CHARS = 12
 
@@ -49,11 +50,11 @@ def desired_chars(table: Table) -> list[float]:
     for index, title in enumerate(table.columns):
         longest = max([text_em(row[index]) for row in texts] or [0.0])
         cap = NUMBER_CAP_CHARS if _numeric(table, index) else TEXT_CAP_CHARS
-        wants.append(max(MIN_CHARS, min(max(longest, min(text_em(title), 6.0)), cap)))
+        wants.append(max(FLOOR_CHARS, min(max(longest, min(text_em(title), 6.0)), cap)))
     if table.weights:
         total = sum(table.weights)
         budget = sum(wants)
-        wants = [max(MIN_CHARS, budget * w / total) for w in table.weights]
+        wants = [max(FLOOR_CHARS, budget * w / total) for w in table.weights]
     return wants
 
 
@@ -62,7 +63,8 @@ def column_widths(table: Table, width_cm: float) -> list[float]:
     characters, or its whole number if numeric), the rest is shared in proportion to what each
     column still wants, and any surplus in proportion to what it wants in all."""
     wants = desired_chars(table)
-    floors = [min(w, NUMBER_CAP_CHARS) if _numeric(table, i) else float(MIN_CHARS) for i, w in enumerate(wants)]
+    floors = [max(FLOOR_CHARS, min(w, NUMBER_CAP_CHARS)) if _numeric(table, i) else FLOOR_CHARS
+              for i, w in enumerate(wants)]
     floor_cm = [f * EM_CM + CELL_PAD_CM for f in floors]
     want_cm = [w * EM_CM + CELL_PAD_CM for w in wants]
     room = width_cm - sum(floor_cm)

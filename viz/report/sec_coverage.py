@@ -12,7 +12,7 @@ from viz.report.context import Ctx, plain
 from viz.report.heatgrid import heat_grid
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
-GAPS_LISTED = 15  # the report's top items; the full list is in the plan workbook
+GAPS_LISTED = 10  # the report's top items; the full list is in the plan workbook
 
 
 def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], dict[tuple[str, str], int]]:

@@ -96,7 +96,7 @@ def gaps_section(ctx: Ctx, gaps: dict[str, Any] | None) -> list[Block]:
                         [ctx.t("产业", "Industry"), ctx.t("参与单位（产/学/研/用）", "Institutions by sector"),
                          ctx.t("合作关系数", "Ties"), ctx.t("缺失或薄弱的合作", "Missing or weak pairs"),
                          ctx.t("三螺旋协同度 T3", "Synergy T3"), ctx.t("四螺旋协同度 T4", "Synergy T4")],
-                        rows, kind="gaps-industries", weights=[4, 5, 2, 5, 2, 2]))
+                        rows, kind="gaps-industries", weights=[4, 8, 2, 4, 2, 2]))
 
     singles = gaps.get("single_sector_platforms", [])
     blocks.append(Heading(ctx.t("单一主体平台", "Single-sector platforms"), 2))

@@ -8,7 +8,7 @@ from typing import Any
 from viz.report.context import Ctx, localised, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
-LISTED = 10  # items per batch in the report; every item is in the plan workbook (platgraph plan --xlsx)
+LISTED = 8  # items per batch in the report; every item is in the plan workbook (platgraph plan --xlsx)
 # Evidence that names internal keys (overlap group, analysis run, platform keys): the method section
 # names the run once, the workbook carries the keys; the report body shows names only.
 INTERNAL_EVIDENCE = frozenset({"group", "run", "platforms", "nearest"})
