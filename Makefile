@@ -12,10 +12,12 @@ demo: setup
 
 test: setup
 	$(PYTHON) -m ruff check .
+	lint-imports
 	$(PYTHON) -m pytest
 
 lint:
 	$(PYTHON) -m ruff check .
+	lint-imports
 
 # Benchmarks empty the graph they point at: run them against a scratch engine (docs/benchmarks.md).
 bench:

@@ -13,13 +13,17 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
 from api.deps import StoreHolder
 from api.errors import install_error_handlers
+from api.security import ADMIN_ROUTES, AdminKeyGate, validate_key_settings
 from graph.i18n import set_lang
 from graph.settings import Settings, get_settings
+from viz import explorer
 
 API_PREFIX = "/api/v1"
 
@@ -69,20 +73,33 @@ class UploadTooLarge(Exception):
 
 
 class BodySizeLimit:
-    """Refuses request bodies over the upload limit with 413, checking ``Content-Length`` first
-    and counting streamed bytes too (a chunked upload has no length to trust)."""
+    """Refuses request bodies over their limit with 413, checking ``Content-Length`` first and
+    counting streamed bytes too (a chunked upload has no length to trust).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Why two limits: an upload (``POST /datasets``) may be tens of MB, but every other body is a
+    small JSON document (a proposal, the nodes on screen) that FastAPI parses whole in memory; tens
+    of KB (``PLATGRAPH_MAX_JSON_KB``) is plenty for those and keeps one request from holding 50 MB."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, json_max_bytes: int | None = None,
+                 upload_paths: frozenset[str] = frozenset(), json_overrides: dict[str, int] | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.upload_max = max_bytes
+        self.json_max = json_max_bytes if json_max_bytes is not None else max_bytes
+        self.upload_paths = upload_paths
+        self.json_overrides = json_overrides or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        upload = scope.get("path") in self.upload_paths
+        max_bytes = self.upload_max if upload else self.json_overrides.get(scope.get("path", ""), self.json_max)
+        await self._limited(scope, receive, send, max_bytes, upload)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, max_bytes: int, upload: bool) -> None:
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            await self._refuse(send, max_bytes, upload)
             return
         received = 0
         exceeded = False
@@ -93,7 +110,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     exceeded = True
                     raise UploadTooLarge
             return message
@@ -105,7 +122,7 @@ class BodySizeLimit:
             if exceeded:
                 if not refused:
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(send, max_bytes, upload)
                 return
             await send(message)
 
@@ -114,24 +131,30 @@ class BodySizeLimit:
         except UploadTooLarge:
             if not refused:
                 refused = True
-                await self._refuse(send)
+                await self._refuse(send, max_bytes, upload)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, max_bytes: int, upload: bool) -> None:
         from starlette.responses import JSONResponse
 
         from graph.i18n import tr
 
-        response = JSONResponse(
-            {"detail": tr("上传内容超过大小上限（{mb} MB，见 PLATGRAPH_MAX_UPLOAD_MB）",
-                          "upload larger than the limit ({mb} MB, see PLATGRAPH_MAX_UPLOAD_MB)",
-                          mb=round(self.max_bytes / 1_048_576, 1))},
-            status_code=413,
-        )
+        detail = (tr("上传内容超过大小上限（{mb} MB，见 PLATGRAPH_MAX_UPLOAD_MB）",
+                     "upload larger than the limit ({mb} MB, see PLATGRAPH_MAX_UPLOAD_MB)",
+                     mb=round(max_bytes / 1_048_576, 1)) if upload else
+                  tr("请求体超过大小上限（{kb} KB，见 PLATGRAPH_MAX_JSON_KB）",
+                     "request body larger than the limit ({kb} KB, see PLATGRAPH_MAX_JSON_KB)",
+                     kb=max_bytes // 1024))
+        response = JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})
         await response({"type": "http"}, _empty_receive, send)
 
 
 async def _empty_receive() -> Message:
     return {"type": "http.disconnect"}
+
+
+# The explorer's "export this view" posts the keys of up to 2,000 nodes on screen (Chinese keys of
+# ~60 characters): about 400 KB at most, so that one body may be larger than the JSON default.
+VIEW_EXPORT_MAX_BYTES = 1_048_576
 
 
 def upload_limit_bytes(settings: Settings) -> int:
@@ -142,6 +165,7 @@ def upload_limit_bytes(settings: Settings) -> int:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (default: the process settings). Does not contact Neo4j."""
     settings = settings or get_settings()
+    validate_key_settings(settings)  # a weak or non-ASCII key stops the server at start
     holder = StoreHolder(settings)
 
     @asynccontextmanager
@@ -149,7 +173,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         holder.close()
 
-    app = FastAPI(
+    # FastAPIOffline: /docs (Swagger UI) loads its script and styles from files shipped with the
+    # fastapi-offline package instead of a CDN, so the API docs work on an offline network like the
+    # explorer does. ReDoc is not served: its page links out to its vendor's site.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="platgraph API",
         version="1.0.0",
         summary="科技创新平台知识图谱 / knowledge graph of S&T innovation platforms",
@@ -164,6 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from api.routers import (
         analyses,
         datasets,
+        explore_overview,
+        geo,
         graph_view,
         health,
         industries,
@@ -174,24 +204,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     for module in (health, platforms, institutions, industries, graph_view, overlaps, analyses,
-                   datasets, reports):
+                   datasets, reports, geo):
         app.include_router(module.build_router(settings), prefix=API_PREFIX)
 
-    # ---- explorer mount point (owned by viz/explorer, added later) --------------------------
-    # The explorer page (/explore) mounts its own static router here when it exists.
-    try:
-        from viz import explorer  # type: ignore[attr-defined]
-    except ImportError:
-        explorer = None
-    if explorer is not None and hasattr(explorer, "mount"):
-        explorer.mount(app)
-    # -------------------------------------------------------------------------------------------
+    # The explorer: its data endpoints are API routes; its page and assets are files of viz/explorer.
+    app.include_router(explore_overview.build_router(), prefix=explore_overview.API_PREFIX)
+    explorer.mount(app)
 
     # Innermost of ours: CORS headers and the language still apply to cached answers.
     app.state.data_version = DataVersion(holder.get, settings.platgraph_api_cache_seconds)
     app.state.response_cache = ResponseCache()
     app.add_middleware(ResponseCacheMiddleware, settings=settings, versions=app.state.data_version,
                        cache=app.state.response_cache)
+    app.add_middleware(BodySizeLimit, max_bytes=upload_limit_bytes(settings),
+                       json_max_bytes=settings.platgraph_max_json_kb * 1024,
+                       upload_paths=frozenset(path for method, path in ADMIN_ROUTES if path.endswith("/datasets")),
+                       json_overrides={f"{API_PREFIX}/graph/export": VIEW_EXPORT_MAX_BYTES})
+    app.add_middleware(AdminKeyGate, settings=settings)  # the key before the body (api/security.py)
     if settings.platgraph_cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -199,6 +228,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["X-API-Key", "Content-Type"],
         )
-    app.add_middleware(BodySizeLimit, max_bytes=upload_limit_bytes(settings))
+    if "*" not in settings.platgraph_allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.platgraph_allowed_hosts,
+                           www_redirect=False)
     app.add_middleware(LanguageMiddleware)
     return app

@@ -49,7 +49,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import unavailable_body
-from api.security import API_KEY_HEADER, key_matches
+from api.security import API_KEY_HEADER, read_key_matches
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
 from graph.store import Store
@@ -278,7 +278,7 @@ class ResponseCacheMiddleware:
             return True
         wanted = API_KEY_HEADER.lower().encode("latin-1")
         supplied = next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == wanted), None)
-        return key_matches(self.settings, supplied)
+        return read_key_matches(self.settings, supplied)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -14,25 +14,40 @@ the Neo4j driver's connections) is unsafe, and a child that dies (killed, out of
 leave a broken pool behind for the next request. Starting the interpreter costs about a second,
 small against the job. The child opens its own driver from the same settings; the result and
 exceptions come back pickled, Neo4j being unreachable as :class:`DatabaseUnavailable` (503).
+
+Why a timeout (``PLATGRAPH_JOB_TIMEOUT_SECONDS``): a hostile or broken input must not occupy a
+child for ever; past the limit the child is killed and the caller gets :class:`JobTimeout` (504).
+A killed ingest leaves its lock and run behind, which the next ingest recognises as stale (the
+pid is dead) and closes as 'interrupted'.
+
+Why a gate on heavy jobs (:class:`HeavyJobGate`): building a report takes tens of seconds of CPU;
+a few parallel calls would starve every other reader. At most ``PLATGRAPH_MAX_HEAVY_JOBS`` run at
+once; a caller beyond that gets 429 with ``Retry-After`` at once instead of queueing unseen.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from fastapi import HTTPException
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from api.routers._common import jsonable, optional_function
+from api.routers._common import jsonable
 from graph.errors import DatabaseUnavailable
-from graph.i18n import Lang, current_lang, set_lang
+from graph.i18n import Lang, current_lang, set_lang, tr
 from graph.settings import Settings
 from graph.store import Store
+from ingest.pipeline import ingest_dataset
+from queries.analyze import run_all
+from viz.report import build_report
 
 _SPAWN = multiprocessing.get_context("spawn")
 # A batch job yields the CPU to the interactive reads: the planners browsing wait on every click,
@@ -40,11 +55,50 @@ _SPAWN = multiprocessing.get_context("spawn")
 CHILD_NICENESS = 10
 
 
-def run_in_child(job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+class JobTimeout(HTTPException):
+    """A child job ran past its time limit and was killed: 504, saying which limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(status_code=504, detail=tr(
+            "任务超过时间上限（{s} 秒，见 PLATGRAPH_JOB_TIMEOUT_SECONDS），已终止",
+            "the job ran past its time limit ({s} s, see PLATGRAPH_JOB_TIMEOUT_SECONDS) and was stopped",
+            s=round(seconds)))
+
+
+def run_in_child(job: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
     """Run ``job(*args)`` (a module-level function: it is pickled by name) in a fresh child process,
-    in the request's language (its messages — an unreadable file's 422 — are the caller's)."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_SPAWN) as pool:
-        return pool.submit(_child_main, current_lang(), job, *args).result()
+    in the request's language (its messages — an unreadable file's 422 — are the caller's). Past
+    ``timeout`` seconds the child is killed and :class:`JobTimeout` raised."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=_SPAWN)
+    try:
+        future = pool.submit(_child_main, current_lang(), job, *args)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+            raise JobTimeout(timeout or 0) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class HeavyJobGate:
+    """At most ``limit`` heavy jobs at once; :meth:`slot` raises 429 (with ``Retry-After``) when full."""
+
+    def __init__(self, limit: int, retry_after: int = 30) -> None:
+        self._slots = threading.BoundedSemaphore(limit)
+        self.retry_after = retry_after
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._slots.acquire(blocking=False):
+            raise HTTPException(status_code=429, headers={"Retry-After": str(self.retry_after)}, detail=tr(
+                "正在生成的报告已达并发上限（PLATGRAPH_MAX_HEAVY_JOBS），请稍后再试",
+                "too many reports are being built at once (PLATGRAPH_MAX_HEAVY_JOBS); try again shortly"))
+        try:
+            yield
+        finally:
+            self._slots.release()
 
 
 def _child_main(lang: Lang, job: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
@@ -56,24 +110,34 @@ def _child_main(lang: Lang, job: Callable[..., dict[str, Any]], *args: Any) -> d
 
 def run_analyses_in_child(settings: Settings) -> dict[str, Any]:
     """Every analysis (``queries.analyze.run_all``) under one run; its summary, as JSON data."""
-    return run_in_child(_run_analyses, settings)
+    return run_in_child(_run_analyses, settings, timeout=settings.platgraph_job_timeout_seconds)
 
 
 def ingest_in_child(settings: Settings, dataset: Path) -> dict[str, Any]:
     """``ingest.pipeline.ingest_dataset`` of ``dataset`` (rejects kept under PLATGRAPH_HOME/ingest/);
     its summary. Input errors (exit 2) and a held ingest lock (409) come back as raised."""
-    return run_in_child(_ingest, settings, dataset)
+    return run_in_child(_ingest, settings, dataset, timeout=settings.platgraph_job_timeout_seconds)
+
+
+def report_in_child(settings: Settings, out: Path, fmt: str, lang: str, industry: str | None,
+                    city: str | None) -> Path:
+    """``viz.report.build_report`` into ``out``, in a child process; the written path."""
+    return Path(run_in_child(_report, settings, out, fmt, lang, industry, city,
+                             timeout=settings.platgraph_job_timeout_seconds))
+
+
+def _report(settings: Settings, out: Path, fmt: str, lang: str, industry: str | None, city: str | None) -> str:
+    with _child_store(settings) as store:
+        return str(build_report(store, out, fmt=fmt, lang=lang, industry=industry, city=city))
 
 
 def _run_analyses(settings: Settings) -> dict[str, Any]:
     """The child's side: its own store, the analyses, an answer that pickles."""
-    run_all = optional_function("queries.analyze", "run_all")
     with _child_store(settings) as store:
         return jsonable(run_all(store))
 
 
 def _ingest(settings: Settings, dataset: Path) -> dict[str, Any]:
-    ingest_dataset = optional_function("ingest.pipeline", "ingest_dataset")
     with _child_store(settings) as store:
         return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False))
 

@@ -65,6 +65,12 @@ class IndustryRef(BaseModel):
     level: str | None = None
 
 
+class ServedIndustry(IndustryRef):
+    inferred: bool = Field(False, description="推断（平台未填服务产业）/ inferred (no declared 服务产业)")
+    via: str | None = Field(None, description="推断依据：name 名称 | fields 研究方向 | host 依托单位 / inferred from")
+    evidence: str | None = Field(None, description="命中的关键词或依托单位 / the keyword or host that said so")
+
+
 class OverlapRef(BaseModel):
     platform: Ref
     score: float | None = None
@@ -88,7 +94,10 @@ class PlatformDetail(BaseModel):
     host: Ref | None = None
     co_builders: list[Ref]
     people: list[Person]
-    industries: list[IndustryRef]
+    industries: list[ServedIndustry] = Field(description="全部服务产业（声明与推断）/ all served industries")
+    declared_industries: list[ServedIndustry] = Field(description="数据中填写的服务产业 / declared 服务产业")
+    inferred_industries: list[ServedIndustry] = Field(
+        description="由名称、研究方向或依托单位推断的产业 / inferred from name, fields or host")
     topics: list[str]
     overlaps: list[OverlapRef]
     overlap_group: OverlapGroupRef | None = None
@@ -182,8 +191,8 @@ class Neighbourhood(BaseModel):
 
 
 class Neo4jStatus(BaseModel):
+    # No address: /health is open, and the database's URI is the operator's business (api/errors.py).
     reachable: bool
-    uri: str
     version: str | None = None
     edition: str | None = None
 

@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from api.commands.db import wipe_graph  # noqa: E402
+from graph.database import wipe_graph  # noqa: E402
 from graph.reference import load_reference  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.store import Store  # noqa: E402

@@ -60,7 +60,7 @@ NOT_READ_BY_OVERLAP = ("合作.csv", "建设目标.csv")
 
 def load_sample(store: Store, n: int, seed: int, workdir: Path, *, overlap_inputs_only: bool = False) -> dict[str, Any]:
     """Generate the sample, empty the graph, ingest it; returns truth.json as a dict."""
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
 

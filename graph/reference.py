@@ -62,6 +62,7 @@ class City:
     key: str
     name_en: str
     aliases: tuple[str, ...] = ()
+    code: str = ""  # administrative division code (GB/T 2260), e.g. 450200 for 柳州
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Industry:
     key_industry: bool = True
     cities: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (ingest/industry_terms.py)
 
 
 @dataclass
@@ -153,7 +155,8 @@ def load_taxonomy(data_dir: Path | None = None) -> Taxonomy:
 @lru_cache(maxsize=4)
 def load_cities(data_dir: Path | None = None) -> dict[str, City]:
     raw = _read("cities.toml", data_dir)
-    return {c["key"]: City(c["key"], c["name_en"], tuple(c.get("aliases", ()))) for c in raw["city"]}
+    return {c["key"]: City(c["key"], c["name_en"], tuple(c.get("aliases", ())), str(c.get("code", "")))
+            for c in raw["city"]}
 
 
 @lru_cache(maxsize=4)
@@ -165,12 +168,13 @@ def load_industries(data_dir: Path | None = None) -> dict[str, Industry]:
         out[ind["key"]] = Industry(
             key=ind["key"], name_en=ind["name_en"], level="industry", priority=int(ind.get("priority", 3)),
             cities=tuple(ind.get("cities", ())), aliases=tuple(ind.get("aliases", ())),
+            keywords=tuple(ind.get("keywords", ())),
         )
         for seg in ind.get("segments", ()):
             out[seg["key"]] = Industry(
                 key=seg["key"], name_en=seg["name_en"], level="segment", parent=ind["key"],
                 priority=int(ind.get("priority", 3)), cities=tuple(ind.get("cities", ())),
-                aliases=tuple(seg.get("aliases", ())),
+                aliases=tuple(seg.get("aliases", ())), keywords=tuple(seg.get("keywords", ())),
             )
     return out
 
@@ -224,7 +228,7 @@ MERGE (n)-[:COUNTERPART_OF]->(r)
 LOAD_CITIES = """
 UNWIND $rows AS row
 MERGE (c:City {key: row.key})
-SET c.name = row.key, c.name_en = row.name_en, c.aliases = row.aliases, c.reference = true
+SET c.name = row.key, c.name_en = row.name_en, c.aliases = row.aliases, c.code = row.code, c.reference = true
 """
 
 LOAD_INDUSTRIES = """
@@ -257,7 +261,8 @@ def load_reference(store: Store, data_dir: Path | None = None) -> dict[str, int]
     store.upsert_batches(LOAD_TYPES, type_rows)
     store.upsert_batches(LOAD_COUNTERPARTS, [r for r in type_rows if r["counterpart"]])
     store.upsert_batches(LOAD_CITIES, [{**vars(c), "aliases": list(c.aliases)} for c in cities.values()])
-    ind_rows = [{**vars(i), "aliases": list(i.aliases), "cities": list(i.cities)} for i in industries.values()]
+    ind_rows = [{**vars(i), "aliases": list(i.aliases), "cities": list(i.cities), "keywords": list(i.keywords)}
+                for i in industries.values()]
     store.upsert_batches(LOAD_INDUSTRIES, ind_rows)
     store.upsert_batches(LOAD_SEGMENT_LINKS, [r for r in ind_rows if r["parent"]])
     return {

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# API keys: printable ASCII (they travel in an HTTP header, and a non-ASCII key cannot be typed the
+# same way on every client) and long enough not to be guessed. Checked when the settings are read
+# and again when the app is built (api/security.py), so a weak key stops the server at start.
+MIN_API_KEY_LENGTH = 16
 
 
 class Settings(BaseSettings):
     """All runtime configuration. Environment variable names are the field names, upper-cased."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      hide_input_in_errors=True)  # never echo a key
 
     neo4j_uri: str = Field("bolt://127.0.0.1:7687", description="bolt://, neo4j://, neo4j+s:// …")
     neo4j_user: str = "neo4j"
@@ -43,13 +49,52 @@ class Settings(BaseSettings):
     # 2-core machine (Python has finished planning by then, so the second core is free); 1 = serial.
     platgraph_ingest_writers: int = Field(2, ge=1, le=16)
 
-    # The HTTP API.
+    # The HTTP API. Keys: ``PLATGRAPH_API_KEY`` is the admin key (writes, uploads, analyses) and
+    # ``PLATGRAPH_READ_KEYS`` the read keys (closed reads, reports); each may list several keys
+    # separated by commas, so a new key can be added before the old one is removed (rotation).
+    # An admin key also reads.
     platgraph_api_key: SecretStr | None = None
+    platgraph_read_keys: SecretStr | None = None
     platgraph_open_reads: bool = True
+    # Building a report is heavy (tens of seconds on a large graph): behind a read key by default.
+    platgraph_open_reports: bool = False
+    # At most this many heavy jobs (reports) at once; further callers get 429 with Retry-After.
+    platgraph_max_heavy_jobs: int = Field(1, ge=1, le=8)
+    # Wall-clock limit of a child job (ingest of an upload, an analysis, a report), seconds.
+    platgraph_job_timeout_seconds: float = Field(3600.0, gt=0)
+    # Host headers the API answers (DNS rebinding): loopback names by default; '*' answers any.
+    platgraph_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "[::1]", "::1"])
     platgraph_cors_origins: list[str] = Field(default_factory=list)
     platgraph_max_upload_mb: int = 50
+    # JSON request bodies (every POST but an upload) above this size are refused with 413.
+    platgraph_max_json_kb: int = Field(64, ge=1, le=10_240)
+    # Rejects files of uploads older than this many days are removed (PLATGRAPH_HOME/ingest/).
+    platgraph_rejects_keep_days: float = Field(90.0, gt=0)
     # How often the API re-reads the data version for its response cache (seconds; 0 = no cache).
     platgraph_api_cache_seconds: float = Field(1.0, ge=0.0, le=3600.0)
+
+    @field_validator("platgraph_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
+
+    @field_validator("platgraph_api_key", "platgraph_read_keys")
+    @classmethod
+    def _check_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_keys(value.get_secret_value())
+        return value
+
+    def admin_keys(self) -> list[str]:
+        """The admin keys (several while one is being rotated out)."""
+        return split_keys(self.platgraph_api_key)
+
+    def read_keys(self) -> list[str]:
+        """Every key that may read: the read keys and the admin keys."""
+        return split_keys(self.platgraph_read_keys) + self.admin_keys()
 
     @property
     def home(self) -> Path:
@@ -73,13 +118,50 @@ class Settings(BaseSettings):
 
         return urlparse(self.neo4j_uri).port or 7687
 
+    @property
+    def target(self) -> str:
+        """Which graph a command acts on, as a person reads it: URI and database."""
+        return f"{self.neo4j_uri} (database {self.neo4j_database})"
+
     def resolved_password(self) -> str | None:
-        """The password from settings, else the one the local engine generated, else None."""
+        """The password from settings, else the one the local engine generated, else None.
+
+        The generated password belongs to the local engine: it is never offered to another server
+        (a remote URI without NEO4J_PASSWORD gets no password rather than the local one)."""
         if self.neo4j_password is not None:
             return self.neo4j_password.get_secret_value()
-        if self.password_file.is_file():
+        if self.uses_local_engine and self.password_file.is_file():
             return self.password_file.read_text(encoding="utf-8").strip()
         return None
+
+
+def split_keys(value: SecretStr | None) -> list[str]:
+    """The comma-separated keys in ``value`` (empty entries dropped)."""
+    if value is None:
+        return []
+    return [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+
+
+def check_keys(raw: str) -> None:
+    """Raise ValueError unless every comma-separated key is printable ASCII of at least
+    :data:`MIN_API_KEY_LENGTH` characters (the message never repeats the key)."""
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    if not keys:
+        raise ValueError("API key setting is empty / API 密钥为空")
+    for number, key in enumerate(keys, start=1):
+        if not (key.isascii() and key.isprintable()):
+            raise ValueError(f"API key #{number} must be printable ASCII / 第 {number} 个 API 密钥须为可打印 ASCII 字符")
+        if len(key) < MIN_API_KEY_LENGTH:
+            raise ValueError(f"API key #{number} is shorter than {MIN_API_KEY_LENGTH} characters / "
+                             f"第 {number} 个 API 密钥短于 {MIN_API_KEY_LENGTH} 个字符")
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) and make it owner-only (0700): it holds the engine's password,
+    store files, logs and rejects files with the rows planners sent."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
 
 
 @lru_cache(maxsize=1)

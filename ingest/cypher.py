@@ -84,6 +84,14 @@ SET i.level = CASE WHEN row.parent IS NULL THEN coalesce(i.level, 'industry') EL
     i.src_run = $run
 """
 
+UPSERT_EVALUATIONS = """
+UNWIND $rows AS row
+MATCH (p:Platform {key: row.platform})
+MERGE (e:Evaluation {key: row.key})
+SET e += row.props, e.src_run = $run
+MERGE (e)-[:EVALUATES]->(p)
+"""
+
 UPSERT_TARGETS = """
 UNWIND $rows AS row
 MERGE (t:Target {key: row.key})
@@ -184,6 +192,16 @@ MERGE (a)-[r:{rel}]->(b)
 SET r.src_run = $run
 """
 
+# A declared SERVES that restates an inferred one (ingest/infer_industries.py) becomes declared: a
+# declared value always wins, so the inferred flag and its provenance go.
+_DECLARED_SERVES_TEMPLATE = """
+UNWIND $rows AS row
+MATCH (a:{a} {{key: row.a}}), (b:{b} {{key: row.b}})
+MERGE (a)-[r:SERVES]->(b)
+SET r.src_run = $run
+REMOVE r.inferred, r.via, r.evidence
+"""
+
 _REL_ROLE_TEMPLATE = """
 UNWIND $rows AS row
 MATCH (a:{a} {{key: row.a}}), (b:{b} {{key: row.b}})
@@ -204,12 +222,20 @@ DELETE r
 def rel_query(a: str, rel: str, b: str, *, with_role: bool = False) -> str:
     """The upsert for ``(a)-[rel]->(b)`` rows ``{a, b}`` (labels and type checked against the schema)."""
     template = _REL_ROLE_TEMPLATE if with_role else _REL_TEMPLATE
+    if rel == "SERVES" and not with_role:
+        template = _DECLARED_SERVES_TEMPLATE
     return template.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
 
 
 def prune_query(a: str, rel: str, b: str) -> str:
-    """Delete ``(a)-[rel]->(b)`` whose target is not in ``row.targets`` for rows ``{key, targets}``."""
-    return _PRUNE_TEMPLATE.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
+    """Delete ``(a)-[rel]->(b)`` whose target is not in ``row.targets`` for rows ``{key, targets}``.
+
+    Inferred SERVES are left to ingest/infer_industries.py, which runs after the writes and keeps or
+    drops them by the data (so restating a platform without industries rewrites nothing)."""
+    query = _PRUNE_TEMPLATE.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
+    if rel == "SERVES":
+        query = query.replace("WHERE NOT b.key IN row.targets", "WHERE NOT b.key IN row.targets AND NOT coalesce(r.inferred, false)")
+    return query
 
 
 EXISTING_PLATFORMS = "MATCH (p:Platform) RETURN p.key AS key, p.id AS id, p.norm_name AS norm, p.level AS level"

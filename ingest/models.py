@@ -97,18 +97,31 @@ def _year(value: object) -> int | None:
                       f"year must be a four-digit integer between {MIN_YEAR} and {MAX_YEAR}")
 
 
+def _required_year(value: object) -> int:
+    year = _year(value)
+    if year is None:
+        raise fail("必填项为空（评估年份）", "required value is empty (year of the evaluation)")
+    return year
+
+
 def _count(value: object) -> int | None:
     return _int_value(value, 0, 10**9, "应为非负整数", "must be a non-negative integer")
 
 
-def _enum(choices: dict[str, str], zh: str, en: str) -> Any:
+_BRACKETED_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _enum(choices: dict[str, str], zh: str, en: str, *, bracketed_note: bool = False) -> Any:
     index = {normalize_name(k): v for k, v in choices.items()}
 
     def check(value: object) -> str | None:
         text = clean_text(value)
         if not text:
             return None
+        # a trailing bracketed note ('优秀(A级)', '整改（2021年）') qualifies the value; the value is before it
         found = choices.get(text) or index.get(norm(text))
+        if found is None and bracketed_note:
+            found = index.get(norm(_BRACKETED_NOTE.sub("", text)))
         if found is None:
             raise fail(zh, en)
         return found
@@ -165,7 +178,18 @@ STATUSES = {
 EVALUATIONS = {
     "优秀": "优秀", "excellent": "优秀", "良好": "良好", "good": "良好", "合格": "合格", "pass": "合格",
     "通过": "合格", "整改": "整改", "rectify": "整改", "限期整改": "整改", "不合格": "不合格", "fail": "不合格",
-    "不通过": "不合格",
+    "不通过": "不合格", "整改通过": "整改通过", "rectified": "整改通过", "整改合格": "整改通过",
+    "整改不通过": "整改不通过", "rectification_failed": "整改不通过", "rectification failed": "整改不通过",
+    "整改不合格": "整改不通过", "取消资格": "整改不通过",
+    # an evaluation that ended the recognition (e.g. 企业技术中心评价: 撤销) counts as a failing grade
+    "撤销": "不合格", "淘汰": "不合格",
+}
+EVALUATION_CHOICES_ZH = "优秀/良好/合格/整改/整改通过/整改不通过/不合格"
+CATEGORIES = {
+    "science_engineering": "science_engineering", "科学与工程研究": "science_engineering", "科学与工程": "science_engineering",
+    "innovation_transfer": "innovation_transfer", "技术创新与成果转化": "innovation_transfer",
+    "技术创新": "innovation_transfer", "basic_support": "basic_support", "基础支撑与条件保障": "basic_support",
+    "基础支撑": "basic_support",
 }
 ROLES = {
     "director": "director", "负责人": "director", "主任": "director", "平台负责人": "director",
@@ -255,8 +279,8 @@ class PlatformRow(Row):
     fields: Multi = []
     industries: Multi = []
     director: OptName = None
-    evaluation: Annotated[str | None, _enum(EVALUATIONS, "评估结果应为 优秀/良好/合格/整改/不合格",
-                                            "evaluation must be 优秀/良好/合格/整改/不合格")] = None
+    evaluation: Annotated[str | None, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
+                                            f"evaluation must be {EVALUATION_CHOICES_ZH}", bracketed_note=True)] = None
     department: OptName = None
     id: OptName = None
 
@@ -314,18 +338,36 @@ class CollaborationRow(Row):
 
 
 class TargetRow(Row):
-    type: Name
+    type: OptName = None
+    category: Annotated[str | None, _enum(CATEGORIES, "类别应为 科学与工程研究/技术创新与成果转化/基础支撑与条件保障",
+                                          "category must be science_engineering/innovation_transfer/basic_support")] = None
     level: OptName = None
     year: Year = None
     new: Count = None
     integrated_or_revoked: Count = None
     total: Count = None
 
+    @model_validator(mode="after")
+    def _something_targeted(self) -> TargetRow:
+        if not (self.type or self.category or self.level):
+            raise fail("平台类型、类别、级别至少填一项", "give a platform type, a category or a level")
+        return self
+
+
+class EvaluationRow(Row):
+    """One evaluation (评估记录): the history the plan reads, so 整改 followed by 整改通过 is not a failure."""
+
+    platform: Name
+    year: Annotated[int, BeforeValidator(_required_year)]
+    result: Annotated[str, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
+                                 f"result must be {EVALUATION_CHOICES_ZH}", bracketed_note=True), _required(MAX_NAME)]
+    note: OptText = None
+
 
 MODELS: dict[str, type[Row]] = {
     "institutions": InstitutionRow, "platforms": PlatformRow, "researchers": ResearcherRow,
     "memberships": MembershipRow, "industries": IndustryRow, "collaborations": CollaborationRow,
-    "targets": TargetRow,
+    "targets": TargetRow, "evaluations": EvaluationRow,
 }
 
 Problem = tuple[str, str, str]  # (column key or '', reason zh, reason en)
@@ -355,12 +397,23 @@ def type_and_level(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]
             "category": taxonomy.category_of(type_key), "family": taxonomy.family_of(type_key)}, problems
 
 
+def _level_only(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """A target without a type: only its level (if any) is resolved."""
+    raw_level = clean_text(cells.get("level"))
+    level = resolve_level(raw_level) if raw_level else None
+    if raw_level and level is None:
+        return {}, [("level", "级别应为 国家级/自治区级/市级", "level must be national/regional/municipal")]
+    return {"type": None, "level": level, "level_given": level}, []
+
+
 def validate_row(table: str, cells: dict[str, str]) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Validate one row's cells. Returns (clean values, []) or (None, every problem found)."""
     problems: list[Problem] = []
     derived: dict[str, Any] = {}
-    if table in ("platforms", "targets"):
+    if table == "platforms" or (table == "targets" and clean_text(cells.get("type"))):
         derived, problems = type_and_level(cells)
+    elif table == "targets":
+        derived, problems = _level_only(cells)
     try:
         row = MODELS[table].model_validate(cells)
     except ValidationError as exc:

@@ -25,6 +25,7 @@ from graph.reference import load_reference
 from graph.schema import apply_schema
 from graph.store import Store
 from ingest import cypher
+from ingest.infer_industries import infer_industries
 from ingest.lock import IngestLock
 from ingest.plan import Planner
 from ingest.readers import read_dataset
@@ -95,6 +96,9 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
             waited = time.perf_counter()
             write_seconds = writer.finish()
             timings["write_wait"] = time.perf_counter() - waited
+            t = time.perf_counter()
+            inferred = infer_industries(store, run)  # platforms without 服务产业: read from what they say
+            timings["infer_industries"] = time.perf_counter() - t
         except DatabaseUnavailable:
             writer.cancel()
             raise  # the run stays 'running': visibly unfinished; a re-run completes it
@@ -113,6 +117,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        "inferred_industries": inferred,
         "run": run,
         "interrupted_runs": interrupted,
         "per_file": plan.per_file,

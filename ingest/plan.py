@@ -19,6 +19,7 @@ from typing import Any
 from graph.names import trailing_short_name
 from graph.store import Store
 from ingest import cypher
+from ingest.industry_terms import load_terms
 from ingest.models import clean_text, validate_row
 from ingest.models import norm as normalize_name
 from ingest.readers import Dataset, RawRow, RawTable
@@ -32,7 +33,7 @@ from ingest.tables import TABLE_ORDER
 SEGMENTS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("industries", "institutions", "platforms"), frozenset({"Industry", "Institution", "Topic", "Platform"})),
     (("researchers", "memberships"), frozenset({"Topic", "Researcher"})),
-    (("collaborations", "targets"), frozenset({"Target", "COLLABORATES_WITH"})),
+    (("collaborations", "targets", "evaluations"), frozenset({"Target", "COLLABORATES_WITH", "Evaluation"})),
 )
 if tuple(name for tables, _sources in SEGMENTS for name in tables) != TABLE_ORDER:
     raise RuntimeError("SEGMENTS must list the tables in TABLE_ORDER")
@@ -111,10 +112,14 @@ class Planner:
         self.validate_seconds = 0.0  # time in the pydantic models (the rest of planning is resolution)
         self.industries = _industry_index(store)
         self.graph_industries = set(self.industries.values())
+        self.terms = load_terms()  # reference industries' keywords: 铝及铝加工 → 铝 (ingest/industry_terms.py)
+        self._variants_reported: set[tuple[str, str]] = set()
         self.institutions = InstitutionIndex.from_graph(store)
         self.graph_institutions = set(self.institutions.names)
         self.inst_codes: dict[str, str | None] = {}
         needs_people = "memberships" in dataset.tables
+        # evaluations name platforms too (by id or name), so they need the platform index
+        needs_platforms = needs_people or "evaluations" in dataset.tables
         self.platform_ids: dict[str, str] = {}  # id or key -> key
         self.platform_names: dict[str, set[str]] = defaultdict(set)  # norm name -> keys
         self.existing_platforms: set[str] = set()
@@ -123,7 +128,7 @@ class Planner:
         self.researcher_names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name -> (key, inst)
         for key, pid, norm, _level in read_values(store, cypher.EXISTING_PLATFORMS):
             self.existing_platforms.add(key)
-            if needs_people:
+            if needs_platforms:
                 self._index_platform(key, pid, norm)
         if needs_people or "researchers" in dataset.tables:
             for key, rid, name, inst in read_values(store, cypher.EXISTING_RESEARCHERS):
@@ -176,11 +181,47 @@ class Planner:
         return None
 
     def _industry(self, errors: _RowErrors, column: str, text: str) -> str | None:
-        key = self.industries.get(normalize_name(text))
-        if key is None:
+        """An industry cell → key: a key or alias as written, else the one reference industry its
+        keywords point to (铝及铝加工 → 铝, listed in the ambiguity report as resolved); keywords of
+        two industries → the row is refused and both go to the ambiguity report."""
+        norm = normalize_name(text)
+        key = self.industries.get(norm)
+        if key is not None:
+            return key
+        before = len(errors.items)
+        key = self._industry_variant(errors, column, text)
+        if key is not None:
+            self.industries[norm] = key
+        elif len(errors.items) == before:  # not ambiguous: simply unknown
             errors.add(column, f"未知的产业“{text}”（不在重点产业参考表或产业表中）",
                        f"unknown industry '{text}' (not in the reference list or the industries file)", value=text)
         return key
+
+    def _industry_variant(self, errors: _RowErrors, column: str, text: str) -> str | None:
+        """The reference industry an unfamiliar industry name means by its keywords, or None (after
+        recording an ambiguity when several industries' keywords are in it)."""
+        match = self.terms.resolve_name(text)
+        table, raw = errors.table, errors.raw
+        words = "、".join(match.terms)
+        if match.key is not None:
+            if (table.source, text) not in self._variants_reported:
+                self._variants_reported.add((table.source, text))
+                self.plan.ambiguities.append(Ambiguity(
+                    "industry_variant", table.source, raw.row, table.header(column), text, match.key, match.key,
+                    None, f"按关键词（{words}）归入参考产业，如不对请改写产业名称",
+                    f"read as this reference industry by its keywords ({words}); rename the cell if wrong"))
+            return match.key
+        if match.candidates:
+            names = "、".join(match.candidates)
+            errors.add(column, f"产业名称有歧义：“{text}”含有多个重点产业的关键词（{names}），请改用其中一个的名称（见歧义报告）",
+                       f"ambiguous industry '{text}': it holds keywords of several key industries ({names}); "
+                       "write one of their names (see the ambiguity report)", value=text)
+            for key in match.candidates:
+                self.plan.ambiguities.append(Ambiguity(
+                    "ambiguous_industry", table.source, raw.row, table.header(column), text, key, key, None,
+                    f"产业名称含多个重点产业的关键词（{words}），未自动归并，也未新建产业",
+                    f"the name holds keywords of several key industries ({words}); not merged, no new industry"))
+        return None
 
     def _rows(self, table: RawTable):
         """Validated rows of a table: yields (raw row, values, errors) for rows that passed the model."""
@@ -247,12 +288,24 @@ class Planner:
 
     def _plan_industries(self, table: RawTable) -> None:
         rows = []
+        stats = self.plan.per_file.setdefault(table.source, {"read": 0, "loaded": 0, "rejected": 0})
         for raw, values, _errors in self._collect(table):
-            key = self.industries.get(normalize_name(values["name"]), values["name"])
-            self.industries.setdefault(normalize_name(values["name"]), key)
+            norm = normalize_name(values["name"])
+            key = self.industries.get(norm)
+            if key is None and not values["parent"]:
+                # a top-level name Guangxi writes its own way (生态铝产业) is the reference industry, not a
+                # parallel one; a row with a parent declares a new chain segment and is taken as written
+                errors = _RowErrors(table, raw)
+                key = self._industry_variant(errors, "name", values["name"])
+                if errors:
+                    stats["loaded"] -= 1
+                    stats["rejected"] += 1
+                    self.plan.rejects.extend(errors.items)
+                    continue
+            key = key or values["name"]
+            self.industries.setdefault(norm, key)
             rows.append((raw, values, key))
         # parents may be declared later in the same file: resolve after all names are known
-        stats = self.plan.per_file[table.source]
         for raw, values, key in rows:
             errors = _RowErrors(table, raw)
             parent = self._industry(errors, "parent", values["parent"]) if values["parent"] else None
@@ -475,10 +528,28 @@ class Planner:
         nodes = self.plan.nodes["Target"]
         for _raw, values, _errors in self._rows(table):
             level = values["level_given"] or (values["level"] if values["level"] == "national" else None)
-            key = f"{values['type']}@{level or ''}@{values['year'] or ''}"
+            # a target per category (no type) is keyed by its category so it never collides with a type's
+            category = None if values["type"] else values["category"]
+            subject = values["type"] or (f"类别:{category}" if category else "")
+            key = f"{subject}@{level or ''}@{values['year'] or ''}"
             nodes[key] = {"key": key, "props": {
-                "type": values["type"], "level": level, "year": values["year"], "new": values["new"],
-                "integrated_or_revoked": values["integrated_or_revoked"], "total": values["total"]}}
+                "type": values["type"], "category": category, "level": level, "year": values["year"],
+                "new": values["new"], "integrated_or_revoked": values["integrated_or_revoked"],
+                "total": values["total"]}}
+
+    def _plan_evaluations(self, table: RawTable) -> None:
+        """One Evaluation node per (platform, year, result), linked to the platform it grades.
+
+        Why a node per record: the plan needs the history (整改 in 2021, 整改通过 in 2022), not only the
+        latest grade that the platforms table's 评估结果 column carries."""
+        nodes = self.plan.nodes["Evaluation"]
+        for _raw, values, errors in self._rows(table):
+            platform = self._platform(errors, values["platform"])
+            if errors or platform is None:
+                continue
+            key = f"{platform}@{values['year']}@{values['result']}"
+            nodes[key] = {"key": key, "platform": platform, "props": {
+                "platform": platform, "year": values["year"], "result": values["result"], "note": values["note"]}}
 
     # ------------------------------------------------------------------ near-misses
     def _certainly_different(self, a: str, b: str) -> bool:

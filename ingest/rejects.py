@@ -39,7 +39,7 @@ class Reject:
 
 @dataclass(frozen=True)
 class Ambiguity:
-    kind: str  # unresolved_near_miss | ambiguous_alias | similar_institutions
+    kind: str  # unresolved_near_miss | ambiguous_alias | similar_institutions | ambiguous_industry | industry_variant
     file: str
     row: int | None
     column: str

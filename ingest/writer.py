@@ -35,6 +35,7 @@ NODE_QUERIES: tuple[tuple[str, str], ...] = (
     ("Platform", cypher.UPSERT_PLATFORMS),
     ("Researcher", cypher.UPSERT_RESEARCHERS),
     ("Target", cypher.UPSERT_TARGETS),
+    ("Evaluation", cypher.UPSERT_EVALUATIONS),
 )
 
 # (relationship type, from label, to label, carries a role)

@@ -30,6 +30,8 @@ def _configure_env() -> None:
     os.environ["PLATGRAPH_HOME"] = str(TEST_HOME)
     os.environ["PLATGRAPH_LANG"] = "zh"
     os.environ.setdefault("PLATGRAPH_ENGINE_HEAP", "2g")
+    # TestClient sends Host: testserver; the API answers only allow-listed hosts (api/security.py).
+    os.environ.setdefault("PLATGRAPH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],::1,testserver")
 
 
 _configure_env()
@@ -71,7 +73,7 @@ def store(engine: Settings) -> Iterator[Store]:
 
 
 def wipe(store: Store) -> None:
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
 
     wipe_graph(store)
 

@@ -19,7 +19,7 @@ from graph.store import Store
 from tests.conftest import DB_STATE, wipe
 
 API = "/api/v1"
-KEY = "analyses-key"
+KEY = "analyses-admin-key-0001"
 ADMIN = {"X-API-Key": KEY}
 
 TABLES: dict[str, list[list[str]]] = {
@@ -226,11 +226,11 @@ def test_platform_detail_shows_written_back_overlap(client: TestClient, analysed
 
 @pytest.mark.parametrize(("fmt", "magic"), [("html", b"<"), ("docx", b"PK")])
 def test_network_report(client: TestClient, analysed: dict, fmt: str, magic: bytes) -> None:
-    response = client.get(f"{API}/reports/network", params={"format": fmt})
+    response = client.get(f"{API}/reports/network", params={"format": fmt}, headers=ADMIN)
     assert response.status_code == 200, response.text[:500]
     assert response.content.lstrip()[:2].startswith(magic)
     assert fmt in response.headers["content-disposition"]
-    assert client.get(f"{API}/reports/network", params={"format": "pdf"}).status_code == 422
+    assert client.get(f"{API}/reports/network", params={"format": "pdf"}, headers=ADMIN).status_code == 422
 
 
 def test_plan_cache_follows_analysis_and_ingest_runs(client: TestClient, analysed: dict, store: Store) -> None:

@@ -27,7 +27,7 @@ from tests.conftest import DB_STATE
 from tests.test_api_analyses import PROPOSAL, dataset_zip
 
 API = "/api/v1"
-KEY = "cache-test-key"
+KEY = "cache-test-admin-key-0001"
 ADMIN = {"X-API-Key": KEY}
 REPO = Path(__file__).resolve().parent.parent
 LONG = 3600.0  # an interval no test waits for: only writes through the API can show up

@@ -32,7 +32,7 @@ EXPLORER = r"^/api/v1/graph/(overview|search|subgraph|export)$"
 
 # The app does not contact Neo4j when created, so the schema can be loaded at import time (the
 # conftest has already pointed the settings at the test engine).
-APP = create_app(Settings().model_copy(update={"platgraph_api_key": SecretStr("schema-key")}))
+APP = create_app(Settings().model_copy(update={"platgraph_api_key": SecretStr("schema-admin-key-0001")}))
 schema = (schemathesis.openapi.from_asgi("/openapi.json", APP)
           .exclude(path_regex=HEAVY, method="POST").exclude(path_regex=r"^/api/v1/reports/")
           .exclude(path_regex=EXPLORER))

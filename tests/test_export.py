@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.commands.db import migrate_database, wipe_graph
+from graph.database import migrate_database, wipe_graph
 from graph.reference import resolve_level
 from graph.store import Store
 from ingest.cells import FORMULA_TRIGGERS, neutralise, unneutralise

@@ -28,7 +28,7 @@ from tests.conftest import wipe
 from tests.faults_common import REPO, FaultLog, cli_command, cli_env, run_cli, snapshot
 
 SMALL = REPO / "tests" / "data" / "ingest_small"
-KEY = "fault-admin-key"
+KEY = "fault-admin-key-00001"
 PLANT_LOCK = """
 CREATE (:IngestLock {key: 'ingest', token: $token, host: $host, pid: $pid, dataset: 'planted',
                      acquired: datetime() - duration({minutes: $minutes}),

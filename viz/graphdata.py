@@ -26,7 +26,9 @@ from graph.store import Store
 DEFAULT_LIMIT = 300
 MAX_LIMIT = 2000
 # Properties that only serve matching inside the database; they would bloat every drawing.
-HIDDEN_PROPERTIES = frozenset({"alias_norms", "aliases_text", "norm_name"})
+HIDDEN_PROPERTIES = frozenset({"alias_norms", "aliases_text", "norm_name", "src_run"})
+# Provenance internals a client may not ask for (docs/security.md, redaction).
+INTERNAL_LABELS = frozenset({"IngestRun", "IngestLock"})
 # Statuses that no longer count as platforms on the ground (excluded from the overview counts).
 RETIRED_STATUSES = ["revoked", "merged"]
 
@@ -38,6 +40,17 @@ FIND_BY_KEYS_TEMPLATE = "MATCH (n:{label}) WHERE n.key IN $keys RETURN elementId
 # Lookup labels tried, in order, when a key arrives without its kind.
 KEY_LABELS = ("Platform", "Institution", "Researcher", "Industry", "OverlapGroup", "City", "Topic",
               "PlatformType", "Category", "TypeFamily", "AnalysisRun", "IngestRun")
+
+
+def find_by_key_query(label: str) -> str:
+    """FIND_BY_KEY_TEMPLATE for one whitelisted label (tests/test_cypher_explain.py plans each)."""
+    return FIND_BY_KEY_TEMPLATE.format(label=check_label(label))
+
+
+def find_by_keys_query(label: str) -> str:
+    """FIND_BY_KEYS_TEMPLATE for one whitelisted label."""
+    return FIND_BY_KEYS_TEMPLATE.format(label=check_label(label))
+
 
 # A name, key or alias typed by a user, across the labels a planner asks about.
 RESOLVE_NAME = """
@@ -70,7 +83,7 @@ SEARCH_CONTAINS = """
 CALL () {
   MATCH (n:Platform) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
-  MATCH (n:Institution) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
+  MATCH (n:Institution) WHERE n.name CONTAINS $q OR n.aliases_text CONTAINS $q RETURN n LIMIT $limit
   UNION
   MATCH (n:Researcher) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
@@ -225,7 +238,7 @@ def find_eid(store: Store, key: str, kind: str | None = None) -> tuple[str, str]
     """The element id and label of the node with ``key`` (of ``kind`` when given), or None."""
     labels = (check_label(kind),) if kind else KEY_LABELS
     for label in labels:
-        rows = store.read(FIND_BY_KEY_TEMPLATE.format(label=check_label(label)), {"key": key})
+        rows = store.read(find_by_key_query(label), {"key": key})
         if rows:
             return rows[0]["eid"], rows[0]["kind"]
     return None
@@ -347,6 +360,8 @@ def nodes_by_keys(store: Store, refs: Iterable[Mapping[str, str]], *, lang: Lang
     for ref in refs:
         try:
             label = check_label(str(ref["kind"]))
+            if label in INTERNAL_LABELS:
+                raise SchemaError(label)
         except SchemaError as exc:
             raise UsageError(tr("未知的节点类型：{k}", "unknown node kind: {k}", k=ref["kind"])) from exc
         by_kind.setdefault(label, []).append(str(ref["id"]))
@@ -355,7 +370,7 @@ def nodes_by_keys(store: Store, refs: Iterable[Mapping[str, str]], *, lang: Lang
         raise UsageError(tr("一次最多导出 {m} 个节点", "at most {m} nodes can be exported at once", m=limit))
     eids: list[str] = []
     for label, keys in by_kind.items():
-        eids += [r["eid"] for r in store.read(FIND_BY_KEYS_TEMPLATE.format(label=label), {"keys": keys})]
+        eids += [r["eid"] for r in store.read(find_by_keys_query(label), {"keys": keys})]
     return subgraph(store, eids, lang=lang)
 
 

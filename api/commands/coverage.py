@@ -21,11 +21,9 @@ CATEGORY_NAMES = "MATCH (c:Category) RETURN c.key AS key, c.name AS zh, c.name_e
 def ensure_coverage(store: Store, refresh: bool = False) -> None:
     """Run the coverage analysis (own AnalysisRun) unless a stored one exists and no refresh is asked."""
     from queries.coverage import run_coverage_analysis
-    from queries.runs import run_in_own_run
+    from queries.runs import ensure_analysed
 
-    if store.read(STORED_RUN) and not refresh:
-        return
-    run_in_own_run(store, "coverage", run_coverage_analysis)
+    ensure_analysed(store, "coverage", run_coverage_analysis, STORED_RUN, refresh=refresh)
 
 
 @handle_errors

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import typer
 
-from api.commands.db import migrate_database
 from api.console import console, handle_errors
 from graph import local_neo4j
+from graph.database import migrate_database
 from graph.i18n import current_lang, tr
 from graph.settings import get_settings
 from graph.store import Store
@@ -71,5 +71,13 @@ def demo(
             path = build_report(store, out / f"report-{lang}.{fmt}", fmt=fmt, lang=lang)
             reports.append(path)
         say("网络分析报告：{paths}", "network report: {paths}", paths=", ".join(str(p) for p in reports))
+
+        from api.commands.plan import write_plan_workbook
+        from queries.plan import build_plan
+
+        workbook = out / f"plan-{lang}.xlsx"
+        write_plan_workbook(store, build_plan(store, lang=lang), workbook, lang=lang)
+        say("方案工作簿（在“决定”列作出决定后运行 platgraph plan apply）：{p}",
+            "plan workbook (decide in the 决定 column, then run platgraph plan apply): {p}", p=workbook)
     console.print(tr("[bold green]✓ 完成。[/] 浏览图谱：platgraph serve，然后打开 http://127.0.0.1:8000/explore",
                      "[bold green]✓ Done.[/] Explore the graph: platgraph serve, then open http://127.0.0.1:8000/explore"))

@@ -41,6 +41,13 @@ def ingest(
     if summary["ambiguities_file"]:
         console.print(tr("待人工确认的相似名称（{n} 条）：{f}", "ambiguous or similar names to check ({n}): {f}",
                          n=summary["ambiguities"], f=summary["ambiguities_file"]), highlight=False)
+    inferred = summary.get("inferred_industries") or {}
+    if inferred.get("platforms"):
+        via = inferred.get("via", {})
+        console.print(tr("未填服务产业、产业为推断的平台：{p} 个（名称 {n}、研究方向 {f}、依托单位 {h} 条）",
+                         "platforms without 服务产业 given inferred industries: {p} (name {n}, fields {f}, host {h})",
+                         p=inferred["platforms"], n=via.get("name", 0), f=via.get("fields", 0),
+                         h=via.get("host", 0)), highlight=False)
     if summary["interrupted_runs"]:
         console.print(tr("此前中断的导入已标记为 interrupted（本次导入已补齐其数据）：{r}",
                          "earlier interrupted ingests marked 'interrupted' (this ingest completed their data): {r}",

@@ -14,22 +14,28 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from api.deps import LangParam, get_store
 from api.jobs import run_analyses_in_child
-from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable, optional_function
+from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable
 from api.schemas import AnalysisRunInfo, Document
 from api.security import read_dependencies, require_admin
 from graph.i18n import tr
 from graph.settings import Settings
 from graph.store import Store
+from queries.collaboration import read_gaps
+from queries.coverage import read_coverage
+from queries.plan import build_plan
 from queries.runs import latest_run
 
 # What the plan depends on changes only when an analysis completes or an ingest ends: the plan is
 # cached per (latest completed analysis, latest ended ingest, language) and rebuilt when either
 # moves. An ingest still running does not count: rebuilding (seconds) on data in flux would make
-# every /plan reader wait for a plan that the ingest's end replaces anyway.
+# every /plan reader wait for a plan that the ingest's end replaces anyway. Applying a plan workbook
+# (a new PlanDecisionSet) moves it too: /plan carries the plan as decided in ``decided``.
 PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
 CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
-RETURN toString(analysed) + '|' + toString(ingested) + '|' + toString(ingests) AS version
+CALL () { MATCH (s:PlanDecisionSet) RETURN max(s.key) AS decided }
+RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests)
+       + '|' + coalesce(decided, '-') AS version
 """
 
 
@@ -45,7 +51,6 @@ class PlanCache:
         key = (version, lang)
         with self._lock:  # one build at a time: concurrent callers wait and then share it
             if key not in self._entries:
-                build_plan = optional_function("queries.plan", "build_plan")
                 plan = jsonable(build_plan(store, lang=lang))
                 self._entries = {k: v for k, v in self._entries.items() if k[0] == version}
                 self._entries[key] = plan
@@ -71,7 +76,6 @@ def build_router(settings: Settings) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500, description="条数上限 / max rows per list")] = 100,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_gaps = optional_function("queries.collaboration", "read_gaps")
         return jsonable(read_gaps(store, industry=industry or None, city=city or None, lang=lang, limit=limit))
 
     @router.get(
@@ -86,7 +90,6 @@ def build_router(settings: Settings) -> APIRouter:
         industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_coverage = optional_function("queries.coverage", "read_coverage")
         return jsonable(read_coverage(store, industry=industry or None, lang=lang))
 
     @router.get(

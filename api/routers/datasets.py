@@ -6,6 +6,12 @@ gigabytes of content in a few kilobytes, hold thousands of members or paths like
 read the central directory first and refuse too many members, too much uncompressed data or
 extreme compression ratios; then extract only data files, by base name, into a private temporary
 directory, counting the bytes actually written (declared sizes can lie).
+
+Why the answer names files by name only: the summary the ingest returns carries server paths (the
+rejects file under PLATGRAPH_HOME, the temporary upload folder); the caller gets the file names.
+Why the sweeps: a server killed mid-upload leaves its temporary folder behind, and every upload
+leaves a rejects file; folders older than a day and rejects files older than
+``PLATGRAPH_REJECTS_KEEP_DAYS`` are removed when the next upload comes.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import contextlib
 import csv
 import shutil
 import tempfile
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -21,12 +28,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 
 from api.deps import LangParam, get_store
+from api.errors import redact
 from api.jobs import ingest_in_child
-from api.routers._common import READ_ERRORS, optional_function
+from api.routers._common import READ_ERRORS
 from api.schemas import DatasetResult, ErrorBody
 from api.security import require_admin
 from graph.i18n import tr
-from graph.settings import Settings
+from graph.settings import Settings, ensure_private_dir
 
 DATA_SUFFIXES = {".csv", ".jsonl", ".json"}
 MAX_MEMBERS = {"zip": 64, "xlsx": 2_000}
@@ -34,6 +42,47 @@ MAX_RATIO = 200  # uncompressed / compressed, per member
 UNCOMPRESSED_FACTOR = 10  # total uncompressed ≤ factor × upload limit
 MAX_REJECT_ROWS = 1_000
 CHUNK = 1 << 20
+STALE_UPLOAD_SECONDS = 24 * 3600
+REJECT_SUFFIXES = ("-rejects.csv", "-ambiguities.csv")
+
+
+def upload_root(settings: Settings) -> Path:
+    """Where uploads are unpacked: a private folder under PLATGRAPH_HOME (not the shared /tmp)."""
+    return ensure_private_dir(settings.home / "uploads")
+
+
+def sweep(settings: Settings, now: float | None = None) -> list[Path]:
+    """Remove upload folders left by a killed server and rejects files past their keeping time;
+    returns what was removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    root = settings.home / "uploads"
+    if root.is_dir():
+        for folder in root.glob("platgraph-upload-*"):
+            with contextlib.suppress(OSError):
+                if now - folder.stat().st_mtime > max(STALE_UPLOAD_SECONDS, settings.platgraph_job_timeout_seconds):
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+    rejects = settings.home / "ingest"
+    if rejects.is_dir():
+        keep = settings.platgraph_rejects_keep_days * 86400
+        for file in rejects.iterdir():
+            with contextlib.suppress(OSError):
+                if file.name.endswith(REJECT_SUFFIXES) and now - file.stat().st_mtime > keep:
+                    file.unlink()
+                    removed.append(file)
+    return removed
+
+
+def public_summary(value: Any, key: str = "") -> Any:
+    """The ingest summary without server paths: files by their name, other text redacted."""
+    if isinstance(value, dict):
+        return {k: public_summary(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [public_summary(v, key) for v in value]
+    if isinstance(value, str):
+        return Path(value).name if key.endswith("_file") else redact(value)
+    return value
 
 
 class UnsafeArchive(HTTPException):
@@ -171,8 +220,8 @@ def build_router(settings: Settings) -> APIRouter:
             raise HTTPException(status_code=422, detail=tr(
                 "仅支持 CSV 的 zip 压缩包或 XLSX 工作簿（收到：{n}）",
                 "only a zip of CSV files or an XLSX workbook is accepted (got: {n})", n=file.filename or ""))
-        optional_function("ingest.pipeline", "ingest_dataset")  # not installed: 503 before reading the upload
-        workdir = Path(tempfile.mkdtemp(prefix="platgraph-upload-"))
+        sweep(settings)
+        workdir = Path(tempfile.mkdtemp(prefix="platgraph-upload-", dir=upload_root(settings)))
         try:
             upload = workdir / f"upload{suffix}"
             save_upload(file, upload, limit_bytes(settings), settings)
@@ -192,7 +241,8 @@ def build_router(settings: Settings) -> APIRouter:
             rejects, total = read_rejects(Path(summary["rejects_file"]) if summary.get("rejects_file") else None)
             ambiguities, _ = read_rejects(Path(summary["ambiguities_file"]) if summary.get("ambiguities_file")
                                           else None)
-            return {"summary": summary, "rejects": rejects, "rejects_total": total, "ambiguities": ambiguities}
+            return {"summary": public_summary(summary), "rejects": rejects, "rejects_total": total,
+                    "ambiguities": ambiguities}
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 

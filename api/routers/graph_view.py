@@ -22,17 +22,26 @@ from graph.store import Store
 
 # Find a node by key under any schema label, each branch using that label's key constraint index.
 # Labels come from the schema whitelist, never from the request.
+# Provenance internals (which ingest wrote a node, the ingest lock) are not public: those labels
+# cannot be asked for, are left out of a walk, and src_run is dropped from properties.
+INTERNAL_LABELS = ("IngestRun", "IngestLock")
+INTERNAL_PROPERTIES = frozenset({"src_run"})
+PUBLIC_LABELS = [label for label in NODE_LABELS if label not in INTERNAL_LABELS]
 FIND_IN_LABEL: dict[str, str] = {
-    label: f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN elementId(n) AS eid" for label in NODE_LABELS
+    label: f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN elementId(n) AS eid" for label in PUBLIC_LABELS
 }
 FIND_BY_KEY = " UNION ALL ".join(FIND_IN_LABEL.values())
-NodeKind = Literal[tuple(NODE_LABELS)]  # type: ignore[valid-type]
+NodeKind = Literal[tuple(PUBLIC_LABELS)]  # type: ignore[valid-type]
+
+
+def public_properties(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in INTERNAL_PROPERTIES}
 
 EXPAND_LAYER = """
 UNWIND $frontier AS eid
 MATCH (n) WHERE elementId(n) = eid
 MATCH (n)-[r]-(m)
-WHERE NOT type(r) IN $skip_types AND m.key IS NOT NULL
+WHERE NOT type(r) IN $skip_types AND m.key IS NOT NULL AND NOT any(l IN labels(m) WHERE l IN $internal)
 WITH DISTINCT elementId(m) AS eid
 WHERE NOT eid IN $seen
 RETURN eid LIMIT $room
@@ -81,7 +90,8 @@ def neighbourhood(store: Store, key: str, depth: int, limit: int, kind: str | No
             if room <= 0 or not frontier:
                 break
             layer = [r["eid"] for r in rows(EXPAND_LAYER, {"frontier": frontier, "seen": seen,
-                                                           "skip_types": SKIP_TYPES, "room": room + 1})]
+                                                           "skip_types": SKIP_TYPES, "room": room + 1,
+                                                           "internal": list(INTERNAL_LABELS)})]
             if len(layer) > room:
                 truncated = True
                 layer = layer[:room]
@@ -100,13 +110,13 @@ def neighbourhood(store: Store, key: str, depth: int, limit: int, kind: str | No
     return {
         "center": key, "depth": depth, "limit": limit, "truncated": truncated,
         "nodes": [_node(row) for row in nodes],
-        "edges": [{"from": e["from"], "to": e["to"], "type": e["type"], "properties": jsonable(e["props"])}
+        "edges": [{"from": e["from"], "to": e["to"], "type": e["type"], "properties": public_properties(jsonable(e["props"]))}
                   for e in edges],
     }
 
 
 def _node(row: dict[str, Any]) -> dict[str, Any]:
-    props = jsonable(row["props"])
+    props = public_properties(jsonable(row["props"]))
     kind = row["kind"] or "Node"
     group = props.get(GROUP_PROPERTY.get(kind, ""), None) or kind
     return {"id": row["id"], "label": str(props.get("name") or row["id"]), "kind": kind,

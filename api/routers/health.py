@@ -1,6 +1,8 @@
 """``/health``: is Neo4j reachable, which version, and the latest analysis run.
 
-Open without an API key so that load balancers and operators can probe it; it reveals no data.
+Open without an API key so that load balancers and operators can probe it; it reveals no data, and
+no address or path either: not the Neo4j URI, not the run's files (the latest run is its key, kind
+and times). Operators see the URI with ``platgraph db status``.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> dict[str, Any]:
         info = store.read(SERVER_VERSION)
         run = latest_run(store)
+        public = {k: run[k] for k in ("key", "kind", "started", "finished") if k in run} if run else None
         return {
             "status": "ok",
-            "neo4j": {"reachable": True, "uri": settings.neo4j_uri, **(info[0] if info else {})},
-            "latest_run": jsonable(run),
+            "neo4j": {"reachable": True, **(info[0] if info else {})},
+            "latest_run": jsonable(public),
         }
 
     return router

@@ -15,11 +15,13 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 
 from api.cache import VersionedValue
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
-from api.routers._common import READ_ERRORS, optional_function
+from api.routers._common import READ_ERRORS
 from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, ProposalBody
 from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
+from queries.overlap import check_proposal, read_groups, read_overlaps
+from queries.overlap.profiles import load_profiles
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -38,7 +40,6 @@ def profiles_for(request: Request) -> VersionedValue[Any]:
     """The app's platform profiles for the proposal check, kept per data version."""
     state = request.app.state
     if getattr(state, "proposal_profiles", None) is None:
-        load_profiles = optional_function("queries.overlap.profiles", "load_profiles")
         state.proposal_profiles = VersionedValue(state.data_version, load_profiles)
     return state.proposal_profiles
 
@@ -66,7 +67,6 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_overlaps = optional_function("queries.overlap", "read_overlaps")
         return read_overlaps(store, min_score=min_score, type=type or None, level=level or None,
                              city=city or None, industry=industry or None, platform=platform or None,
                              limit=limit, offset=offset, lang=lang)
@@ -84,7 +84,6 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_groups = optional_function("queries.overlap", "read_groups")
         return read_groups(store, lang=lang, limit=limit, offset=offset)
 
     @router.post(
@@ -106,7 +105,6 @@ def build_router(settings: Settings) -> APIRouter:
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        check_proposal = optional_function("queries.overlap", "check_proposal")
         existing = profiles_for(request).get(store)
         return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, existing=existing)
 

@@ -46,6 +46,7 @@ RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, coalesce(i.alia
        i.name AS name
 """
 
+# Only declared industries are exported: inferred ones (ingest/infer_industries.py) are re-derived on import.
 PLATFORMS_PAGE = """
 MATCH (p:Platform) WHERE p.key > $after
 WITH p ORDER BY p.key LIMIT $limit
@@ -54,7 +55,7 @@ RETURN p.key AS key, p.id AS id, p.name AS name, p.type AS type, p.level AS leve
        p.director AS director, p.evaluation AS evaluation, p.department AS department,
        [(p)-[:HOSTED_BY]->(i:Institution) | i.key] AS hosts,
        [(p)-[:CO_BUILT_BY]->(i:Institution) | i.key] AS co_builders,
-       [(p)-[:SERVES]->(x:Industry) | x.key] AS industries,
+       [(p)-[s:SERVES]->(x:Industry) WHERE s.inferred IS NULL OR s.inferred = false | x.key] AS industries,
        [(p)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 """
 
@@ -85,8 +86,15 @@ RETURN a.key AS key,
 TARGETS_PAGE = """
 MATCH (t:Target) WHERE t.key > $after
 WITH t ORDER BY t.key LIMIT $limit
-RETURN t.key AS key, t.type AS type, t.level AS level, t.year AS year, t.new AS new,
+RETURN t.key AS key, t.type AS type, t.category AS category, t.level AS level, t.year AS year, t.new AS new,
        t.integrated_or_revoked AS integrated_or_revoked, t.total AS total
+"""
+
+EVALUATIONS_PAGE = """
+MATCH (e:Evaluation) WHERE e.key > $after
+WITH e ORDER BY e.key LIMIT $limit
+MATCH (e)-[:EVALUATES]->(p:Platform)
+RETURN e.key AS key, p.key AS platform, p.name AS name, e.year AS year, e.result AS result, e.note AS note
 """
 
 # How many nodes each pass walks (progress bar totals).
@@ -95,6 +103,7 @@ COUNT_INSTITUTIONS = "MATCH (n:Institution) RETURN count(n) AS n"
 COUNT_PLATFORMS = "MATCH (n:Platform) RETURN count(n) AS n"
 COUNT_RESEARCHERS = "MATCH (n:Researcher) RETURN count(n) AS n"
 COUNT_TARGETS = "MATCH (n:Target) RETURN count(n) AS n"
+COUNT_EVALUATIONS = "MATCH (n:Evaluation) RETURN count(n) AS n"
 
 # What the graph held at export time, for the manifest (compare after a restore).
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label"

@@ -57,11 +57,15 @@ LABELS_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("collaborations", "kind"): {"project": "合作项目", "patent": "联合专利", "paper": "合著论文",
                                  "contract": "技术合同", "alliance": "产业联盟"},
     ("targets", "level"): LEVEL_LABELS,
+    ("targets", "category"): {"science_engineering": "科学与工程研究", "innovation_transfer": "技术创新与成果转化",
+                              "basic_support": "基础支撑与条件保障"},
 }
 # Evaluations are stored as the Chinese grade; the English export writes the English word.
+EVALUATION_EN = {"优秀": "excellent", "良好": "good", "合格": "pass", "整改": "rectify", "整改通过": "rectified",
+                 "整改不通过": "rectification_failed", "不合格": "fail"}
 LABELS_EN: dict[tuple[str, str], dict[str, str]] = {
-    ("platforms", "evaluation"): {"优秀": "excellent", "良好": "good", "合格": "pass", "整改": "rectify",
-                                  "不合格": "fail"},
+    ("platforms", "evaluation"): EVALUATION_EN,
+    ("evaluations", "result"): EVALUATION_EN,
 }
 
 
@@ -228,5 +232,14 @@ class TableRows:
     def targets(self) -> Iterator[TemplateRow]:
         for page in pages(self.store, cypher.TARGETS_PAGE):
             for r in page:
-                yield {k: r[k] for k in ("type", "level", "year", "new", "integrated_or_revoked", "total")}
+                yield {k: r[k] for k in ("type", "category", "level", "year", "new", "integrated_or_revoked",
+                                         "total")}
             self.progress("targets", len(page))
+
+    def evaluations(self) -> Iterator[TemplateRow]:
+        """One row per evaluation record, naming the platform as the memberships table does."""
+        for page in pages(self.store, cypher.EVALUATIONS_PAGE):
+            for r in page:
+                yield {"platform": platform_ref(r["platform"], r["name"]), "year": r["year"],
+                       "result": r["result"], "note": r["note"]}
+            self.progress("evaluations", len(page))

@@ -1,18 +1,18 @@
-"""Load the package's Cypher from ``.cypher`` files (kept out of Python so they can be read and
-tuned on their own, and so no user text is ever formatted into a query)."""
+"""The Cypher files of the coverage and plan analyses (``queries/coverage/cypher``,
+``queries/plan/cypher``), read through the one loader in :mod:`graph.cypher`."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
+from graph.cypher import CypherDir
+
 _DIRS = {
-    "coverage": Path(__file__).parent / "cypher",
-    "plan": Path(__file__).parent.parent / "plan" / "cypher",
+    "coverage": CypherDir(Path(__file__).parent / "cypher"),
+    "plan": CypherDir(Path(__file__).parent.parent / "plan" / "cypher"),
 }
 
 
-@cache
 def cypher(name: str, package: str = "coverage") -> str:
     """The text of ``<package>/cypher/<name>.cypher``."""
-    return (_DIRS[package] / f"{name}.cypher").read_text(encoding="utf-8")
+    return _DIRS[package](name)

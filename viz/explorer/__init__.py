@@ -3,8 +3,9 @@
 Why served by the API process itself: planners open it on networks with no internet, so the page,
 its script, its style and the vis-network library are all files in this package (no CDN), and its
 data comes from the same origin (``/api/v1/...``). ``mount(app)`` is called by
-``api.app.create_app``; it also includes the explorer's own router (overview, search suggestions,
-exports), which lives with the API's routers in ``api/routers/explore_overview.py``.
+``api.app.create_app``, which also includes the explorer's data endpoints (overview, search
+suggestions, exports: ``api/routers/explore_overview.py``) — layers point down, so viz never
+imports the API.
 """
 
 from __future__ import annotations
@@ -17,21 +18,22 @@ from fastapi.staticfiles import StaticFiles
 
 STATIC_DIR = Path(__file__).parent / "static"
 INDEX_FILE = STATIC_DIR / "index.html"
+MAP_FILE = STATIC_DIR / "map.html"
 
 
 def mount(app: FastAPI) -> None:
-    """Serve the explorer page and assets on ``app`` and add the explorer's API endpoints."""
-    # Imported here: the router belongs to the API layer (it uses the API's dependencies), and
-    # importing it at module level would make `viz` import `api` for every user of viz.
-    from api.routers import explore_overview
-
-    app.include_router(explore_overview.build_router(), prefix=explore_overview.API_PREFIX)
+    """Serve the explorer page and its assets on ``app``."""
     app.mount("/explore/static", StaticFiles(directory=STATIC_DIR), name="explore-static")
 
     @app.get("/explore", include_in_schema=False)
     def explore_page() -> FileResponse:
         return FileResponse(INDEX_FILE, media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-cache"})
+
+    @app.get("/explore/map", include_in_schema=False)
+    def map_page() -> FileResponse:
+        """Guangxi's 14 cities: platforms per city, a key industry's uncovered layout cities in red."""
+        return FileResponse(MAP_FILE, media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
     @app.get("/explore/", include_in_schema=False)
     def explore_slash() -> RedirectResponse:

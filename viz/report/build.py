@@ -26,7 +26,7 @@ from viz.report.sec_overlap import overlap_section
 from viz.report.sec_plan import plan_section
 from viz.report.sec_quality import quality_section
 from viz.report.sec_summary import summary_section
-from viz.report.summary import read_summary
+from viz.report.summary import read_inferred, read_summary
 
 FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
@@ -63,11 +63,11 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     report.add(*network_section(ctx, network_stats(store, scope), read_platform_network(store, scope)))
     report.add(*overlap_section(ctx, results.groups, results.overlaps, results.strength))
     report.add(*gaps_section(ctx, results.gaps))
-    report.add(*coverage_section(ctx, results.coverage))
+    report.add(*coverage_section(ctx, results.coverage, read_inferred(store, scope)))
     # The batches' tables have five to seven columns of sentences: landscape pages.
     report.add(Layout(landscape=True), *plan_section(ctx, results.plan), Layout(landscape=False))
     scrub_ids(report.blocks)  # no internal keys in the body: the run is named once, in the method section
-    report.add(*method_section(ctx, store, results.latest_run, generated, results.missing))
+    report.add(*method_section(ctx, store, results.latest_run, generated))
     report.add(*quality_section(ctx, store))
     return report
 

@@ -12,7 +12,7 @@ from viz.report.context import Ctx, plain
 from viz.report.heatgrid import heat_grid
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
-GAPS_LISTED = 10  # the report's top items; the full list is in the plan workbook
+GAPS_LISTED = 8  # the report's top items; the full list is in the plan workbook
 
 
 def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], dict[tuple[str, str], int]]:
@@ -37,7 +37,7 @@ def industry_text(ctx: Ctx, item: dict[str, Any]) -> str:
     return name
 
 
-def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None) -> list[Block]:
+def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
         blocks.append(Paragraph(ctx.t("覆盖分析不可用（未安装 queries.coverage）。",
@@ -69,18 +69,29 @@ def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None) -> list[Block]:
         blocks.append(Figure(ctx.next_figure(ctx.t("重点产业覆盖热力图（红色为缺口）",
                                                    "Coverage heat map (gaps in red)")),
                              png, kind="coverage-heatmap", width_cm=17.0))
-    blocks.append(Table(ctx.next_table(ctx.t("重点产业 × 平台类别", "Key industry × category")),
-                        [ctx.t("产业", "Industry"), *cat_names, ctx.t("合计", "Total")],
-                        [[ctx.labels.industry(i), *[cells[(i, c)] for c in categories],
-                          sum(cells[(i, c)] for c in categories)] for i in industries],
-                        kind="coverage-matrix"))
+    # The figure carries the counts; without charts the same grid is a table (industries only).
+    if not ctx.charts:
+        blocks.append(Table(ctx.next_table(ctx.t("重点产业 × 平台类别", "Key industry × category")),
+                            [ctx.t("产业", "Industry"), *cat_names, ctx.t("合计", "Total")],
+                            [[ctx.labels.industry(i), *[cells[(i, c)] for c in categories],
+                              sum(cells[(i, c)] for c in categories)] for i in industries],
+                            kind="coverage-matrix"))
+    if inferred and inferred.get("platforms"):
+        blocks.append(Paragraph(ctx.t(
+            "注：其中 {p} 个平台未填写服务产业，其产业为推断（按名称 {n}、研究方向 {f}、依托单位 {h} 条关键词依据，"
+            "见方法说明），已计入上表；填写服务产业后以填写为准。",
+            "Note: {p} platforms declare no industries; theirs were inferred (from the name {n}, research fields "
+            "{f}, host {h} times; see the method notes) and are counted above. A declared value replaces them.",
+            p=inferred["platforms"], n=inferred.get("by_name", 0), f=inferred.get("by_fields", 0),
+            h=inferred.get("by_host", 0))))
 
     gaps = coverage.get("gaps", [])
     blocks.append(Heading(ctx.t("覆盖缺口（按优先级排序）", "Coverage gaps, ranked"), 2))
     blocks.append(Paragraph(ctx.t("共识别覆盖缺口 {n} 处，下表列出最靠前的 {s} 处及可承担的现有平台；"
-                                  "全部缺口见规划工作簿。",
+                                  "全部缺口见 platgraph coverage（或接口 /api/v1/coverage），需新建的见规划工作簿。",
                                   "{n} coverage gaps were found; the table lists the first {s} and the existing "
-                                  "platforms nearest to filling them; all of them are in the plan workbook.",
+                                  "platforms nearest to filling them; all of them: platgraph coverage (or "
+                                  "/api/v1/coverage); those to build are in the plan workbook.",
                                   n=len(gaps), s=min(len(gaps), GAPS_LISTED))))
     blocks.append(Table(ctx.next_table(ctx.t("覆盖缺口", "Coverage gaps")),
                         [ctx.t("排序", "Rank"), ctx.t("产业", "Industry"), ctx.t("缺少", "Missing"),

@@ -21,11 +21,11 @@ WORKBOOK = "out/plan-zh.xlsx"
 
 def workbook_note(ctx: Ctx) -> Paragraph:
     return Paragraph(ctx.t(
-        "本报告只列出各项的前几位；三批清单、覆盖缺口和数据质量问题的完整清单（每项附理由与依据，并可逐项填写“同意/不同意/修改”）"
-        "见规划工作簿 {w}（由 platgraph plan --xlsx 生成，platgraph demo 也会写出）。",
-        "This report lists the top items only. The full lists of the three batches, the coverage gaps and the "
-        "data-quality issues — each with its reasons and evidence, and a column to mark agree / disagree / "
-        "amend — are in the plan workbook {w} (written by platgraph plan --xlsx, and by platgraph demo).",
+        "本报告只列出各项的前几位。三批清单的全部各项和数据质量问题（每项附理由与依据，可逐项填写“同意/不同意/修改”）"
+        "见规划工作簿 {w}（由 platgraph plan --xlsx 生成，platgraph demo 也会写出）；全部覆盖缺口见 platgraph coverage。",
+        "This report lists the top items only. Every item of the three batches and the data-quality issues — each "
+        "with its reasons and evidence, and a column to mark agree / disagree / amend — are in the plan workbook "
+        "{w} (written by platgraph plan --xlsx, and by platgraph demo); all coverage gaps: platgraph coverage.",
         w=WORKBOOK if ctx.lang == "zh" else WORKBOOK.replace("-zh", "-en")), note=True)
 
 

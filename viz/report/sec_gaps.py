@@ -11,7 +11,7 @@ from viz.report.labels import SECTOR_ORDER
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
 MAX_PANELS = 12  # heat maps per figure (the report's key industries, highest priority first)
-LISTED = 10  # single-sector platforms and suggested partners shown; the full lists are in the workbook / API
+LISTED = 6  # single-sector platforms and suggested partners shown; the full lists are in the workbook / API
 
 
 def sector_matrix(entry: dict[str, Any]) -> list[list[float]] | None:

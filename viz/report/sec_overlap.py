@@ -30,7 +30,7 @@ def strongest_groups(groups: list[dict[str, Any]], strength: dict[str, dict[str,
     return sorted(groups, key=key)
 
 
-LISTED = 10  # the strongest groups; all of them are in the plan workbook's 优化调整 sheet
+LISTED = 6  # the strongest groups; all of them are in the plan workbook's 优化调整 sheet
 
 
 def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None,

@@ -8,6 +8,34 @@
   "use strict";
 
   var API = "/api/v1";
+  // When the server's reads are closed (PLATGRAPH_OPEN_READS=false) every call needs a read key:
+  // asked once on the first 401, kept for this tab only (sessionStorage), sent as X-API-Key.
+  var KEY_STORE = "platgraph.apiKey";
+  function authHeaders(extra) {
+    var headers = extra || {};
+    var key = null;
+    try { key = window.sessionStorage.getItem(KEY_STORE); } catch (e) { key = null; }
+    if (key) { headers["X-API-Key"] = key; }
+    return headers;
+  }
+  function askKey() {
+    var key = window.prompt(document.documentElement.lang === "en"
+      ? "This server needs a read key (X-API-Key):" : "此服务需要读取密钥（X-API-Key）：");
+    if (!key) { return false; }
+    try { window.sessionStorage.setItem(KEY_STORE, key.trim()); } catch (e) { return false; }
+    return true;
+  }
+  function fetchWithKey(url, options, retried) {
+    var opts = options || {};
+    opts.headers = authHeaders(opts.headers || {});
+    return fetch(url, opts).then(function (r) {
+      if (r.status === 401 && !retried && askKey()) {
+        return fetchWithKey(url, { method: opts.method, body: opts.body,
+                                   headers: authHeaders(Object.assign({}, opts.headers)) }, true);
+      }
+      return r;
+    });
+  }
   var NEIGHBOURHOOD_LIMIT = 300;
 
   var TEXT = {
@@ -31,6 +59,9 @@
     legend: ["图例", "Legend"],
     details: ["详情", "Details"],
     details_empty: ["单击节点查看属性、评估与理由", "Click a node to see its properties, evaluation and reasons"],
+    serves: ["服务产业", "Industries served"],
+    inferred: ["推断", "inferred"],
+    via_name: ["名称", "name"], via_fields: ["研究方向", "research fields"], via_host: ["依托单位", "host"],
     hint: ["双击节点展开其关系；单击查看详情", "Double-click a node to expand it; click for details"],
     loading: ["加载中…", "Loading…"],
     no_match: ["没有匹配项", "No match"],
@@ -123,7 +154,7 @@
       if (query[k] !== undefined && query[k] !== null && query[k] !== "") { url.searchParams.set(k, query[k]); }
     });
     url.searchParams.set("lang", state.lang);
-    return fetch(url.toString(), { headers: { Accept: "application/json" } }).then(function (r) {
+    return fetchWithKey(url.toString(), { headers: authHeaders({ Accept: "application/json" }) }).then(function (r) {
       if (!r.ok) {
         return r.json().catch(function () { return {}; }).then(function (body) {
           var detail = body && body.detail;
@@ -194,6 +225,9 @@
       v.value = p.platforms; v.arrows = { to: { enabled: false } };
       v.title = v.title + ": " + p.platforms; v.scaling = { min: 1, max: 12, label: { enabled: false } };
       v.label = String(p.platforms); v.font = { size: 11, align: "horizontal", background: "#ffffff" };
+    }
+    if (e.type === "SERVES" && p.inferred === true) {  // inferred from name / fields / host: dashed
+      v.dashes = true; v.title = v.title + "（" + t("inferred") + "）";
     }
     if (e.type === "OVERLAPS" && p.score !== undefined && p.score !== null) {
       v.label = Number(p.score).toFixed(2); v.width = 2;
@@ -644,6 +678,16 @@
       });
       body.appendChild(ul);
     }
+    // served industries, an inferred one marked 推断 with what it was read from (ingest/infer_industries.py)
+    var served = edges.get({ filter: function (e) { return e.type === "SERVES" && e.from === id; } });
+    if (n.kind === "Platform" && served.length) {
+      listInto(body, t("serves"), served.map(function (e) {
+        var ind = nodes.get(e.to);
+        var ep = e.properties || {};
+        return (ind ? ind.label : e.to) + (ep.inferred === true ?
+          "（" + t("inferred") + "：" + t("via_" + ep.via) + (ep.evidence ? " “" + ep.evidence + "”" : "") + "）" : "");
+      }));
+    }
     var people = edges.get({ filter: function (e) { return e.type === "MEMBER_OF" && e.to === id; } });
     if (people.length) {
       listInto(body, t("people"), people.map(function (e) {
@@ -746,8 +790,8 @@
   }
   function exportHtml() {
     var refs = nodeView.get().map(function (n) { return { id: n.id, kind: n.kind }; });
-    return fetch(API + "/graph/export", {
-      method: "POST", headers: { "Content-Type": "application/json" },
+    return fetchWithKey(API + "/graph/export", {
+      method: "POST", headers: authHeaders({ "Content-Type": "application/json" }),
       body: JSON.stringify({ nodes: refs, lang: state.lang, title: exportTitle() })
     }).then(function (r) {
       if (!r.ok) { throw new Error(t("failed", { m: "HTTP " + r.status })); }
