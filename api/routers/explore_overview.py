@@ -16,11 +16,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.deps import LangParam, get_store
-from api.routers._common import READ_ERRORS, jsonable, optional_function
+from api.routers._common import READ_ERRORS, jsonable
 from api.security import require_read
 from graph.errors import UsageError
 from graph.i18n import tr
 from graph.store import Store
+from queries.coverage import read_coverage
 from viz import graphdata, pyvis_export
 from viz.report.heatgrid import heat_grid
 from viz.report.labels import Labels
@@ -75,7 +76,6 @@ def build_router() -> APIRouter:
                 "Platforms per key industry and chain segment × category × level; gap cells carry the gap "
                 "(as /coverage reports it).")
     def heatmap(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
-        read_coverage = optional_function("queries.coverage", "read_coverage")
         coverage = read_coverage(store, industry=None, lang=lang)
         grid = heat_grid(coverage)
         labels = Labels("en" if lang == "en" else "zh")

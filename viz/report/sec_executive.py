@@ -39,7 +39,8 @@ def _build_for(plan: dict[str, Any] | None, gap: dict[str, Any]) -> dict[str, An
 
 def _proposal(ctx: Ctx, item: dict[str, Any] | None) -> str:
     if not item:
-        return ""
+        return ctx.t("本期未列入新建（见第五节最接近的现有平台）", "not in this round's build batch (see the nearest "
+                     "existing platforms in section 5)")
     parts = [item.get("suggested_type") and ctx.labels.ptype(item["suggested_type"]),
              item.get("level") and ctx.labels.level(item["level"]),
              item.get("city") and ctx.labels.city(item["city"])]
@@ -73,8 +74,10 @@ def key_numbers(ctx: Ctx, summary: Summary, r: AnalysisResults) -> list[list[Any
                               n=len(gaps.get("industries", [])))],
     ]
     for batch, zh, en in (("optimise", "优化调整一批", "Optimise batch"), ("retire", "撤销淘汰一批", "Retire batch"),
+                          ("rectify", "限期整改", "Rectify within a deadline"),
                           ("build", "新认定建设一批", "Build batch")):
-        rows.append([ctx.t(zh, en), len(plan.get(batch, [])), ctx.t("项", "items")])
+        if batch in plan:  # 限期整改 only where the plan has it
+            rows.append([ctx.t(zh, en), len(plan[batch]), ctx.t("项（全部见规划工作簿）", "items (all in the workbook)")])
     return rows
 
 

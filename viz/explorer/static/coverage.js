@@ -10,7 +10,6 @@
 (function () {
   "use strict";
 
-  var API = "/api/v1";
   var TEXT = {
     heat_title: ["重点产业覆盖热力图：产业（环节）× 平台类别 × 级别", "Coverage: key industry (segment) × category × level"],
     heat_hint: ["红色为覆盖缺口，单击单元格查看平台或建设建议", "Red cells are gaps; click a cell for its platforms or the build proposal"],
@@ -44,14 +43,8 @@
     if (cls) { e.className = cls; }
     return e;
   }
-  function getJSON(path, query) {
-    var url = new URL(API + path, window.location.origin);
-    Object.keys(query || {}).forEach(function (k) { if (query[k] !== null && query[k] !== undefined) { url.searchParams.set(k, query[k]); } });
-    return fetch(url.toString(), { headers: { Accept: "application/json" } }).then(function (r) {
-      if (!r.ok) { throw new Error("HTTP " + r.status + " " + path); }
-      return r.json();
-    });
-  }
+  // The explorer's own request helper: same origin, the API key when reads are closed, errors in words.
+  function getJSON(path, query) { return window.explorer.getJSON(path, query); }
   function details() { return document.getElementById("details-body"); }
   function sectorName(s) { return (SECTOR_NAMES[s] || [s, s])[lang() === "en" ? 1 : 0]; }
 
