@@ -139,7 +139,8 @@ def _run_analyses(settings: Settings) -> dict[str, Any]:
 
 def _ingest(settings: Settings, dataset: Path) -> dict[str, Any]:
     with _child_store(settings) as store:
-        return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False))
+        # never the offline bulk load: it closes the database, and this server is answering readers
+        return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False, bulk=False))
 
 
 @contextmanager

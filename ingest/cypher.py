@@ -37,13 +37,18 @@ SET r.finished = datetime(), r.status = $status, r.read = $read, r.loaded = $loa
 
 # Identity (id, credit code, the first name) is kept when a later file omits it; the city follows the
 # file that restates the institution, as its LOCATED_IN does (the planner prunes that edge to the
-# stated city, or to none).
+# stated city, or to none). An institution created from a platform list (kind_inferred) takes the
+# name, kind and sector an institutions file gives (row.rename); where it came from stays recorded.
 UPSERT_INSTITUTIONS = """
 UNWIND $rows AS row
 MERGE (i:Institution {key: row.key})
 SET i.id = coalesce(row.id, i.id),
-    i.name = coalesce(i.name, row.name),
-    i.norm_name = coalesce(i.norm_name, row.norm_name),
+    i.name = CASE WHEN row.rename THEN row.name ELSE coalesce(i.name, row.name) END,
+    i.norm_name = CASE WHEN row.rename THEN row.norm_name ELSE coalesce(i.norm_name, row.norm_name) END,
+    i.created_from = coalesce(i.created_from, row.created_from),
+    i.kind_inferred = row.kind_inferred, i.inferred_from = row.inferred_from,
+    i.reference = coalesce(row.reference, i.reference), i.source = coalesce(row.source, i.source),
+    i.city_written = row.city_written, i.quality_flags = row.quality_flags,
     i.aliases = reduce(acc = coalesce(i.aliases, []), a IN row.aliases |
                        CASE WHEN a IN acc THEN acc ELSE acc + a END),
     i.alias_norms = reduce(acc = coalesce(i.alias_norms, []), a IN row.alias_norms |

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
-from graph.reference import load_taxonomy, resolve_city, resolve_level
+from graph.reference import KIND_SECTOR, load_taxonomy, resolve_city, resolve_level, suggest_levels
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -168,8 +168,6 @@ SECTORS = {
     "高校": "academia", "research": "research", "研": "research", "科研": "research", "user": "user",
     "用": "user", "用户": "user",
 }
-KIND_SECTOR = {"enterprise": "industry", "university": "academia", "institute": "research",
-               "hospital": "user", "government": "user", "other": "user"}
 STATUSES = {
     "active": "active", "运行": "active", "运行中": "active", "正常运行": "active", "在建": "building",
     "building": "building", "建设中": "building", "筹建": "building", "revoked": "revoked", "撤销": "revoked",
@@ -218,19 +216,55 @@ City = Annotated[str | None, BeforeValidator(_city)]
 CreditCode = Annotated[str | None, BeforeValidator(_credit_code)]
 
 
+# Name rules for an institution's kind, first match wins: (kind, pattern). A hospital is checked
+# before a university (广西医科大学第一附属医院 is a hospital), an institute before a company
+# (a 转制院所 such as …研究院有限公司 is still a research institute); 学院 inside 科学院 (广西农业科学院,
+# 中国科学院…研究所) is not a college.
+KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hospital", re.compile("医院|卫生院")),
+    ("university", re.compile("职业技术学院|大学|(?<!科)学院|学校|高等专科")),
+    ("institute", re.compile("研究院|研究所|科学院|研究中心|设计院")),
+    ("enterprise", re.compile("公司|集团|股份|厂|企业|合作社")),
+    ("government", re.compile("厅|局|委员会|人民政府|办公室")),
+)
+
+
+def infer_kind_rule(name: str) -> tuple[str, str]:
+    """``(kind, the word that decided it)`` from an institution's name; ``('other', '')`` if none.
+
+    Why keep the word: an institution created from a platform list shows *why* it is, say, a
+    university (``inferred_from``), so a planner can judge the guess.
+    """
+    for kind, pattern in KIND_RULES:
+        found = pattern.search(name)
+        if found:
+            return kind, found.group(0)
+    return "other", ""
+
+
 def infer_kind(name: str) -> str:
     """The institution kind from its name when the kind column is empty (大学 → university …)."""
-    if re.search(r"大学|学院|学校|高等专科", name):
-        return "university"
-    if "医院" in name or "卫生院" in name:
-        return "hospital"
-    if re.search(r"研究院|研究所|科学院|研究中心|设计院", name):
-        return "institute"
-    if re.search(r"公司|集团|厂|企业|股份|合作社", name):
-        return "enterprise"
-    if re.search(r"厅|局|委员会|人民政府|办公室", name):
-        return "government"
-    return "other"
+    return infer_kind_rule(name)[0]
+
+
+def _lenient_city(value: object) -> str | None:
+    """The text of a city cell; resolved by the row model, which keeps an unknown city as written."""
+    text = clean_text(value)
+    if len(text) > MAX_NAME:
+        raise fail(f"内容过长（{len(text)} 字符，上限 {MAX_NAME}）", f"too long ({len(text)} characters, limit {MAX_NAME})")
+    return text or None
+
+
+LenientCity = Annotated[str | None, BeforeValidator(_lenient_city)]
+
+
+def split_city(text: str | None) -> tuple[str | None, str | None]:
+    """``(city key, None)`` for a known city, ``(None, text as written)`` for an unknown one: an unknown
+    city does not reject the row (it is flagged ``city_unknown``)."""
+    if not text:
+        return None, None
+    city = cached_city(text)
+    return (city, None) if city else (None, text)
 
 
 def _cities(value: object) -> list[str]:
@@ -254,25 +288,35 @@ class InstitutionRow(Row):
     sector: Annotated[str | None, _enum(SECTORS, "产学研用应为 产/学/研/用", "sector must be 产/学/研/用 "
                                         "(industry/academia/research/user)")] = None
     credit_code: CreditCode = None
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     aliases: Multi = []
     industries: Multi = []
     id: OptName = None
+    kind_inferred: bool = False  # set by the model: the kind column was empty, the name decided
+    inferred_from: str | None = None
 
     @model_validator(mode="after")
     def _defaults(self) -> InstitutionRow:
-        self.kind = self.kind or infer_kind(self.name)
+        if not self.kind:
+            self.kind, rule = infer_kind_rule(self.name)
+            self.kind_inferred, self.inferred_from = True, rule or None
         self.sector = self.sector or KIND_SECTOR[self.kind]
+        self.city, self.city_written = split_city(self.city)
         return self
 
 
 class PlatformRow(Row):
+    """A platform: only its name and type are indispensable. An empty host or an unknown city loads,
+    flagged (graph/quality.py), because a real list often lacks them and the platform still exists."""
+
     name: Name
     type: Name
-    host: Name
+    host: OptName = None
     level: OptName = None
     co_builders: Multi = []
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     established: Year = None
     status: Annotated[str | None, _enum(STATUSES, "状态应为 运行/建设中/撤销/整合",
                                         "status must be active/building/revoked/merged")] = None
@@ -287,12 +331,18 @@ class PlatformRow(Row):
     @model_validator(mode="after")
     def _default_status(self) -> PlatformRow:
         self.status = self.status or "active"
+        self.city, self.city_written = split_city(self.city)
         return self
 
 
 @lru_cache(maxsize=4096)
 def _resolve_type(raw: str, level: str | None) -> tuple[str, str] | None:
     return load_taxonomy().resolve_type(raw, level)
+
+
+@lru_cache(maxsize=1024)
+def _suggest_types(raw: str) -> tuple[str, ...]:
+    return tuple(load_taxonomy().suggest_types(raw))
 
 
 class ResearcherRow(Row):
@@ -382,14 +432,18 @@ def type_and_level(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]
     raw_level = clean_text(cells.get("level"))
     level = resolve_level(raw_level) if raw_level else None
     if raw_level and level is None:
-        problems.append(("level", "级别应为 国家级/自治区级/市级", "level must be national/regional/municipal"))
+        near = "、".join(suggest_levels(raw_level))
+        problems.append(("level", f"未知的级别；应为 国家级/部级/自治区级/厅级/市级（您是否要写：{near}）",
+                         f"unknown level; must be national/ministerial/regional/departmental/municipal "
+                         f"(did you mean: {near})"))
     raw_type = clean_text(cells.get("type"))
     if not raw_type or len(raw_type) > MAX_NAME:
         return {}, problems  # the model reports empty / too long
     resolved = _resolve_type(raw_type, level)
     if resolved is None:
-        problems.append(("type", "未知的平台类型（见 graph/data/taxonomy.toml）",
-                         "unknown platform type (see graph/data/taxonomy.toml)"))
+        near = "、".join(_suggest_types(raw_type)) or "—"
+        problems.append(("type", f"未知的平台类型（您是否要写：{near}；全部类型见 graph/data/taxonomy.toml）",
+                         f"unknown platform type (did you mean: {near}; all types in graph/data/taxonomy.toml)"))
         return {}, problems
     taxonomy = load_taxonomy()
     type_key, resolved_level = resolved

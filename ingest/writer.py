@@ -127,7 +127,7 @@ def _node_props(label: str, node: dict[str, Any]) -> dict[str, Any]:
     """The properties a new node gets: what the MERGE upsert would set on a node it creates."""
     if label != "Institution":
         return node["props"]
-    props = {k: v for k, v in node.items()}
+    props = {k: v for k, v in node.items() if k != "rename"}  # rename: an instruction to the upsert
     props["aliases_text"] = " ".join(node["aliases"])
     return props
 

@@ -77,6 +77,14 @@ def _viz_lookups() -> Iterator[str]:
         yield find_by_keys_query(label)
 
 
+def _bulk_empty_lists() -> Iterator[str]:
+    from graph.schema import NODE_LABELS
+    from ingest.bulk import set_empty_lists_query
+
+    for label in NODE_LABELS:  # after a bulk load, any label's empty lists may need setting
+        yield set_empty_lists_query(label)
+
+
 def _filter_combinations(names: list[str]) -> Iterator[dict[str, Any]]:
     for used in itertools.product((False, True), repeat=len(names)):
         yield {name: ("x" if on else None) for name, on in zip(names, used, strict=True)}
@@ -107,6 +115,7 @@ TEMPLATE_USES: dict[str, Callable[[], Iterator[str]]] = {
     "ingest.cypher._REL_ROLE_TEMPLATE": _ingest_relationships,
     "ingest.cypher._PRUNE_TEMPLATE": _ingest_relationships,
     "viz.graphdata.FIND_BY_KEY_TEMPLATE": _viz_lookups,
+    "ingest.bulk.SET_EMPTY_LISTS_TEMPLATE": _bulk_empty_lists,
     "viz.graphdata.FIND_BY_KEYS_TEMPLATE": _viz_lookups,
 }
 # Module whose fragments are joined at run time → the builder's every query.

@@ -71,7 +71,7 @@ def test_heatmap_overview_cells_and_a_gap_proposal(page: tuple[Any, Recorder], s
     pg.goto(f"{server.url}/explore")
     pg.locator("#heatmap table.heat").wait_for(timeout=30_000)
     assert pg.locator("#heatmap").is_visible()  # the default overview
-    grid, plan = api(pg, "/graph/heatmap"), api(pg, "/plan")
+    grid, build_batch = api(pg, "/graph/heatmap"), api(pg, "/plan?batch=build&limit=500")
     assert pg.locator("#heatmap th.name").count() == len(grid["rows"])
 
     # a covered cell: its number is the coverage count and a click lists exactly those platforms
@@ -86,7 +86,7 @@ def test_heatmap_overview_cells_and_a_gap_proposal(page: tuple[Any, Recorder], s
     assert items.count() == row["counts"][key]
 
     # a gap cell with a build item in the plan: red, and its proposal and candidate hosts are shown
-    proposals = {(b["industry"], b["kind"], b["value"]): b for b in plan["build"]}
+    proposals = {(b["industry"], b["kind"], b["value"]): b for b in build_batch["items"]}
     gap_row, gap_key, gap = next((r, k, g) for r in grid["rows"] for k, g in r["gaps"].items()
                                  if (g["industry"], g["kind"], g["value"]) in proposals)
     build = proposals[(gap["industry"], gap["kind"], gap["value"])]

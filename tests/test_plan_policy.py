@@ -99,6 +99,7 @@ def test_one_line_per_platform_and_counts(plan: dict[str, Any]) -> None:
     merge = next(o for o in plan["optimise"] if o.get("group") == "A2:2")
     assert merge["keep"]["key"] == "P10" and {p["key"] for p in merge["absorbed"]} == {"P19", "P20"}
     assert "P20" not in {r["key"] for r in plan["rectify"]} | {r["key"] for r in plan["retire"]}
+    assert merge["notes"] == ["测试平台P20 正在限期整改"] or "测试平台P20" in "".join(merge["notes"])
     convert = next(o for o in plan["optimise"] if o["kind"] == "convert")
     assert (convert["key"], convert["action"], convert["to_type"]) == ("P18", "转建", "技术创新中心")
     assert plan["counts"]["integrated_or_revoked"] == 2 + 3

@@ -86,11 +86,18 @@ def test_workbook_round_trip_changes_the_what_if(clean_graph: Store, tmp_path: P
     concerns = clean_graph.read("MATCH (d:PlanDecision {item: 'retire:P9'})-[:CONCERNS]->(p:Platform) "
                                 "RETURN collect(p.key) AS k")[0]["k"]
     assert concerns == ["P9"]
+    # /api/v1/plan carries the plan as decided, and a new apply moves its cache version
+    from api.routers.analyses import PlanCache
+
+    cache = PlanCache()
+    served = cache.get(clean_graph, "zh")
+    assert served["decided"]["key"] == data["decision_set"]
     # a second apply becomes the latest; the first stays, no longer latest
     again = runner.invoke(app, ["plan", "apply", str(path)])
     assert again.exit_code == 0, again.output
     assert clean_graph.read("MATCH (s:PlanDecisionSet) RETURN count(s) AS n, sum(CASE WHEN s.latest THEN 1 ELSE 0 END)"
                             " AS latest")[0] == {"n": 2, "latest": 1}
+    assert cache.get(clean_graph, "zh")["decided"]["key"] != data["decision_set"]
 
 
 def test_apply_rejects_a_bad_decision(clean_graph: Store, tmp_path: Path) -> None:

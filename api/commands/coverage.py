@@ -11,7 +11,7 @@ import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
 from graph.i18n import current_lang, tr
-from graph.reference import LEVEL_NAMES
+from graph.reference import LEVEL_NAMES, LEVELS
 from graph.store import Store
 
 STORED_RUN = "MATCH (i:Industry) WHERE i.coverage_run IS NOT NULL RETURN i.coverage_run AS run LIMIT 1"
@@ -45,7 +45,7 @@ def coverage(
     if fmt is OutputFormat.json:
         print_json(data)
         return
-    levels = ("national", "regional", "municipal")
+    levels = LEVELS
     cells = {(r["industry"], r["category"], r["level"]): r["count"] for r in data["matrix"]}
     industries = list(dict.fromkeys(r["industry"] for r in data["matrix"]))
     columns = [tr("产业", "industry")] + [f"{cats.get(c, c)}·{tr(*LEVEL_NAMES[lv], lang=lang)}"

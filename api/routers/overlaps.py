@@ -2,9 +2,10 @@
 pre-approval check of a proposed platform (live, writes nothing).
 
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
-and the CLI give the same answer for the same input. The check scores the proposal against every
-platform's profile; the profiles are loaded once per data version (``api/cache.py``) and shared by
-the checks that follow, instead of being read from Neo4j for every call.
+and the CLI give the same answer for the same input. The check scores the proposal against the
+graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), built
+once per data version (``api/cache.py``) and shared by the checks that follow, instead of being
+rebuilt for every call.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, Proposal
 from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
-from queries.overlap import check_proposal, read_groups, read_overlaps
-from queries.overlap.profiles import load_profiles
+from queries.overlap import build_check_index, check_proposal, read_groups, read_overlaps
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -36,12 +36,12 @@ PROPOSAL_EXAMPLE = {
 }
 
 
-def profiles_for(request: Request) -> VersionedValue[Any]:
-    """The app's platform profiles for the proposal check, kept per data version."""
+def check_index_for(request: Request) -> VersionedValue[Any]:
+    """The app's proposal-check index, kept per data version."""
     state = request.app.state
-    if getattr(state, "proposal_profiles", None) is None:
-        state.proposal_profiles = VersionedValue(state.data_version, load_profiles)
-    return state.proposal_profiles
+    if getattr(state, "proposal_index", None) is None:
+        state.proposal_index = VersionedValue(state.data_version, build_check_index)
+    return state.proposal_index
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -105,7 +105,7 @@ def build_router(settings: Settings) -> APIRouter:
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        existing = profiles_for(request).get(store)
-        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, existing=existing)
+        index = check_index_for(request).get(store)
+        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index)
 
     return router

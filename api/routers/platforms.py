@@ -22,6 +22,7 @@ from api.routers._common import (
 from api.schemas import PlatformDetail, PlatformPage
 from api.security import read_dependencies
 from graph.names import normalize_name
+from graph.reference import resolve_level
 from graph.schema import FULLTEXT_INDEX
 from graph.settings import Settings
 from graph.store import Store
@@ -169,7 +170,8 @@ def build_router(settings: Settings) -> APIRouter:
         type: Annotated[str | None, Query(max_length=100, description="平台类型 / type", examples=["工程研究中心"])] = None,
         category: Annotated[str | None, Query(max_length=100, description="类别 / category",
                                               examples=["innovation_transfer"])] = None,
-        level: Annotated[str | None, Query(max_length=20, description="national | regional | municipal")] = None,
+        level: Annotated[str | None, Query(max_length=20, description=(
+            "national | ministerial | regional | departmental | municipal（或 国家级/部级/自治区级/厅级/市级）"))] = None,
         city: Annotated[str | None, Query(max_length=50, description="城市 / city", examples=["柳州"])] = None,
         industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
         status: Annotated[str | None, Query(max_length=20, description="active | building | revoked | merged")] = None,
@@ -178,6 +180,7 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
+        level = (resolve_level(level) or level) if level else None  # 厅级 → departmental
         filters = {"type": type, "category": category, "level": level, "city": city, "industry": industry,
                    "status": status, "host": host}
         return search_platforms(store, q=q, limit=limit, offset=offset,

@@ -25,6 +25,7 @@ MATCH (i:Institution) WHERE i.key > $after
 WITH i ORDER BY i.key LIMIT $limit
 RETURN i.key AS key, i.id AS id, i.name AS name, i.kind AS kind, i.sector AS sector,
        i.credit_code AS credit_code, i.city AS city, coalesce(i.aliases, []) AS aliases,
+       i.kind_inferred AS kind_inferred, i.city_written AS city_written,
        [(i)-[:IN_INDUSTRY]->(x:Industry) | x.key] AS industries,
        [(i)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 """
@@ -34,6 +35,7 @@ UNWIND $keys AS key
 MATCH (i:Institution {key: key})
 RETURN i.key AS key, i.id AS id, i.name AS name, i.kind AS kind, i.sector AS sector,
        i.credit_code AS credit_code, i.city AS city, coalesce(i.aliases, []) AS aliases,
+       i.kind_inferred AS kind_inferred, i.city_written AS city_written,
        [(i)-[:IN_INDUSTRY]->(x:Industry) | x.key] AS industries,
        [(i)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 ORDER BY key
@@ -53,6 +55,8 @@ WITH p ORDER BY p.key LIMIT $limit
 RETURN p.key AS key, p.id AS id, p.name AS name, p.type AS type, p.level AS level, p.city AS city,
        p.established AS established, p.status AS status, coalesce(p.fields, []) AS fields,
        p.director AS director, p.evaluation AS evaluation, p.department AS department,
+       p.host_written AS host_written, p.city_written AS city_written,
+       coalesce(p.co_builders_unresolved, []) AS co_unresolved,
        [(p)-[:HOSTED_BY]->(i:Institution) | i.key] AS hosts,
        [(p)-[:CO_BUILT_BY]->(i:Institution) | i.key] AS co_builders,
        [(p)-[s:SERVES]->(x:Industry) WHERE s.inferred IS NULL OR s.inferred = false | x.key] AS industries,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.names import normalize_name
-from graph.reference import load_industries
+from graph.reference import LEVEL_NAMES, load_industries
 from graph.store import Store
 from ingest.export import cypher
 from ingest.export.refs import (
@@ -43,7 +43,7 @@ Progress = Callable[[str, int], Any]
 
 MAX_WARNINGS = 200
 
-LEVEL_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级"}
+LEVEL_LABELS = {key: zh for key, (zh, _en) in LEVEL_NAMES.items()}
 # code -> Chinese label, per (table, column); the English export writes the codes themselves.
 LABELS_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("institutions", "kind"): {"enterprise": "企业", "university": "高校", "institute": "科研院所",
@@ -152,8 +152,12 @@ class TableRows:
         for r in page:
             key, code, name = r["key"], r["credit_code"], r["name"] or r["key"]
             self.refs.learn(key, code, name, r["aliases"])
+            # a kind guessed from the name is written empty, so re-importing guesses it again (and keeps
+            # it marked as a guess) instead of declaring it; an unknown city is written as it was
+            inferred = bool(r.get("kind_inferred"))
             base: TemplateRow = {
-                "name": name, "kind": r["kind"], "sector": r["sector"], "credit_code": code, "city": r["city"],
+                "name": name, "kind": None if inferred else r["kind"], "sector": None if inferred else r["sector"],
+                "credit_code": code, "city": r["city"] or r.get("city_written"),
                 "aliases": self._multi("institutions", "aliases", name, r["aliases"]),
                 "industries": sorted(r["industries"]), "id": r["id"]}
             late_code = bool(code) and key != code  # key was set from the name before the code was known
@@ -180,15 +184,17 @@ class TableRows:
                 if len(r["hosts"]) != 1:
                     self.warnings.add(f"平台 {name} 有 {len(r['hosts'])} 个依托单位",
                                       f"platform {name} has {len(r['hosts'])} host institutions")
-                host = self._inst(sorted(r["hosts"])[0], where) if r["hosts"] else None
+                # a host that could not be linked is written as it was, so re-importing flags it again
+                host = self._inst(sorted(r["hosts"])[0], where) if r["hosts"] else r.get("host_written")
                 expected = r["id"] or f"{normalize_name(name)}@{r['level']}"
                 if expected != key:
                     self.warnings.add(f"平台 {name} 重新导入后的键会是 {expected}（现为 {key}）",
                                       f"platform {name} will get key {expected} when re-imported (now {key})")
                 yield {
                     "name": name, "type": r["type"], "host": host, "level": r["level"],
-                    "co_builders": [self._inst(k, where, multi=True) for k in sorted(r["co_builders"])],
-                    "city": r["city"], "established": r["established"], "status": r["status"],
+                    "co_builders": [self._inst(k, where, multi=True) for k in sorted(r["co_builders"])]
+                    + list(r.get("co_unresolved") or []),
+                    "city": r["city"] or r.get("city_written"), "established": r["established"], "status": r["status"],
                     "fields": self._multi("platforms", "fields", name, r["fields"]),
                     "industries": sorted(r["industries"]), "director": r["director"],
                     "evaluation": r["evaluation"], "department": r["department"], "id": r["id"]}

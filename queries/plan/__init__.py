@@ -112,7 +112,8 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
     targets = targets_vs_actual(store)
     size, sized_by = (build_top, "top") if build_top else build_size(targets, policy)
     quotas = type_quotas(targets, policy) if sized_by == "targets" else {}
-    build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas)
+    leaving = {r["key"] for r in retire} | {p["key"] for o in merges_and_more for p in o["absorbed"]}
+    build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas, leaving=leaving)
     lists: dict[str, list[dict]] = {"national": [], "municipal": [], "department": []}
     for item in passed + passed_rectify + passed_convert + coordinate:
         lists[item["route"]].append(item)

@@ -32,7 +32,8 @@ from queries.coverage.snapshot import Plat, Snapshot
 from queries.plan.policy import Policy
 from queries.plan.whatif import CoverageIndex, describe_loss
 
-REC_NAMES = {"merge": ("合并", "merge"), "refocus": ("调整方向", "refocus"), "review": ("复核", "review")}
+REC_NAMES = {"merge": ("合并", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
+             "review": ("复核", "review")}
 ROUTE_NAMES = {"national": ("国家级、部级平台（建议报国家主管部门）", "national and ministerial platforms (recommendations to "
                             "the national department)"),
                "municipal": ("市级平台（交由设区市）", "municipal platforms (for the city)"),
@@ -64,7 +65,9 @@ class Standing:
     rectify: dict[str, Any] | None = None
 
 
-def _history_text(history: list[dict[str, Any]]) -> str:
+def _history_text(history: list[dict[str, Any]], lang: Lang) -> str:
+    if lang == "en":
+        return ", ".join(f"{h['year']} {h['result']}" for h in history)
     return "，".join(f"{h['year']} 年{h['result']}" for h in history)
 
 
@@ -79,7 +82,7 @@ def standing(plat: Plat, records: list[dict[str, Any]], policy: Policy, year: in
     else:
         st.latest = plat.evaluation
     meaning = policy.meaning(st.latest)
-    seen = tr("评估记录：{h}", "evaluation records: {h}", lang, h=_history_text(st.history)) if st.history else \
+    seen = tr("评估记录：{h}", "evaluation records: {h}", lang, h=_history_text(st.history, lang)) if st.history else \
         tr("平台表评估结果（最新）：{g}", "latest result in the platforms table: {g}", lang, g=st.latest)
     evidence = {"evaluation": st.latest, "evaluation_year": st.latest_year,
                 "history": [f"{h['year']} {h['result']}" for h in st.history]}
@@ -169,6 +172,10 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
             for k in main:
                 if st[k].rectify:
                     notes.append(tr("{n} 正在限期整改", "{n} is in rectification", lang, n=snap.platforms[k].name))
+                conv = policy.conversions.get(snap.platforms[k].type or "")
+                if conv is not None and (k == keep or rec != "merge"):  # an absorbed one needs no conversion
+                    notes.append(tr("{n} 属合理归并类型（{src}），应{a}{t}", "{n} is a legacy type ({src}): {a} into {t}",
+                                    lang, n=snap.platforms[k].name, src=conv.source, a=conv.action, t=conv.target_type))
             items.append({
                 "item": f"merge:{g['key']}", "kind": "overlap", "group": g["key"], "run": g["run"],
                 "recommendation": rec, "recommendation_name": tr(zh, en, lang), "department": main_dept or None,

@@ -28,6 +28,8 @@ from queries.coverage.talent import SENIOR_ROLES, SENIOR_TITLES
 from queries.plan.policy import Policy, load_policy
 
 MAX_HOSTS = 3
+KIND_LABELS = {"enterprise": ("企业", "enterprise"), "university": ("高校", "university"),
+               "institute": ("科研院所", "institute"), "hospital": ("医院", "hospital")}
 KIND_NAMES = {"manufacturing": ("制造业", "manufacturing"), "agriculture": ("农业", "agriculture"),
               "forestry": ("林业", "forestry"), "health": ("医药卫生", "health"), "digital": ("数字经济", "digital"),
               "ecological": ("生态环境", "ecological"), "marine": ("海洋", "marine")}
@@ -202,15 +204,21 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
                  "platforms of the industry{d}", lang, p=e["people"], s=e["senior"],
                  c=e["collaborations"], n=e["platforms"],
                  d=tr("，所属产业含本产业", ", declares the industry", lang) if e["declares"] else "")
-        if lead:
+        if lead and meta["kind"] == allowed[0]:
             why = f"{tr(*lead, lang=lang)}；{why}" if lang != "en" else f"{tr(*lead, lang=lang)}; {why}"
+        elif lead:  # the preferred kind has no institution tied to the industry: say so
+            first = KIND_LABELS.get(allowed[0], (allowed[0], allowed[0]))
+            note = tr("{l}，但本产业暂无有联系的{k}，此为次选", "{l}, but no {k} is tied to the industry: a second choice",
+                      lang, l=tr(*lead, lang=lang), k=first[1] if lang == "en" else first[0])
+            why = f"{note}；{why}" if lang != "en" else f"{note}; {why}"
         out.append({"key": inst, "name": meta["name"], "city": meta.get("city"), "kind": meta.get("kind"),
                     "sector": meta.get("sector"), "score": round(-neg, 2), "evidence": dict(e), "why": why})
     return out
 
 
 def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: Lang, *, size: int,
-                policy: Policy | None = None, quotas: dict[str, int] | None = None) -> list[dict]:
+                policy: Policy | None = None, quotas: dict[str, int] | None = None,
+                leaving: set[str] | frozenset[str] = frozenset()) -> list[dict]:
     """Up to ``size`` build proposals for the gaps that matter most, each with a type that suits the
     industry (never a legacy type), candidate hosts of the kind the type calls for, and reasons.
     A missing national platform becomes a 培育/争创 item for the best regional candidate."""
@@ -229,7 +237,8 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
         if per_cat[gap["category"]] >= cap:
             continue
         if gap["kind"] == "level":
-            up = [n for n in gap["nearest"] if n["relation"] == "upgrade_candidate"]
+            # a platform the plan retires or merges away is no candidate to cultivate
+            up = [n for n in gap["nearest"] if n["relation"] == "upgrade_candidate" and n["key"] not in leaving]
             national = policy.national_counterpart(up[0]["type"]) if up else None
             if national is None or not policy.suits(national, gap["kinds"]):
                 continue

@@ -79,7 +79,7 @@ def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str
     done_losses = {(x["industry"], x["kind"], x["value"]) for x in done["losses"]}
     counts: dict[str, dict[str, int]] = {}
     for key, (batch, _item) in items.items():
-        d = decided.get(key, {}).get("decision") or "未决定"
+        d = decided.get(key, {}).get("decision") or tr("未决定", "undecided", lang)
         counts.setdefault(batch, {}).setdefault(d, 0)
         counts[batch][d] += 1
     return {

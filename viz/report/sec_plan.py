@@ -1,5 +1,5 @@
 """Section 6: the plan (优化调整 / 撤销淘汰 / 限期整改 / 新认定建设, and the lists passed on to the national
-department, the cities and the other departments), each batch with its count and its first items,
+department, the cities and the other departments), each batch with its count and its first items (``LISTED``),
 the reasons in words. The full lists are in the plan workbook (``platgraph plan --xlsx``), where
 planners decide; when a decided workbook has been applied, the section shows the plan as decided.
 
@@ -14,7 +14,7 @@ from typing import Any
 from viz.report.context import Ctx, localised, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
-TOP = 10
+LISTED = 8  # items per batch in the report; every item is in the plan workbook (platgraph plan --xlsx)
 YEAR_KEYS = {"established", "as_of", "evaluation_year", "due", "year"}
 EVIDENCE_NAMES = {
     "platforms": ("平台", "platforms"), "evaluation": ("最新评估结果", "latest evaluation"),
@@ -25,7 +25,9 @@ EVIDENCE_NAMES = {
     "kinds": ("产业类型", "industry kinds"), "type": ("类型", "type"), "to": ("转为", "into"),
     "source": ("依据", "source"), "platform": ("平台", "platform"), "still_to_build": ("尚需新建", "still to build"),
 }
-HIDDEN_EVIDENCE = {"group", "run", "keep", "overlap_reasons"}  # internal ids: in the workbook's hidden column only
+# Evidence that names internal keys (overlap group, analysis run, platform keys) or repeats the item's
+# own columns: the method section names the run once, the workbook carries the keys.
+INTERNAL_EVIDENCE = frozenset({"group", "run", "keep", "overlap_reasons", "platforms", "nearest"})
 
 
 def _texts(ctx: Ctx, reasons: Any) -> Any:
@@ -58,7 +60,7 @@ def _evidence(ctx: Ctx, reasons: Any) -> Any:
         if not isinstance(evidence, dict):
             continue
         for key, value in evidence.items():
-            if key in HIDDEN_EVIDENCE or value is None or value == [] or value == "":
+            if key in INTERNAL_EVIDENCE or value is None or value == [] or value == "":
                 continue
             name = ctx.labels.pick(EVIDENCE_NAMES[key]) if key in EVIDENCE_NAMES else key
             part = f"{name}: {_value(key, value, ctx.lang)}"
@@ -74,10 +76,10 @@ def _name(ref: Any) -> Any:
 
 
 def _more(ctx: Ctx, total: int) -> list[Block]:
-    if total <= TOP:
+    if total <= LISTED:
         return []
     return [Paragraph(ctx.t("（以上为前 {n} 项，共 {t} 项；完整清单见方案工作簿。）",
-                            "(The first {n} of {t} items; the full list is in the plan workbook.)", n=TOP, t=total))]
+                            "(The first {n} of {t} items; the full list is in the plan workbook.)", n=LISTED, t=total))]
 
 
 def _summary(ctx: Ctx, plan: dict[str, Any]) -> Paragraph:
@@ -138,7 +140,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
           item.get("recommendation_name") or ctx.labels.recommendation(item.get("recommendation")),
           _name(item.get("keep")), _texts(ctx, item.get("reasons")), _evidence(ctx, item.get("reasons")),
           _texts(ctx, item.get("coverage_losses"))]
-         for i, item in enumerate(optimise[:TOP], start=1)], kind="plan-optimise"))
+         for i, item in enumerate(optimise[:LISTED], start=1)], kind="plan-optimise"))
     blocks += _more(ctx, len(optimise))
 
     blocks.append(Heading(ctx.t("撤销淘汰一批", "Retire"), 2, "plan-retire"))
@@ -148,7 +150,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
          ctx.t("唯一覆盖提示", "Sole-coverage warning")],
         [[i, _name(item), _texts(ctx, item.get("reasons")), _evidence(ctx, item.get("reasons")),
           _texts(ctx, item.get("sole_coverage"))]
-         for i, item in enumerate(retire[:TOP], start=1)], kind="plan-retire"))
+         for i, item in enumerate(retire[:LISTED], start=1)], kind="plan-retire"))
     blocks += _more(ctx, len(retire))
 
     if rectify:
@@ -157,7 +159,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
             ctx.next_table(ctx.t("限期整改", "Rectification list")),
             [ctx.t("序号", "#"), ctx.t("平台", "Platform"), ctx.t("整改期限", "Due"), ctx.t("理由", "Reasons")],
             [[i, _name(item), str(item["due"]) if item.get("due") else "", _texts(ctx, item.get("reasons"))]
-             for i, item in enumerate(rectify[:TOP], start=1)], kind="plan-rectify"))
+             for i, item in enumerate(rectify[:LISTED], start=1)], kind="plan-rectify"))
         blocks += _more(ctx, len(rectify))
 
     blocks.append(Heading(ctx.t("新认定建设一批", "Build"), 2, "plan-build"))
@@ -168,7 +170,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
         [[i, ctx.labels.industry(item.get("industry")), proposal_text(ctx, item),
           plain([_name(h) for h in item.get("candidate_hosts", [])], ctx.lang),
           _texts(ctx, item.get("reasons")), _evidence(ctx, item.get("reasons"))]
-         for i, item in enumerate(build[:TOP], start=1)], kind="plan-build"))
+         for i, item in enumerate(build[:LISTED], start=1)], kind="plan-build"))
     blocks += _more(ctx, len(build))
 
     for batch, zh, en in (("national", "国家级建议（报国家主管部门）", "Recommendations to the national department"),
@@ -183,7 +185,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
             [ctx.t("序号", "#"), ctx.t("平台", "Platforms"), ctx.t("建议", "Recommendation"), ctx.t("理由", "Reasons")],
             [[i, plain([_name(p) for p in item.get("platforms", [item]) + item.get("with", [])], ctx.lang),
               item.get("action"), _texts(ctx, item.get("reasons"))]
-             for i, item in enumerate(items[:TOP], start=1)], kind=f"plan-{batch}"))
+             for i, item in enumerate(items[:LISTED], start=1)], kind=f"plan-{batch}"))
         blocks += _more(ctx, len(items))
     blocks += _decided(ctx, decided if decided is not None else plan.get("decided"))
     return blocks

@@ -76,12 +76,16 @@
     keep: ["保留", "Keep"],
     gap_flag: ["单一主体平台，缺少：{m}", "Single-sector platform; missing: {m}"],
     broker_flag: ["潜在中介单位（结构洞）", "Potential broker (structural hole)"],
+    inferred_flag: ["由平台清单创建的单位：类型按名称中的“{w}”推断，待单位表核实",
+                    "Created from a platform list: kind inferred from '{w}' in its name, to be confirmed"],
+    reference_flag: ["参考单位（graph/data/institutions.toml）", "Reference institution (graph/data/institutions.toml)"],
+    quality_flag: ["数据待完善：{f}", "Data to complete: {f}"],
     people: ["人员", "People"],
     host: ["依托单位", "Host"],
     platforms: ["平台数", "Platforms"],
     around: ["{n} 的关系网络", "Network around {n}"],
     current_view: ["平台关系网络（当前视图）", "Platform network (current view)"],
-    rec_merge: ["整合", "merge"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
+    rec_merge: ["整合", "merge"], rec_integrate: ["一体化管理", "integrate"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
   };
   var PROP_NAMES = {
     key: ["编号/键", "Key"], type: ["类型", "Type"], level: ["级别", "Level"], category: ["类别", "Category"],
@@ -95,12 +99,16 @@
     constraint: ["约束系数", "Constraint"], platforms: ["平台数", "Platforms"], name_en: ["英文名", "English name"]
   };
   var VALUE_NAMES = {
-    national: ["国家级", "National"], regional: ["自治区级", "Regional"], municipal: ["市级", "Municipal"],
+    host_missing: ["依托单位缺失", "host missing"], host_unresolved: ["依托单位无法识别", "host not recognised"],
+    co_builder_unresolved: ["共建单位无法识别", "co-builder not recognised"],
+    city_unknown: ["所在市无法识别", "city not recognised"],
+    national: ["国家级", "National"], ministerial: ["部级", "Ministerial"], regional: ["自治区级", "Regional"],
+    departmental: ["厅级", "Departmental"], municipal: ["市级", "Municipal"],
     active: ["运行", "Active"], building: ["建设中", "Building"], revoked: ["撤销", "Revoked"], merged: ["整合", "Merged"],
     industry: ["产", "Industry"], academia: ["学", "Academia"], research: ["研", "Research"], user: ["用", "User"],
     enterprise: ["企业", "Enterprise"], university: ["高校", "University"], institute: ["科研院所", "Institute"],
     hospital: ["医院", "Hospital"], government: ["政府部门", "Government"], other: ["其他", "Other"],
-    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], refocus: ["调整方向", "refocus"],
+    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], integrate: ["一体化管理", "integrate"], refocus: ["调整方向", "refocus"],
     review: ["复核", "review"], director: ["负责人", "director"], chief_scientist: ["首席科学家", "chief scientist"],
     academic_committee: ["学术委员会", "academic committee"], core_member: ["核心成员", "core member"]
   };
@@ -646,6 +654,13 @@
       body.appendChild(el("p", t("gap_flag", { m: (p.missing_sectors || []).map(valueName).join("、") }), "flag"));
     }
     if (n.kind === "Institution" && p.broker === true) { body.appendChild(el("p", t("broker_flag"), "flag")); }
+    if (n.kind === "Institution" && p.kind_inferred === true) {
+      body.appendChild(el("p", t("inferred_flag", { w: p.inferred_from || "—" }), "flag"));
+    }
+    if (n.kind === "Institution" && p.reference === true) { body.appendChild(el("p", t("reference_flag"), "muted")); }
+    if ((p.quality_flags || []).length) {
+      body.appendChild(el("p", t("quality_flag", { f: p.quality_flags.map(valueName).join("、") }), "flag"));
+    }
     var table = el("table");
     Object.keys(PROP_NAMES).forEach(function (k) {
       var v = p[k];

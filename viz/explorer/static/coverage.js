@@ -55,7 +55,10 @@
   }
   function loadPlan() {
     if (cache.plan && cache.planLang === lang()) { return Promise.resolve(cache.plan); }
-    return getJSON("/plan", { lang: lang() }).then(function (p) { cache.plan = p; cache.planLang = lang(); return p; });
+    // /plan is paged: ask for the whole build batch (its items are what a gap cell proposes).
+    return getJSON("/plan", { lang: lang(), batch: "build", limit: 500 }).then(function (p) {
+      cache.plan = { build: p.items || [] }; cache.planLang = lang(); return cache.plan;
+    });
   }
 
   function show() {
