@@ -79,8 +79,12 @@ def explorer_picture(out: Path, lang: str) -> None:
             page = browser.new_page(viewport={"width": 1500, "height": 900})
             page.goto(f"http://127.0.0.1:{port}/explore?lang={lang}")
             page.locator("#heatmap table.heat").wait_for(timeout=60_000)
-            page.locator("#heatmap td.gap").first.click()
-            page.locator("#details-body .proposal h4").first.wait_for(timeout=120_000)
+            gaps = page.locator("#heatmap td.gap")
+            for index in range(min(gaps.count(), 60)):  # the first gap the plan proposes a build for
+                gaps.nth(index).click()
+                page.locator("#details-body .proposal h4").first.wait_for(timeout=120_000)
+                if page.locator("#details-body .proposal-text").count():
+                    break
             page.wait_for_timeout(500)
             page.screenshot(path=str(out / "explorer-heatmap.png"))
             page.check("#layer-gap")
