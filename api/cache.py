@@ -45,10 +45,9 @@ from urllib.parse import parse_qsl, urlencode
 import neo4j
 from anyio import to_thread
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import unavailable_body
+from api.errors import unavailable_response
 from api.security import API_KEY_HEADER, read_key_matches
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
@@ -303,8 +302,7 @@ class ResponseCacheMiddleware:
         version = await self.versions.current()
         if version is None:
             if self.versions.unavailable:  # same answer as the endpoint's, without a second wait
-                response = JSONResponse(unavailable_body(self.settings), status_code=503,
-                                        headers={"Retry-After": "5"})
+                response = unavailable_response(self.settings, scope.get("path"))
                 await response(scope, receive, send)
             else:
                 await self._pass(scope, receive, send)

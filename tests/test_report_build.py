@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.errors import UsageError
-from graph.reference import load_reference
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from viz.report import build_report, compose_report
 
 runner = CliRunner()
@@ -128,12 +127,9 @@ def analysed_graph(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def small_graph(store: Store) -> Store:
+def small_graph(graph_state: GraphState) -> Store:
     """Built once for the module: the report only reads, so every test can share it."""
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "report-small-graph"
-    return analysed_graph(store)
+    return graph_state.use("report-small-graph", analysed_graph)
 
 
 class _Html(HTMLParser):

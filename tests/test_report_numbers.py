@@ -13,9 +13,8 @@ import networkx as nx
 import pytest
 from docx import Document
 
-from graph.reference import load_reference
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from tests.test_report_build import parse_html
 from viz.report import build_report, compose_report
 from viz.report.model import Paragraph, Report, Table, safe_text
@@ -25,19 +24,19 @@ SAMPLE_PLATFORMS = 120
 
 
 @pytest.fixture(scope="module")
-def small_sample(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def small_sample(store: Store, graph_state: GraphState, tmp_path_factory: pytest.TempPathFactory) -> Store:
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
     from queries.analyze import run_all
 
     out = tmp_path_factory.mktemp("sample")
     generate_sample(out, platforms=SAMPLE_PLATFORMS, seed=7)
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "report-sample"
-    ingest_dataset(store, out, rejects_path=out / "rejects.csv")
-    run_all(store)
-    return store
+    def build(store: Store) -> Store:
+        ingest_dataset(store, out, rejects_path=out / "rejects.csv")
+        run_all(store)
+        return store
+
+    return graph_state.use("report-sample", build)
 
 
 @pytest.fixture(scope="module")

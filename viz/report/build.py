@@ -10,7 +10,7 @@ from graph.errors import UsageError
 from graph.i18n import tr
 from graph.store import Store
 from viz.report.analyses import read_analyses
-from viz.report.context import Ctx, scrub_ids
+from viz.report.context import ReportContext, scrub_ids
 from viz.report.fonts import cjk_font_family
 from viz.report.labels import Labels
 from viz.report.model import Layout, Report
@@ -32,7 +32,7 @@ FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
 
 
-def scope_text(ctx: Ctx, scope: Scope) -> str:
+def scope_text(ctx: ReportContext, scope: Scope) -> str:
     parts = []
     if scope.industry:
         parts.append(ctx.t("产业：{i}", "industry: {i}", i=ctx.labels.industry(scope.industry)))
@@ -49,7 +49,7 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     if charts:
         cjk_font_family()  # fail early, before any query, when no CJK font is installed
     scope = resolve_scope(store, industry, city)
-    ctx = Ctx(lang=lang, scope=scope, labels=Labels(lang), charts=charts)
+    ctx = ReportContext(lang=lang, scope=scope, labels=Labels(lang), charts=charts)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results = read_analyses(store, scope, lang)
     report = Report(

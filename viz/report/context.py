@@ -18,7 +18,9 @@ from viz.report.scope import Scope
 
 
 @dataclass
-class Ctx:
+class ReportContext:
+    """What every report section needs: language, scope, labels, whether to draw charts."""
+
     lang: str
     scope: Scope
     labels: Labels

@@ -8,7 +8,7 @@ from typing import Any
 
 from graph.reference import load_cities, load_taxonomy
 from viz.report import charts
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.heatgrid import heat_grid
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
@@ -28,7 +28,7 @@ def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], d
     return industries, cells
 
 
-def industry_text(ctx: Ctx, item: dict[str, Any]) -> str:
+def industry_text(ctx: ReportContext, item: dict[str, Any]) -> str:
     """An industry, or a chain segment with its industry in brackets: 液压与传动（机械装备）."""
     name = ctx.labels.industry(item.get("industry"))
     parent = item.get("parent")
@@ -37,7 +37,7 @@ def industry_text(ctx: Ctx, item: dict[str, Any]) -> str:
     return name
 
 
-def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
+def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
         blocks.append(Paragraph(ctx.t("覆盖分析不可用（未安装 queries.coverage）。",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from viz.report.analyses import AnalysisResults
-from viz.report.context import Ctx
+from viz.report.context import ReportContext
 from viz.report.model import Block, Heading, Paragraph, Table
 from viz.report.sec_coverage import industry_text
 from viz.report.sec_overlap import keep_name, strongest_groups
@@ -19,7 +19,7 @@ TOP = 10
 WORKBOOK = "out/plan-zh.xlsx"
 
 
-def workbook_note(ctx: Ctx) -> Paragraph:
+def workbook_note(ctx: ReportContext) -> Paragraph:
     return Paragraph(ctx.t(
         "本报告只列出各项的前几位。三批清单的全部各项和数据质量问题（每项附理由与依据，可逐项填写“同意/不同意/修改”）"
         "见规划工作簿 {w}（由 platgraph plan --xlsx 生成，platgraph demo 也会写出）；全部覆盖缺口见 platgraph coverage。",
@@ -37,7 +37,7 @@ def _build_for(plan: dict[str, Any] | None, gap: dict[str, Any]) -> dict[str, An
     return None
 
 
-def _proposal(ctx: Ctx, item: dict[str, Any] | None) -> str:
+def _proposal(ctx: ReportContext, item: dict[str, Any] | None) -> str:
     if not item:
         return ctx.t("本期未列入新建（见第五节最接近的现有平台）", "not in this round's build batch (see the nearest "
                      "existing platforms in section 5)")
@@ -51,7 +51,7 @@ def _proposal(ctx: Ctx, item: dict[str, Any] | None) -> str:
     return text
 
 
-def key_numbers(ctx: Ctx, summary: Summary, r: AnalysisResults) -> list[list[Any]]:
+def key_numbers(ctx: ReportContext, summary: Summary, r: AnalysisResults) -> list[list[Any]]:
     groups = r.groups or {}
     coverage = r.coverage or {}
     gaps = r.gaps or {}
@@ -81,7 +81,7 @@ def key_numbers(ctx: Ctx, summary: Summary, r: AnalysisResults) -> list[list[Any
     return rows
 
 
-def targets_rows(ctx: Ctx, targets: list[dict[str, Any]] | None) -> tuple[list[list[Any]], int]:
+def targets_rows(ctx: ReportContext, targets: list[dict[str, Any]] | None) -> tuple[list[list[Any]], int]:
     """Targets the plan moves or that are still missed, largest distance first (top ten)."""
     targeted = [t for t in targets or [] if t.get("target_total") is not None]
     moved = [t for t in targeted if t.get("distance_total") or t.get("plan_retire") or t.get("plan_build")]
@@ -96,7 +96,7 @@ def targets_rows(ctx: Ctx, targets: list[dict[str, Any]] | None) -> tuple[list[l
     return rows, len(targeted)
 
 
-def executive_section(ctx: Ctx, summary: Summary, r: AnalysisResults,
+def executive_section(ctx: ReportContext, summary: Summary, r: AnalysisResults,
                       strength: dict[str, dict[str, Any]]) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("摘要", "Executive summary"), 1, "executive")]
     plan = r.plan or {}

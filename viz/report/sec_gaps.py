@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from viz.report import charts
-from viz.report.context import Ctx, localised, plain
+from viz.report.context import ReportContext, localised, plain
 from viz.report.labels import SECTOR_ORDER
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
@@ -40,7 +40,7 @@ def synergy_values(entry: dict[str, Any]) -> tuple[float | None, float | None]:
     return None, None
 
 
-def sector_counts_text(ctx: Ctx, sectors: Any) -> Any:
+def sector_counts_text(ctx: ReportContext, sectors: Any) -> Any:
     if isinstance(sectors, dict):
         sep = "; " if ctx.lang == "en" else "；"
         return sep.join(f"{ctx.labels.sector(s)} {sectors[s]}" for s in SECTOR_ORDER if s in sectors)
@@ -49,7 +49,7 @@ def sector_counts_text(ctx: Ctx, sectors: Any) -> Any:
     return plain(sectors, ctx.lang)
 
 
-def missing_text(ctx: Ctx, missing: Any) -> Any:
+def missing_text(ctx: ReportContext, missing: Any) -> Any:
     if not isinstance(missing, list):
         return plain(missing, ctx.lang)
     parts = []
@@ -62,7 +62,7 @@ def missing_text(ctx: Ctx, missing: Any) -> Any:
     return ("、" if ctx.lang == "zh" else ", ").join(parts)
 
 
-def gaps_section(ctx: Ctx, gaps: dict[str, Any] | None) -> list[Block]:
+def gaps_section(ctx: ReportContext, gaps: dict[str, Any] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("四、产学研用协同缺口", "4. Collaboration gaps"), 1, "gaps")]
     if gaps is None:
         blocks.append(Paragraph(ctx.t("协同缺口分析不可用（未安装 queries.collaboration）。",
@@ -123,7 +123,7 @@ def gaps_section(ctx: Ctx, gaps: dict[str, Any] | None) -> list[Block]:
     return blocks
 
 
-def partner_row(ctx: Ctx, item: Any) -> list:
+def partner_row(ctx: ReportContext, item: Any) -> list:
     if not isinstance(item, dict):
         return [plain(item, ctx.lang), None, None]
     # Shape from queries.collaboration.read_gaps: {enterprise{id,name}, partner{id,name,sector}, industry, …}

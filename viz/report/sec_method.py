@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from graph.store import Store
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.cypher import cypher
 from viz.report.model import Block, Heading, Paragraph, Table
 
@@ -50,7 +50,7 @@ RUN_STATUS: dict[str, tuple[str, str]] = {
 }
 
 
-def status_text(status: str | None, ctx: Ctx) -> str:
+def status_text(status: str | None, ctx: ReportContext) -> str:
     """A run's status in the report's language; an unknown value is shown as stored."""
     zh_en = RUN_STATUS.get(status or "")
     return ctx.t(*zh_en) if zh_en else status or ""
@@ -65,7 +65,7 @@ def _loaded_text(value: Any, lang: str) -> Any:
     return plain(value, lang)
 
 
-def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, generated: str) -> list[Block]:
+def method_section(ctx: ReportContext, store: Store, latest_run: dict[str, Any] | None, generated: str) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("七、方法说明与数据来源", "7. Method notes and data provenance"), 1, "method")]
     blocks.append(Heading(ctx.t("方法说明", "Method notes"), 2))
     blocks.extend(Paragraph(ctx.t(zh, en), note=True) for zh, en in METHOD_NOTES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
 
@@ -33,7 +33,7 @@ def strongest_groups(groups: list[dict[str, Any]], strength: dict[str, dict[str,
 LISTED = 6  # the strongest groups; all of them are in the plan workbook's 优化调整 sheet
 
 
-def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None,
+def overlap_section(ctx: ReportContext, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None,
                     strength: dict[str, dict[str, Any]] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("三、交叉重复平台", "3. Overlapping platforms"), 1, "overlap")]
     if groups is None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import Store
-from viz.report.context import Ctx
+from viz.report.context import ReportContext
 from viz.report.cypher import cypher
 from viz.report.model import Block, Heading, Paragraph, Table
 
 EXAMPLES = 3
 
 
-def flag_rows(ctx: Ctx, store: Store) -> list[list[Any]]:
+def flag_rows(ctx: ReportContext, store: Store) -> list[list[Any]]:
     """One row per data-quality flag: its label, how many items carry it, what to do, a few names.
 
     From ``queries.quality.quality_items`` (the flags, labels and advice ingest defines) when that
@@ -35,7 +35,7 @@ def flag_rows(ctx: Ctx, store: Store) -> list[list[Any]]:
              sep.join(i["name"] for i in items[:EXAMPLES])] for flag, items in by_flag.items()]
 
 
-def quality_section(ctx: Ctx, store: Store) -> list[Block]:
+def quality_section(ctx: ReportContext, store: Store) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("附录、数据质量", "Appendix. Data quality"), 1, "quality")]
     rows = flag_rows(ctx, store)
     runs = store.read(cypher("ingest_runs"), {"limit": 1})

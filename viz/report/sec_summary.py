@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from viz.report import charts
-from viz.report.context import Ctx
+from viz.report.context import ReportContext
 from viz.report.model import Block, Figure, Heading, Layout, Paragraph, Table
 from viz.report.summary import DIMENSIONS, Summary
 
@@ -14,14 +14,14 @@ CHARTED_TOGETHER = ("category", "level", "status")  # a few bars each: one figur
 TABLE_ONLY = ("type",)  # thirty-odd types: the table says it; a bar chart would repeat it on another page
 
 
-def dimension_title(ctx: Ctx, dimension: str) -> str:
+def dimension_title(ctx: ReportContext, dimension: str) -> str:
     return {
         "category": ctx.t("平台类别", "Category"), "type": ctx.t("平台类型", "Platform type"),
         "level": ctx.t("级别", "Level"), "status": ctx.t("状态", "Status"), "city": ctx.t("所在市", "City"),
     }[dimension]
 
 
-def summary_section(ctx: Ctx, summary: Summary, targets: list[dict[str, Any]] | None) -> list[Block]:
+def summary_section(ctx: ReportContext, summary: Summary, targets: list[dict[str, Any]] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("一、总体情况", "1. Summary"), 1, "summary")]
     blocks.append(Paragraph(ctx.t("本报告范围内共有科技创新平台 {n} 个。", "The scope of this report holds {n} platforms.",
                                   n=f"{summary.total:,}")))
@@ -60,7 +60,7 @@ TARGET_COLUMNS = (
 )
 
 
-def targets_blocks(ctx: Ctx, targets: list[dict[str, Any]] | None) -> list[Block]:
+def targets_blocks(ctx: ReportContext, targets: list[dict[str, Any]] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("建设目标与现状", "Targets vs actual"), 2, "targets")]
     if targets is None:
         blocks.append(Paragraph(ctx.t("目标对比功能不可用（未安装 queries.coverage）。",
