@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from graph.reference import load_reference
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from tests.test_explorer_browser import (  # noqa: F401  (browser: a fixture)
     VIEWPORT,
     Recorder,
@@ -29,19 +28,20 @@ SAMPLE_PLATFORMS = 300
 
 
 @pytest.fixture(scope="module")
-def analysed_sample(store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def analysed_sample(graph_state: GraphState, tmp_path_factory: pytest.TempPathFactory) -> Store:
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
     from queries.analyze import run_all
 
     out: Path = tmp_path_factory.mktemp("sample")
     generate_sample(out, platforms=SAMPLE_PLATFORMS, seed=7)
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "explorer-coverage"
-    ingest_dataset(store, out, rejects_path=out / "rejects.csv")
-    run_all(store)
-    return store
+
+    def build(store: Store) -> Store:
+        ingest_dataset(store, out, rejects_path=out / "rejects.csv")
+        run_all(store)
+        return store
+
+    return graph_state.use("explorer-coverage", build)
 
 
 @pytest.fixture(scope="module")

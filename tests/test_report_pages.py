@@ -21,9 +21,8 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
-from graph.reference import load_reference
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from viz.report import build_report
 from viz.report.layout import MARGIN_CM, MIN_CHARS, PAGE_CM
 
@@ -38,17 +37,19 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def default_sample(store: Store, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def default_sample(graph_state: GraphState, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The default sample, ingested and analysed (as ``platgraph demo`` leaves it)."""
     from ingest.pipeline import ingest_dataset
     from queries.analyze import run_all
 
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "report-pages"
-    ingest_dataset(store, sample_dir, rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv")
-    run_all(store)
-    return store
+    rejects = tmp_path_factory.mktemp("rejects") / "rejects.csv"
+
+    def build(store: Store) -> Store:
+        ingest_dataset(store, sample_dir, rejects_path=rejects)
+        run_all(store)
+        return store
+
+    return graph_state.use("report-pages", build)
 
 
 def pdf_pages(pdf: Path) -> int:
