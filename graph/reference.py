@@ -105,7 +105,7 @@ class Industry:
     key_industry: bool = True
     cities: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (ingest/industry_terms.py)
+    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (graph/industry_terms.py)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ error, because the real report must have its charts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,3 +69,26 @@ def localised(item: dict[str, Any], key: str, lang: str) -> Any:
     if key in item:
         return item[key]
     return item.get(f"{key}_{'en' if lang == 'en' else 'zh'}")
+
+
+# An analysis run key (A20261201T002251780987-6f47a3) and an overlap group key (the run key plus
+# ":12"), with the word that introduces them in reasons the analyses write.
+INTERNAL_ID = re.compile(r"\s*(?:分析批次|analysis run)?\s*\bA\d{8}T\d{6,}-[0-9a-f]+(?::\d+)?")
+
+
+def without_ids(text: str) -> str:
+    """Text without analysis-run and overlap-group keys: "重叠组 A2026…:12 建议合并" → "重叠组建议合并".
+    A reader identifies a group by its platforms; the run is named once, in the method section."""
+    return INTERNAL_ID.sub("", text)
+
+
+def scrub_ids(blocks: list[Any]) -> list[Any]:
+    """The same blocks with internal keys removed from paragraphs and table cells."""
+    from viz.report.model import Paragraph, Table
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.text = without_ids(block.text)
+        elif isinstance(block, Table):
+            block.rows = [[without_ids(c) if isinstance(c, str) else c for c in row] for row in block.rows]
+    return blocks
