@@ -70,7 +70,7 @@ API_PREFIX = "/api/v1"
 # Read paths whose GET answers are cached (prefix match below /api/v1). Not /health (it must tell
 # whether Neo4j answers now) and not the report and HTML exports (files, built on demand).
 CACHED_PREFIXES = (
-    "/platforms", "/institutions", "/industries", "/graph/neighbourhood/", "/graph/overview",
+    "/platforms", "/institutions", "/industries", "/graph/neighbourhood/", "/graph/overview", "/graph/heatmap",
     "/graph/search", "/graph/subgraph", "/overlaps", "/gaps", "/coverage", "/plan", "/analyses/latest",
 )
 # Writes through this process: the version is re-read as soon as they answer.

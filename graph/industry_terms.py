@@ -93,8 +93,8 @@ class IndustryTerms:
         if len(by_top) == 1:
             (key, words), = by_top.items()
             return NameMatch(key, (key,), tuple(dict.fromkeys(words)))
-        words = tuple(dict.fromkeys(w for ws in by_top.values() for w in ws))
-        return NameMatch(None, tuple(sorted(by_top)), words)
+        every_word = tuple(dict.fromkeys(w for ws in by_top.values() for w in ws))
+        return NameMatch(None, tuple(sorted(by_top)), every_word)
 
     def infer(self, text: str) -> dict[str, str]:
         """``{industry or segment key: the term that says so}`` for one text.

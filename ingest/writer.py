@@ -281,8 +281,9 @@ class BackgroundWriter:
         finally:
             self.retries += self.store.retries - retries_before
         for future in futures:
-            if future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
+            error = future.exception()
+            if error is not None:
+                raise error
 
 
 class WriteCancelled(Cancelled):

@@ -293,3 +293,4 @@ def test_cli_export_opens_offline(explorer_graph: Any, browser: Any, tmp_path: P
     assert result["canvas"] == 1 and result["nodes"] >= 3
     assert result["attempted"] == [] and result["errors"] == []
     assert "重叠组" in result["legend"]
+

@@ -36,7 +36,7 @@ def report(
     from viz.report import build_report
 
     chosen_lang = lang.value if lang is not None else current_lang()
-    set_lang(chosen_lang)  # type: ignore[arg-type]
+    set_lang(chosen_lang)  # type: ignore[arg-type]  # a Lang enum value or current_lang(): both zh | en
     chosen_fmt = fmt.value if fmt is not None else ("docx" if out.suffix.lower() == ".docx" else "html")
     with Store() as store:
         store.verify()

@@ -69,5 +69,5 @@ def network_section(ctx: ReportContext, stats: NetworkStats, pnet: PlatformNetwo
         png = charts.network_figure(ctx.t("重点产业平台网络", "Key-industry platform network"), pnet.graph,
                                     labels, legend)
         blocks.append(Figure(ctx.next_figure(ctx.t("重点产业平台网络", "Key-industry platform network")), png,
-                             kind="network-figure"))
+                             kind="network-figure", width_cm=13.0))
     return blocks
