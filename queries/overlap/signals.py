@@ -309,14 +309,13 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
                 f"research-direction similarity {p['direction']:.2f}; shared keywords: {en_words}")
         elif pair.name_level == "topic":
             topic = topic_match(a, b)
-            name = topic.key
-            name_en = industries[topic.key].name_en if topic.key in industries else topic.key
-            words = "」/「".join(dict.fromkeys(topic.words))
-            words_en = "' / '".join(dict.fromkeys(topic.words))
+            topic_en = industries[topic.key].name_en if topic.key in industries else topic.key
+            topic_words = "」/「".join(dict.fromkeys(topic.words))
+            topic_words_en = "' / '".join(dict.fromkeys(topic.words))
             add("direction", f"同一依托单位，名称指向同一产业{'链环节' if topic.level == 'segment' else ''}"
-                f"「{name}」（「{words}」）",
+                f"「{topic.key}」（「{topic_words}」）",
                 f"same host, names point to the same {'chain segment' if topic.level == 'segment' else 'industry'} "
-                f"'{name_en}' ('{words_en}')")
+                f"'{topic_en}' ('{topic_words_en}')")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":
