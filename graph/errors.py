@@ -41,3 +41,18 @@ class IngestBusy(PlatgraphError):
         super().__init__(message)
         self.zh = zh or message
         self.en = en or message
+
+    code = "ingest_busy"
+
+
+class AnalysisBusy(IngestBusy):
+    """Another analysis holds the analysis lock (exit code 4, HTTP 409 ``analysis_busy``)."""
+
+    code = "analysis_busy"
+
+
+class LockLost(IngestBusy):
+    """This process's ingest or analysis lock was taken over while it was paused: it stopped writing
+    (exit code 4, HTTP 409 ``lock_lost``)."""
+
+    code = "lock_lost"

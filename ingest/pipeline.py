@@ -63,7 +63,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         store.verify()
         apply_schema(store)
         # one ingest at a time, from planning to the last write (ingest/lock.py); refused: IngestBusy
-        held.enter_context(IngestLock(store, dataset=str(path)))
+        lock = held.enter_context(IngestLock(store, dataset=str(path)))
         if store.read(cypher.HAS_REFERENCE)[0]["n"] == 0:
             load_reference(store)
 
@@ -74,7 +74,11 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         t = time.perf_counter()
         planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
         plan = planner.plan
-        writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
+        def batch_written(name: str, n: int) -> None:
+            bar.advance_step(name, n)
+            lock.check()  # before the next batch: stop if a takeover ended our hold (graph/locks.py)
+
+        writer = BackgroundWriter(store, run, on_batch=batch_written)
         ambiguities_file: Path | None = None
         try:
             # each finished segment is written on the writer thread while the next one is planned
@@ -82,6 +86,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
                 steps = write_steps(plan, sources)
                 for name, _query, rows in steps:
                     bar.add_step(name, len(rows))
+                lock.check()
                 writer.submit(steps)
             timings["validate"] = planner.validate_seconds
             timings["resolve"] = time.perf_counter() - t - planner.validate_seconds

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from viz.report.model import Figure, Heading, Paragraph, Report, Table
+from viz.report.model import Figure, Heading, Paragraph, Report, Table, clean_report
 
 BODY_EAST_ASIA = "宋体"  # SimSun: the standard body face of Chinese official documents
 HEADING_EAST_ASIA = "黑体"  # SimHei for headings
@@ -151,6 +151,7 @@ def _table(document, block: Table, usable_cm: float) -> None:
 
 
 def write_docx(report: Report, out_path: Path) -> Path:
+    report = clean_report(report)  # no control characters reach the XML (graph.textsafe)
     document = Document()
     _setup_styles(document)
     section = document.sections[0]

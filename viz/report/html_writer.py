@@ -11,7 +11,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from viz.report.model import Figure, Heading, Paragraph, Report, Table
+from viz.report.model import Figure, Heading, Paragraph, Report, Table, clean_report
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
@@ -87,5 +87,5 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, out_path: Path) -> Path:
-    out_path.write_text(render_html(report), encoding="utf-8")
+    out_path.write_text(render_html(clean_report(report)), encoding="utf-8")
     return out_path
