@@ -283,10 +283,9 @@ class AnalysisLock(GraphLock):
         self.interrupted = [r["key"] for r in self.store.write(INTERRUPT_ANALYSES)]
 
     def _busy(self, holder: dict[str, Any]) -> IngestBusy:
-        zh = ("另一个分析正在运行（进程 {pid}，开始于 {since}），本次分析未运行。请等它完成后再试。").format(
-            pid=holder.get("pid") or "?", since=holder.get("acquired") or "?")
-        en = ("another analysis is running (pid {pid}, since {since}); this one did not run. Try again when it "
-              "has finished.").format(pid=holder.get("pid") or "?", since=holder.get("acquired") or "?")
+        since = holder.get("acquired") or "?"
+        zh = f"另一个分析正在运行（开始于 {since}），本次分析未运行。请等它完成后再试。"
+        en = f"another analysis is running (since {since}); this one did not run. Try again when it has finished."
         from graph.i18n import current_lang
 
         return AnalysisBusy(en if current_lang() == "en" else zh, zh=zh, en=en)
@@ -315,4 +314,9 @@ def busy(holder: dict[str, Any]) -> IngestBusy:
           "last heartbeat.").format(s=int(STALE_AFTER_SECONDS), **fmt)
     from graph.i18n import current_lang
 
-    return IngestBusy(en if current_lang() == "en" else zh, zh=zh, en=en)
+    error = IngestBusy(en if current_lang() == "en" else zh, zh=zh, en=en)
+    # What an API caller is told: no host, pid or server path (api/errors.py logs the full text).
+    error.public_zh = "另一个导入正在进行（开始于 {since}），本次导入未写入任何数据。请等它完成后再试。".format(**fmt)
+    error.public_en = ("another ingest is running (since {since}); nothing was written. Try again when it has "
+                       "finished.").format(**fmt)
+    return error

@@ -52,6 +52,7 @@ def test_a_second_analysis_is_refused_by_function_api_and_cli(small: Store, sett
         with TestClient(app) as client:
             response = client.post("/api/v1/analyses", headers={"X-API-Key": ADMIN})
         assert response.status_code == 409 and response.json()["code"] == "analysis_busy"
+        assert "pid" not in response.text and "进程" not in response.text  # no server internals
         assert response.headers["Retry-After"]
         get_settings.cache_clear()
         result = CliRunner().invoke(cli, ["analyze"])
