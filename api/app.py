@@ -50,6 +50,7 @@ TAGS = [
     {"name": "analyses", "description": "协同缺口、覆盖、方案与分析运行 / gaps, coverage, plan and runs"},
     {"name": "datasets", "description": "数据导入（管理）/ dataset upload (admin)"},
     {"name": "reports", "description": "网络分析报告 / network reports"},
+    {"name": "quality", "description": "数据质量清单 / data-quality list"},
     {"name": "health", "description": "运行状态 / health"},
 ]
 
@@ -200,11 +201,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         institutions,
         overlaps,
         platforms,
+        quality,
         reports,
     )
 
     for module in (health, platforms, institutions, industries, graph_view, overlaps, analyses,
-                   datasets, reports, geo):
+                   datasets, reports, geo, quality):
         app.include_router(module.build_router(settings), prefix=API_PREFIX)
 
     # The explorer: its data endpoints are API routes; its page and assets are files of viz/explorer.

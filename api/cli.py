@@ -11,6 +11,7 @@ from api.commands import overlaps as overlaps_cmd
 from api.commands import plan as plan_cmd
 from api.commands.export import export as export_command
 from api.commands.ingest import ingest as ingest_command
+from api.commands.quality import quality as quality_command
 from api.commands.report import report as report_command
 from api.commands.sample import sample as sample_command
 from api.commands.serve import serve as serve_command
@@ -52,6 +53,7 @@ app.add_typer(db.app, name="db", rich_help_panel=ENGINE)
 app.command(name="sample", rich_help_panel=DATA)(sample_command)
 app.command(name="ingest", rich_help_panel=DATA)(ingest_command)
 app.command(name="export", rich_help_panel=DATA)(export_command)
+app.command(name="quality", rich_help_panel=DATA)(quality_command)
 app.command(name="analyze", rich_help_panel=ANALYSES)(analyze.analyze)
 app.add_typer(overlaps_cmd.app, name="overlaps", rich_help_panel=ANALYSES)
 app.command(name="gaps", rich_help_panel=ANALYSES)(gaps.gaps)

@@ -27,21 +27,6 @@ from graph.store import unavailable_message
 log = logging.getLogger("platgraph.api")
 
 
-class FeatureUnavailable(Exception):
-    """An optional module (an analysis, the report builder) is not installed: 503, not 500."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
-
-
-def feature_body(what: str) -> dict[str, str]:
-    zh = f"功能暂不可用（{what} 未安装）"
-    en = f"not available ({what} is not installed)"
-    return {"detail": en if current_lang() == "en" else zh, "detail_zh": zh, "detail_en": en,
-            "code": "not_available"}
-
-
 # A URI with a scheme (bolt://host:port, file:///…) or an absolute POSIX / Windows path.
 _URI = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"）)，,;]+")
 _PATH = re.compile(r"(?<![\w.:/])(?:/|[A-Za-z]:\\)(?:[^\s/\\'\"：:，,;()（）]+[/\\])+([^\s/\\'\"，,;()（）]*)")
@@ -75,9 +60,6 @@ def install_error_handlers(app: FastAPI) -> None:
         request.app.state.store_holder.suspect = True  # later requests probe first (api/deps.py)
         return JSONResponse(unavailable_body(settings), status_code=503, headers={"Retry-After": "5"})
 
-    async def feature(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(feature_body(getattr(exc, "what", "?")), status_code=503)
-
     async def usage(request: Request, exc: Exception) -> JSONResponse:
         # Same shape as FastAPI's own 422 (a list of {loc, msg, type}), so clients parse one form.
         where = "query" if request.method == "GET" else "body"
@@ -105,7 +87,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     for exc_type in (DatabaseUnavailable, ServiceUnavailable, SessionExpired, AuthError, TransientError):
         app.add_exception_handler(exc_type, unavailable)
-    app.add_exception_handler(FeatureUnavailable, feature)
     app.add_exception_handler(UsageError, usage)
     app.add_exception_handler(IngestBusy, busy)
     app.add_exception_handler(PlatgraphError, other_platgraph)

@@ -40,11 +40,14 @@ from typing import Any
 from fastapi import HTTPException
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from api.routers._common import jsonable, optional_function
+from api.routers._common import jsonable
 from graph.errors import DatabaseUnavailable
 from graph.i18n import Lang, current_lang, set_lang, tr
 from graph.settings import Settings
 from graph.store import Store
+from ingest.pipeline import ingest_dataset
+from queries.analyze import run_all
+from viz.report import build_report
 
 _SPAWN = multiprocessing.get_context("spawn")
 # A batch job yields the CPU to the interactive reads: the planners browsing wait on every click,
@@ -124,22 +127,20 @@ def report_in_child(settings: Settings, out: Path, fmt: str, lang: str, industry
 
 
 def _report(settings: Settings, out: Path, fmt: str, lang: str, industry: str | None, city: str | None) -> str:
-    build_report = optional_function("viz.report", "build_report")
     with _child_store(settings) as store:
         return str(build_report(store, out, fmt=fmt, lang=lang, industry=industry, city=city))
 
 
 def _run_analyses(settings: Settings) -> dict[str, Any]:
     """The child's side: its own store, the analyses, an answer that pickles."""
-    run_all = optional_function("queries.analyze", "run_all")
     with _child_store(settings) as store:
         return jsonable(run_all(store))
 
 
 def _ingest(settings: Settings, dataset: Path) -> dict[str, Any]:
-    ingest_dataset = optional_function("ingest.pipeline", "ingest_dataset")
     with _child_store(settings) as store:
-        return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False))
+        # never the offline bulk load: it closes the database, and this server is answering readers
+        return dict(ingest_dataset(store, dataset, rejects_path=None, progress=False, bulk=False))
 
 
 @contextmanager

@@ -7,7 +7,7 @@ without breaking the schema.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,6 +65,12 @@ class IndustryRef(BaseModel):
     level: str | None = None
 
 
+class ServedIndustry(IndustryRef):
+    inferred: bool = Field(False, description="推断（平台未填服务产业）/ inferred (no declared 服务产业)")
+    via: str | None = Field(None, description="推断依据：name 名称 | fields 研究方向 | host 依托单位 / inferred from")
+    evidence: str | None = Field(None, description="命中的关键词或依托单位 / the keyword or host that said so")
+
+
 class OverlapRef(BaseModel):
     platform: Ref
     score: float | None = None
@@ -88,7 +94,10 @@ class PlatformDetail(BaseModel):
     host: Ref | None = None
     co_builders: list[Ref]
     people: list[Person]
-    industries: list[IndustryRef]
+    industries: list[ServedIndustry] = Field(description="全部服务产业（声明与推断）/ all served industries")
+    declared_industries: list[ServedIndustry] = Field(description="数据中填写的服务产业 / declared 服务产业")
+    inferred_industries: list[ServedIndustry] = Field(
+        description="由名称、研究方向或依托单位推断的产业 / inferred from name, fields or host")
     topics: list[str]
     overlaps: list[OverlapRef]
     overlap_group: OverlapGroupRef | None = None
@@ -109,6 +118,27 @@ class InstitutionPage(BaseModel):
     limit: int
     offset: int
     items: list[InstitutionSummary]
+
+
+class QualityItem(BaseModel):
+    entity: str = Field(description="platform | institution")
+    key: str
+    name: str
+    flag: str = Field(description="host_missing | host_unresolved | co_builder_unresolved | city_unknown | "
+                                  "kind_inferred", examples=["host_missing"])
+    label_zh: str
+    label_en: str
+    label: str
+    action: str = Field(description="如何完善 / what to do")
+    detail: str
+
+
+class QualityPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int] = Field(description="每类问题的数量（筛选前）/ items per flag, before filtering")
+    items: list[QualityItem]
 
 
 class Collaborator(BaseModel):
@@ -234,6 +264,15 @@ class Document(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# Caps of a proposal's list fields (a body cannot make the check score thousands of names); the
+# same numbers as queries.overlap.proposal.MAX_ITEMS / MAX_ITEM_LENGTH (a test checks they agree).
+PROPOSAL_MAX_ITEMS = 50
+PROPOSAL_MAX_ITEM_LENGTH = 100
+ProposalItems = (Annotated[list[Annotated[str, Field(max_length=PROPOSAL_MAX_ITEM_LENGTH)]],
+                           Field(max_length=PROPOSAL_MAX_ITEMS)]
+                 | Annotated[str, Field(max_length=PROPOSAL_MAX_ITEMS * (PROPOSAL_MAX_ITEM_LENGTH + 1))])
+
+
 class ProposalBody(BaseModel):
     """The body of ``POST /overlaps/check``: a proposed platform as a planner writes it. Mirrors
     ``queries.overlap.Proposal`` (which validates it again and resolves names); list fields also
@@ -244,10 +283,10 @@ class ProposalBody(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description="拟建平台名称 / proposed name")
     type: str | None = Field(None, max_length=100, description="平台类型 / platform type")
-    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | regional 自治区级 | municipal 市级)")
+    level: str | None = Field(None, max_length=20, description="级别 / level (national 国家级 | ministerial 部级 | regional 自治区级 | departmental 厅级 | municipal 市级)")
     host: str | None = Field(None, max_length=200, description="依托单位（名称、别名或信用代码）/ host")
-    co_builders: list[str] | str = Field(default_factory=list, description="共建单位 / co-builders")
+    co_builders: ProposalItems = Field(default_factory=list, description="共建单位 / co-builders")
     city: str | None = Field(None, max_length=50, description="所在市 / city")
-    fields: list[str] | str = Field(default_factory=list, description="研究方向 / research directions")
-    industries: list[str] | str = Field(default_factory=list, description="服务产业 / industries served")
-    people: list[str] | str = Field(default_factory=list, description="负责人与核心成员 / people")
+    fields: ProposalItems = Field(default_factory=list, description="研究方向 / research directions")
+    industries: ProposalItems = Field(default_factory=list, description="服务产业 / industries served")
+    people: ProposalItems = Field(default_factory=list, description="负责人与核心成员 / people")

@@ -93,7 +93,7 @@ def ensure_sample(store: Store, args: argparse.Namespace) -> None:
     else:
         if not args.yes:
             sys.exit("loading the sample empties this Neo4j: pass --yes (and point NEO4J_URI at your own engine)")
-        from api.commands.db import migrate_database, wipe_graph
+        from graph.database import migrate_database, wipe_graph
         from ingest.pipeline import ingest_dataset
         from ingest.sample import generate_sample
 

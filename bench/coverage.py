@@ -201,7 +201,7 @@ def main() -> None:
     announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         sys.exit("this empties the configured Neo4j graph; run it on your own engine and add --yes")
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from graph.schema import apply_schema
 
     with Store() as store:

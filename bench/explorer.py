@@ -68,7 +68,7 @@ async () => {
 
 
 def load_sample(platforms: int, seed: int) -> None:
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from graph.reference import load_reference
     from graph.schema import apply_schema
     from graph.store import Store
@@ -104,7 +104,7 @@ def load_synthetic(platforms: int, seed: int) -> None:
     what the overview aggregates, at a scale the sample's full ingest cannot reach quickly here."""
     import random
 
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from graph.reference import load_cities, load_industries, load_reference, load_taxonomy
     from graph.schema import apply_schema
     from graph.store import Store

@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from api.commands.db import migrate_database, wipe_graph  # noqa: E402
+from graph.database import migrate_database, wipe_graph  # noqa: E402
 from graph.store import Store  # noqa: E402
 from ingest.pipeline import ingest_dataset  # noqa: E402
 

@@ -6,7 +6,10 @@ Prints, with baselines in the same run:
    planted kind, hard non-overlaps reported, keep accuracy — for the shipped method and a name-only
    baseline (rapidfuzz ratio of normalised names, its cut-off also tuned on seed 11);
 3. blocking recall against exhaustive scoring on a 5,000-platform sample, and both run times;
-4. optionally, analysis time (and quality) at 10,000 and 100,000 platforms.
+4. optionally, analysis time (and quality) at 10,000 and 100,000 platforms;
+5. quality where it will be used (``bench/overlap_robustness.py``): the table of (a) the sample as
+   generated, (b)/(c) with fields, people and industries removed from 50 % / 100 % of platforms,
+   (d) the real Guangxi fixture against its hand labels, (e) the platforms-only sample if present.
 
 It generates samples with ``ingest.sample.generate_sample`` and loads them with
 ``ingest.pipeline.ingest_dataset`` into the Neo4j of the current settings (NEO4J_URI …), which it
@@ -60,7 +63,7 @@ NOT_READ_BY_OVERLAP = ("合作.csv", "建设目标.csv")
 
 def load_sample(store: Store, n: int, seed: int, workdir: Path, *, overlap_inputs_only: bool = False) -> dict[str, Any]:
     """Generate the sample, empty the graph, ingest it; returns truth.json as a dict."""
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
 
@@ -392,7 +395,7 @@ def main() -> None:
                         help="also time FACTOR disjoint copies of the BASE-platform sample (e.g. 10000 10)")
     parser.add_argument("--reuse-loaded", action="store_true",
                         help="with --replicate: the graph already holds the BASE sample from --workdir")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["tune", "measure", "blocking"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["tune", "measure", "blocking", "robustness"])
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, help="where samples are written (default: a temp dir)")
     args = parser.parse_args()
@@ -412,6 +415,14 @@ def main() -> None:
             figures["measure"] = measure(store, workdir, args.platforms, args.seed, name_cutoff)
         if "blocking" not in args.skip:
             figures["blocking"] = blocking_recall(store, workdir, args.blocking_platforms, args.seed)
+        if "robustness" not in args.skip:
+            import overlap_robustness as robust
+
+            print(f"\n== 5. quality where it will be used (seed {args.seed}, {args.platforms} platforms) ==")
+            table = robust.evaluate_sample(store, args.platforms, args.seed, workdir)
+            table["d"] = robust.evaluate_real()
+            robust.print_table(table)
+            figures["robustness"] = table
         for n in args.scale:
             figures[f"scale_{n}"] = scale(store, workdir, n, args.seed)
         if args.replicate:

@@ -34,7 +34,7 @@ TARGET_SECONDS = 60.0
 
 
 def load_sample(store: Store, platforms: int, seed: int, folder: Path) -> None:
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
     from queries.analyze import run_all

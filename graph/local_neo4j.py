@@ -28,8 +28,12 @@ from graph.settings import Settings, ensure_private_dir
 
 ENGINE_SRC = Path(__file__).parent / "engine"
 POM = ENGINE_SRC / "pom.xml"
-LAUNCHER_SRC = ENGINE_SRC / "src" / "main" / "java" / "platgraph" / "engine" / "Launcher.java"
+JAVA_DIR = ENGINE_SRC / "src" / "main" / "java" / "platgraph" / "engine"
+LAUNCHER_SRC = JAVA_DIR / "Launcher.java"
+IMPORT_SRC = JAVA_DIR / "BulkImport.java"
+JAVA_SOURCES = (LAUNCHER_SRC, IMPORT_SRC)
 MAIN_CLASS = "platgraph.engine.Launcher"
+IMPORT_CLASS = "platgraph.engine.BulkImport"
 
 GC_OPTS = {"g1": "-XX:+UseG1GC", "parallel": "-XX:+UseParallelGC"}
 JVM_OPTS = (
@@ -95,7 +99,7 @@ def _require_tool(name: str) -> str:
 
 def _source_digest() -> str:
     digest = hashlib.sha256()
-    for path in (POM, LAUNCHER_SRC):
+    for path in (POM, *JAVA_SOURCES):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -115,7 +119,7 @@ def ensure_built(settings: Settings) -> EnginePaths:
     ]
     _run_build(mvn_cmd, "Maven")
     classpath = paths.classpath_file.read_text().strip()
-    _run_build([javac, "-encoding", "UTF-8", "-d", str(paths.classes), "-cp", classpath, str(LAUNCHER_SRC)], "javac")
+    _run_build([javac, "-encoding", "UTF-8", "-d", str(paths.classes), "-cp", classpath, *map(str, JAVA_SOURCES)], "javac")
     paths.stamp.write_text(digest)
     return paths
 
@@ -349,3 +353,88 @@ def process_rss_mb(settings: Settings) -> float | None:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def run_import(settings: Settings, args: list[str], *, log: Path, max_off_heap: str = "1g") -> float:
+    """Run Neo4j's offline importer (``BulkImport.java`` → ``database import full``) on the local
+    engine's store; the engine must be stopped. Returns the seconds it took; raises
+    :class:`EngineError` with the importer's last lines when it fails.
+
+    Why a separate JVM with a small heap: the importer keeps its caches off-heap (bounded by
+    ``--max-off-heap-memory``), and it must not share a process with a running database.
+    """
+    paths = ensure_built(settings)
+    if read_pid(paths) is not None:
+        raise EngineError(tr("离线导入前必须先停止本地 Neo4j。", "the local Neo4j must be stopped before an offline import."))
+    java = _require_tool("java")
+    classpath = f"{paths.classes}{os.pathsep}{paths.classpath_file.read_text().strip()}"
+    cmd = [java, "-Xms256m", "-Xmx1g", *JVM_OPTS, "-cp", classpath, IMPORT_CLASS, "--home", str(paths.data),
+           f"--max-off-heap-memory={max_off_heap}", *args]
+    began = time.monotonic()
+    with open(log, "wb") as out:
+        proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
+    if proc.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
+        raise EngineError(tr("离线导入失败（退出码 {code}），日志 {log} 最后几行：\n{tail}",
+                             "the offline import failed (exit code {code}); last lines of {log}:\n{tail}",
+                             code=proc.returncode, log=log, tail=tail))
+    return time.monotonic() - began
+
+
+IMPORT_REQUEST, IMPORT_DONE, IMPORT_LOG = "bulk-import.request", "bulk-import.done", "bulk-import.log"
+FEATURES_FILE = "engine.features"
+
+
+def engine_features(settings: Settings) -> set[str]:
+    """What the running launcher can do (``Launcher.java`` writes them with its pid when ready); an
+    engine started by an older build, still running after an upgrade, has none: restart it."""
+    paths = EnginePaths(settings.home)
+    pid = read_pid(paths)
+    try:
+        lines = (paths.data / FEATURES_FILE).read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        return set()
+    if pid is None or f"pid={pid}" not in lines:
+        return set()
+    return {line for line in lines if not line.startswith("pid=")}
+
+
+def import_in_engine(settings: Settings, args: list[str], *, timeout: float = 3600.0) -> float:
+    """Ask the running launcher to close its database, run the offline importer on it and open it
+    again, all in the engine's JVM (``BulkImport.serveRequest``); waits until Bolt answers again.
+    Returns the seconds it took; raises :class:`EngineError` with the importer's last lines when it
+    fails (the database is open again either way).
+
+    Why in the engine's JVM: stopping the launcher, starting the importer's JVM and starting the
+    launcher again costs three JVM starts (tens of seconds on a busy two-core machine); closing and
+    opening the embedded database in a warm JVM costs a few seconds.
+    """
+    paths = EnginePaths(settings.home)
+    pid = read_pid(paths)
+    if pid is None:
+        raise EngineError(tr("本地 Neo4j 未运行。", "the local Neo4j is not running."))
+    done, log = paths.data / IMPORT_DONE, paths.data / IMPORT_LOG
+    done.unlink(missing_ok=True)
+    request = paths.data / IMPORT_REQUEST
+    tmp = request.with_suffix(".tmp")
+    tmp.write_text("\n".join(args) + "\n", encoding="utf-8")
+    began = time.monotonic()
+    tmp.rename(request)
+    deadline = began + timeout
+    while not done.exists():
+        if not _alive(pid):
+            raise EngineError(tr("本地 Neo4j 在离线导入时退出，日志 {log} 最后几行：\n{tail}",
+                                 "the local Neo4j exited during the offline import; last lines of {log}:\n{tail}",
+                                 log=paths.log_file, tail=_log_tail(paths)))
+        if time.monotonic() > deadline:
+            raise EngineError(tr("离线导入超时（{s} 秒）", "the offline import timed out ({s} s)", s=timeout))
+        time.sleep(0.2)
+    code = int(done.read_text().strip() or "1")
+    done.unlink(missing_ok=True)
+    _wait_for_bolt(settings, paths, pid, time.monotonic())
+    if code != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:]) if log.exists() else ""
+        raise EngineError(tr("离线导入失败（退出码 {code}），日志 {log} 最后几行：\n{tail}",
+                             "the offline import failed (exit code {code}); last lines of {log}:\n{tail}",
+                             code=code, log=log, tail=tail))
+    return time.monotonic() - began

@@ -27,7 +27,11 @@ NODE_LABELS: dict[str, str] = {
     "AnalysisRun": "run id (UTC timestamp + random suffix)",
     "IngestLock": "lock name ('ingest' or 'analysis'): one node each, held while an ingest or an analysis writes (graph/locks.py)",
     "OverlapGroup": "analysis-run-scoped group id",
-    "Target": "建设目标: platform type + '@' + level + '@' + year (from the dataset's targets file)",
+    "Target": "建设目标: platform type (or '类别:' + category) + '@' + level + '@' + year (from the dataset's "
+              "targets file)",
+    "Evaluation": "评估记录: platform key + '@' + year + '@' + result (from the dataset's evaluations file)",
+    "PlanDecisionSet": "one `platgraph plan apply` of a plan workbook: 'D' + UTC timestamp + '-' + hex",
+    "PlanDecision": "the 决定 on one plan item: decision set key + ':' + item key",
 }
 
 REL_TYPES: dict[str, str] = {
@@ -48,6 +52,9 @@ REL_TYPES: dict[str, str] = {
     "LAID_OUT_IN": "(Industry)->(City): declared layout city (布局城市)",
     "OVERLAPS": "(Platform)->(Platform) {score, signals, reasons_zh, reasons_en, run}",
     "IN_GROUP": "(Platform)->(OverlapGroup)",
+    "EVALUATES": "(Evaluation)->(Platform): one evaluation record of the platform",
+    "IN_SET": "(PlanDecision)->(PlanDecisionSet)",
+    "CONCERNS": "(PlanDecision)->(Platform): a platform the decided plan item names",
     "FROM_RUN": "(AnalysisRun|OverlapGroup)->(IngestRun|AnalysisRun): provenance",
 }
 
@@ -71,6 +78,13 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
 )
 
 FULLTEXT_INDEX = "name_fulltext"
+# The CJK full-text analyser indexes character pairs, so a one-character query (糖, 铝, 桂) finds
+# nothing there; the API and the explorer fall back to ``CONTAINS``, which these text indexes serve.
+TEXT_INDEXES: tuple[tuple[str, str], ...] = (
+    ("Platform", "name"),
+    ("Institution", "name"),
+    ("Institution", "aliases_text"),
+)
 
 # Indexes earlier versions created and this one drops. ``collaborates_kind_idx`` (COLLABORATES_WITH by
 # ``kind``) served no query, and the planner chose it for the ingest's "does this collaboration exist
@@ -112,6 +126,10 @@ def schema_statements() -> list[str]:
     statements += [
         f"CREATE INDEX {label.lower()}_{prop}_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
         for label, prop in PROPERTY_INDEXES
+    ]
+    statements += [
+        f"CREATE TEXT INDEX {label.lower()}_{prop}_text IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
+        for label, prop in TEXT_INDEXES
     ]
     statements += [
         "CREATE INDEX overlaps_run_idx IF NOT EXISTS FOR ()-[r:OVERLAPS]-() ON (r.run)",

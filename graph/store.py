@@ -74,7 +74,13 @@ class Store:
         password = self.settings.resolved_password()
         auth = (self.settings.neo4j_user, password) if password is not None else None
         self.database = self.settings.neo4j_database
-        self._driver = GraphDatabase.driver(
+        self._auth = auth
+        self._max_retry_seconds = max_retry_seconds
+        self._driver = self._connect()
+
+    def _connect(self) -> neo4j.Driver:
+        auth, max_retry_seconds = self._auth, self._max_retry_seconds
+        return GraphDatabase.driver(
             self.settings.neo4j_uri,
             auth=auth,
             connection_timeout=self.settings.neo4j_connect_timeout,
@@ -86,6 +92,12 @@ class Store:
             # not exist" on an empty graph); queries are reviewed as code instead.
             notifications_min_severity="OFF",
         )
+
+    def reconnect(self) -> None:
+        """A new driver for the same database: after the local engine was restarted under us (the
+        bulk load, ingest/bulk.py), the pooled connections all point at the old process."""
+        self._driver.close()
+        self._driver = self._connect()
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:

@@ -37,13 +37,18 @@ SET r.finished = datetime(), r.status = $status, r.read = $read, r.loaded = $loa
 
 # Identity (id, credit code, the first name) is kept when a later file omits it; the city follows the
 # file that restates the institution, as its LOCATED_IN does (the planner prunes that edge to the
-# stated city, or to none).
+# stated city, or to none). An institution created from a platform list (kind_inferred) takes the
+# name, kind and sector an institutions file gives (row.rename); where it came from stays recorded.
 UPSERT_INSTITUTIONS = """
 UNWIND $rows AS row
 MERGE (i:Institution {key: row.key})
 SET i.id = coalesce(row.id, i.id),
-    i.name = coalesce(i.name, row.name),
-    i.norm_name = coalesce(i.norm_name, row.norm_name),
+    i.name = CASE WHEN row.rename THEN row.name ELSE coalesce(i.name, row.name) END,
+    i.norm_name = CASE WHEN row.rename THEN row.norm_name ELSE coalesce(i.norm_name, row.norm_name) END,
+    i.created_from = coalesce(i.created_from, row.created_from),
+    i.kind_inferred = row.kind_inferred, i.inferred_from = row.inferred_from,
+    i.reference = coalesce(row.reference, i.reference), i.source = coalesce(row.source, i.source),
+    i.city_written = row.city_written, i.quality_flags = row.quality_flags,
     i.aliases = reduce(acc = coalesce(i.aliases, []), a IN row.aliases |
                        CASE WHEN a IN acc THEN acc ELSE acc + a END),
     i.alias_norms = reduce(acc = coalesce(i.alias_norms, []), a IN row.alias_norms |
@@ -82,6 +87,14 @@ SET i.level = CASE WHEN row.parent IS NULL THEN coalesce(i.level, 'industry') EL
     i.priority = coalesce(row.priority, i.priority, 3),
     i.key_industry = coalesce(row.key_industry, i.key_industry, true),
     i.src_run = $run
+"""
+
+UPSERT_EVALUATIONS = """
+UNWIND $rows AS row
+MATCH (p:Platform {key: row.platform})
+MERGE (e:Evaluation {key: row.key})
+SET e += row.props, e.src_run = $run
+MERGE (e)-[:EVALUATES]->(p)
 """
 
 UPSERT_TARGETS = """
@@ -184,6 +197,16 @@ MERGE (a)-[r:{rel}]->(b)
 SET r.src_run = $run
 """
 
+# A declared SERVES that restates an inferred one (ingest/infer_industries.py) becomes declared: a
+# declared value always wins, so the inferred flag and its provenance go.
+_DECLARED_SERVES_TEMPLATE = """
+UNWIND $rows AS row
+MATCH (a:{a} {{key: row.a}}), (b:{b} {{key: row.b}})
+MERGE (a)-[r:SERVES]->(b)
+SET r.src_run = $run
+REMOVE r.inferred, r.via, r.evidence
+"""
+
 _REL_ROLE_TEMPLATE = """
 UNWIND $rows AS row
 MATCH (a:{a} {{key: row.a}}), (b:{b} {{key: row.b}})
@@ -204,12 +227,20 @@ DELETE r
 def rel_query(a: str, rel: str, b: str, *, with_role: bool = False) -> str:
     """The upsert for ``(a)-[rel]->(b)`` rows ``{a, b}`` (labels and type checked against the schema)."""
     template = _REL_ROLE_TEMPLATE if with_role else _REL_TEMPLATE
+    if rel == "SERVES" and not with_role:
+        template = _DECLARED_SERVES_TEMPLATE
     return template.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
 
 
 def prune_query(a: str, rel: str, b: str) -> str:
-    """Delete ``(a)-[rel]->(b)`` whose target is not in ``row.targets`` for rows ``{key, targets}``."""
-    return _PRUNE_TEMPLATE.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
+    """Delete ``(a)-[rel]->(b)`` whose target is not in ``row.targets`` for rows ``{key, targets}``.
+
+    Inferred SERVES are left to ingest/infer_industries.py, which runs after the writes and keeps or
+    drops them by the data (so restating a platform without industries rewrites nothing)."""
+    query = _PRUNE_TEMPLATE.format(a=check_label(a), b=check_label(b), rel=check_rel_type(rel))
+    if rel == "SERVES":
+        query = query.replace("WHERE NOT b.key IN row.targets", "WHERE NOT b.key IN row.targets AND NOT coalesce(r.inferred, false)")
+    return query
 
 
 EXISTING_PLATFORMS = "MATCH (p:Platform) RETURN p.key AS key, p.id AS id, p.norm_name AS norm, p.level AS level"

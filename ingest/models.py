@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
-from graph.reference import load_taxonomy, resolve_city, resolve_level
+from graph.reference import KIND_SECTOR, load_taxonomy, resolve_city, resolve_level, suggest_levels
 from graph.textsafe import first_control
 
 MAX_NAME = 200
@@ -107,18 +107,31 @@ def _year(value: object) -> int | None:
                       f"year must be a four-digit integer between {MIN_YEAR} and {MAX_YEAR}")
 
 
+def _required_year(value: object) -> int:
+    year = _year(value)
+    if year is None:
+        raise fail("必填项为空（评估年份）", "required value is empty (year of the evaluation)")
+    return year
+
+
 def _count(value: object) -> int | None:
     return _int_value(value, 0, 10**9, "应为非负整数", "must be a non-negative integer")
 
 
-def _enum(choices: dict[str, str], zh: str, en: str) -> Any:
+_BRACKETED_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def _enum(choices: dict[str, str], zh: str, en: str, *, bracketed_note: bool = False) -> Any:
     index = {normalize_name(k): v for k, v in choices.items()}
 
     def check(value: object) -> str | None:
         text = clean_text(value)
         if not text:
             return None
+        # a trailing bracketed note ('优秀(A级)', '整改（2021年）') qualifies the value; the value is before it
         found = choices.get(text) or index.get(norm(text))
+        if found is None and bracketed_note:
+            found = index.get(norm(_BRACKETED_NOTE.sub("", text)))
         if found is None:
             raise fail(zh, en)
         return found
@@ -165,8 +178,6 @@ SECTORS = {
     "高校": "academia", "research": "research", "研": "research", "科研": "research", "user": "user",
     "用": "user", "用户": "user",
 }
-KIND_SECTOR = {"enterprise": "industry", "university": "academia", "institute": "research",
-               "hospital": "user", "government": "user", "other": "user"}
 STATUSES = {
     "active": "active", "运行": "active", "运行中": "active", "正常运行": "active", "在建": "building",
     "building": "building", "建设中": "building", "筹建": "building", "revoked": "revoked", "撤销": "revoked",
@@ -175,7 +186,18 @@ STATUSES = {
 EVALUATIONS = {
     "优秀": "优秀", "excellent": "优秀", "良好": "良好", "good": "良好", "合格": "合格", "pass": "合格",
     "通过": "合格", "整改": "整改", "rectify": "整改", "限期整改": "整改", "不合格": "不合格", "fail": "不合格",
-    "不通过": "不合格",
+    "不通过": "不合格", "整改通过": "整改通过", "rectified": "整改通过", "整改合格": "整改通过",
+    "整改不通过": "整改不通过", "rectification_failed": "整改不通过", "rectification failed": "整改不通过",
+    "整改不合格": "整改不通过", "取消资格": "整改不通过",
+    # an evaluation that ended the recognition (e.g. 企业技术中心评价: 撤销) counts as a failing grade
+    "撤销": "不合格", "淘汰": "不合格",
+}
+EVALUATION_CHOICES_ZH = "优秀/良好/合格/整改/整改通过/整改不通过/不合格"
+CATEGORIES = {
+    "science_engineering": "science_engineering", "科学与工程研究": "science_engineering", "科学与工程": "science_engineering",
+    "innovation_transfer": "innovation_transfer", "技术创新与成果转化": "innovation_transfer",
+    "技术创新": "innovation_transfer", "basic_support": "basic_support", "基础支撑与条件保障": "basic_support",
+    "基础支撑": "basic_support",
 }
 ROLES = {
     "director": "director", "负责人": "director", "主任": "director", "平台负责人": "director",
@@ -204,19 +226,55 @@ City = Annotated[str | None, BeforeValidator(_city)]
 CreditCode = Annotated[str | None, BeforeValidator(_credit_code)]
 
 
+# Name rules for an institution's kind, first match wins: (kind, pattern). A hospital is checked
+# before a university (广西医科大学第一附属医院 is a hospital), an institute before a company
+# (a 转制院所 such as …研究院有限公司 is still a research institute); 学院 inside 科学院 (广西农业科学院,
+# 中国科学院…研究所) is not a college.
+KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hospital", re.compile("医院|卫生院")),
+    ("university", re.compile("职业技术学院|大学|(?<!科)学院|学校|高等专科")),
+    ("institute", re.compile("研究院|研究所|科学院|研究中心|设计院")),
+    ("enterprise", re.compile("公司|集团|股份|厂|企业|合作社")),
+    ("government", re.compile("厅|局|委员会|人民政府|办公室")),
+)
+
+
+def infer_kind_rule(name: str) -> tuple[str, str]:
+    """``(kind, the word that decided it)`` from an institution's name; ``('other', '')`` if none.
+
+    Why keep the word: an institution created from a platform list shows *why* it is, say, a
+    university (``inferred_from``), so a planner can judge the guess.
+    """
+    for kind, pattern in KIND_RULES:
+        found = pattern.search(name)
+        if found:
+            return kind, found.group(0)
+    return "other", ""
+
+
 def infer_kind(name: str) -> str:
     """The institution kind from its name when the kind column is empty (大学 → university …)."""
-    if re.search(r"大学|学院|学校|高等专科", name):
-        return "university"
-    if "医院" in name or "卫生院" in name:
-        return "hospital"
-    if re.search(r"研究院|研究所|科学院|研究中心|设计院", name):
-        return "institute"
-    if re.search(r"公司|集团|厂|企业|股份|合作社", name):
-        return "enterprise"
-    if re.search(r"厅|局|委员会|人民政府|办公室", name):
-        return "government"
-    return "other"
+    return infer_kind_rule(name)[0]
+
+
+def _lenient_city(value: object) -> str | None:
+    """The text of a city cell; resolved by the row model, which keeps an unknown city as written."""
+    text = clean_text(value)
+    if len(text) > MAX_NAME:
+        raise fail(f"内容过长（{len(text)} 字符，上限 {MAX_NAME}）", f"too long ({len(text)} characters, limit {MAX_NAME})")
+    return text or None
+
+
+LenientCity = Annotated[str | None, BeforeValidator(_lenient_city)]
+
+
+def split_city(text: str | None) -> tuple[str | None, str | None]:
+    """``(city key, None)`` for a known city, ``(None, text as written)`` for an unknown one: an unknown
+    city does not reject the row (it is flagged ``city_unknown``)."""
+    if not text:
+        return None, None
+    city = cached_city(text)
+    return (city, None) if city else (None, text)
 
 
 def _cities(value: object) -> list[str]:
@@ -240,45 +298,61 @@ class InstitutionRow(Row):
     sector: Annotated[str | None, _enum(SECTORS, "产学研用应为 产/学/研/用", "sector must be 产/学/研/用 "
                                         "(industry/academia/research/user)")] = None
     credit_code: CreditCode = None
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     aliases: Multi = []
     industries: Multi = []
     id: OptName = None
+    kind_inferred: bool = False  # set by the model: the kind column was empty, the name decided
+    inferred_from: str | None = None
 
     @model_validator(mode="after")
     def _defaults(self) -> InstitutionRow:
-        self.kind = self.kind or infer_kind(self.name)
+        if not self.kind:
+            self.kind, rule = infer_kind_rule(self.name)
+            self.kind_inferred, self.inferred_from = True, rule or None
         self.sector = self.sector or KIND_SECTOR[self.kind]
+        self.city, self.city_written = split_city(self.city)
         return self
 
 
 class PlatformRow(Row):
+    """A platform: only its name and type are indispensable. An empty host or an unknown city loads,
+    flagged (graph/quality.py), because a real list often lacks them and the platform still exists."""
+
     name: Name
     type: Name
-    host: Name
+    host: OptName = None
     level: OptName = None
     co_builders: Multi = []
-    city: City = None
+    city: LenientCity = None
+    city_written: str | None = None  # set by the model: an unknown city as written
     established: Year = None
     status: Annotated[str | None, _enum(STATUSES, "状态应为 运行/建设中/撤销/整合",
                                         "status must be active/building/revoked/merged")] = None
     fields: Multi = []
     industries: Multi = []
     director: OptName = None
-    evaluation: Annotated[str | None, _enum(EVALUATIONS, "评估结果应为 优秀/良好/合格/整改/不合格",
-                                            "evaluation must be 优秀/良好/合格/整改/不合格")] = None
+    evaluation: Annotated[str | None, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
+                                            f"evaluation must be {EVALUATION_CHOICES_ZH}", bracketed_note=True)] = None
     department: OptName = None
     id: OptName = None
 
     @model_validator(mode="after")
     def _default_status(self) -> PlatformRow:
         self.status = self.status or "active"
+        self.city, self.city_written = split_city(self.city)
         return self
 
 
 @lru_cache(maxsize=4096)
 def _resolve_type(raw: str, level: str | None) -> tuple[str, str] | None:
     return load_taxonomy().resolve_type(raw, level)
+
+
+@lru_cache(maxsize=1024)
+def _suggest_types(raw: str) -> tuple[str, ...]:
+    return tuple(load_taxonomy().suggest_types(raw))
 
 
 class ResearcherRow(Row):
@@ -324,18 +398,36 @@ class CollaborationRow(Row):
 
 
 class TargetRow(Row):
-    type: Name
+    type: OptName = None
+    category: Annotated[str | None, _enum(CATEGORIES, "类别应为 科学与工程研究/技术创新与成果转化/基础支撑与条件保障",
+                                          "category must be science_engineering/innovation_transfer/basic_support")] = None
     level: OptName = None
     year: Year = None
     new: Count = None
     integrated_or_revoked: Count = None
     total: Count = None
 
+    @model_validator(mode="after")
+    def _something_targeted(self) -> TargetRow:
+        if not (self.type or self.category or self.level):
+            raise fail("平台类型、类别、级别至少填一项", "give a platform type, a category or a level")
+        return self
+
+
+class EvaluationRow(Row):
+    """One evaluation (评估记录): the history the plan reads, so 整改 followed by 整改通过 is not a failure."""
+
+    platform: Name
+    year: Annotated[int, BeforeValidator(_required_year)]
+    result: Annotated[str, _enum(EVALUATIONS, f"评估结果应为 {EVALUATION_CHOICES_ZH}",
+                                 f"result must be {EVALUATION_CHOICES_ZH}", bracketed_note=True), _required(MAX_NAME)]
+    note: OptText = None
+
 
 MODELS: dict[str, type[Row]] = {
     "institutions": InstitutionRow, "platforms": PlatformRow, "researchers": ResearcherRow,
     "memberships": MembershipRow, "industries": IndustryRow, "collaborations": CollaborationRow,
-    "targets": TargetRow,
+    "targets": TargetRow, "evaluations": EvaluationRow,
 }
 
 Problem = tuple[str, str, str]  # (column key or '', reason zh, reason en)
@@ -350,14 +442,18 @@ def type_and_level(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]
     raw_level = clean_text(cells.get("level"))
     level = resolve_level(raw_level) if raw_level else None
     if raw_level and level is None:
-        problems.append(("level", "级别应为 国家级/自治区级/市级", "level must be national/regional/municipal"))
+        near = "、".join(suggest_levels(raw_level))
+        problems.append(("level", f"未知的级别；应为 国家级/部级/自治区级/厅级/市级（您是否要写：{near}）",
+                         f"unknown level; must be national/ministerial/regional/departmental/municipal "
+                         f"(did you mean: {near})"))
     raw_type = clean_text(cells.get("type"))
     if not raw_type or len(raw_type) > MAX_NAME:
         return {}, problems  # the model reports empty / too long
     resolved = _resolve_type(raw_type, level)
     if resolved is None:
-        problems.append(("type", "未知的平台类型（见 graph/data/taxonomy.toml）",
-                         "unknown platform type (see graph/data/taxonomy.toml)"))
+        near = "、".join(_suggest_types(raw_type)) or "—"
+        problems.append(("type", f"未知的平台类型（您是否要写：{near}；全部类型见 graph/data/taxonomy.toml）",
+                         f"unknown platform type (did you mean: {near}; all types in graph/data/taxonomy.toml)"))
         return {}, problems
     taxonomy = load_taxonomy()
     type_key, resolved_level = resolved
@@ -365,12 +461,23 @@ def type_and_level(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]
             "category": taxonomy.category_of(type_key), "family": taxonomy.family_of(type_key)}, problems
 
 
+def _level_only(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """A target without a type: only its level (if any) is resolved."""
+    raw_level = clean_text(cells.get("level"))
+    level = resolve_level(raw_level) if raw_level else None
+    if raw_level and level is None:
+        return {}, [("level", "级别应为 国家级/自治区级/市级", "level must be national/regional/municipal")]
+    return {"type": None, "level": level, "level_given": level}, []
+
+
 def validate_row(table: str, cells: dict[str, str]) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Validate one row's cells. Returns (clean values, []) or (None, every problem found)."""
     problems: list[Problem] = []
     derived: dict[str, Any] = {}
-    if table in ("platforms", "targets"):
+    if table == "platforms" or (table == "targets" and clean_text(cells.get("type"))):
         derived, problems = type_and_level(cells)
+    elif table == "targets":
+        derived, problems = _level_only(cells)
     try:
         row = MODELS[table].model_validate(cells)
     except ValidationError as exc:

@@ -20,11 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.errors import DatabaseUnavailable
+from graph.errors import DatabaseUnavailable, UsageError
+from graph.i18n import tr
 from graph.reference import load_reference
 from graph.schema import apply_schema
 from graph.store import Store
 from ingest import cypher
+from ingest.bulk import unavailable_reason as bulk_unavailable
+from ingest.infer_industries import infer_industries
 from ingest.lock import IngestLock
 from ingest.plan import Planner
 from ingest.readers import read_dataset
@@ -41,13 +44,17 @@ def default_rejects_path(store: Store, run: str) -> Path:
 
 
 def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None,
-                   progress: bool = False) -> dict:
+                   progress: bool = False, bulk: bool | None = None) -> dict:
     """Load the dataset at ``path`` into the graph and return the summary of DESIGN §5.
 
     Raises :class:`graph.errors.UsageError` (exit 2) for an unreadable file or a missing required
     column before anything is written, and :class:`graph.errors.DatabaseUnavailable` (exit 3)
     when Neo4j cannot be reached, :class:`graph.errors.IngestBusy` (exit 4) when another ingest
     holds the ingest lock (:mod:`ingest.lock`).
+
+    ``bulk``: ``None`` writes a large first load into an empty local engine with the offline
+    importer (:mod:`ingest.bulk`) and everything else through Cypher; ``True`` insists on the
+    importer (``UsageError`` naming why it cannot run); ``False`` always uses Cypher.
     """
     began = time.perf_counter()
     timings: dict[str, float] = {}
@@ -71,15 +78,50 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         rejects_file = Path(rejects_path) if rejects_path else default_rejects_path(store, run)
         store.write(cypher.START_RUN, {"key": run, "sources": dataset.sources, "dataset": str(dataset.path)})
         interrupted = [r["key"] for r in store.write(cypher.CLOSE_INTERRUPTED_RUNS, {"key": run})]
+        bulk_reason = "--no-bulk" if bulk is False else bulk_unavailable(
+            store, sum(len(t.rows) for t in dataset.tables.values()), forced=bool(bulk))
+        if bulk and bulk_reason:
+            raise UsageError(tr("无法使用离线批量导入：{why}", "the offline bulk import cannot run: {why}",
+                                why=bulk_reason))
         t = time.perf_counter()
         planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
         plan = planner.plan
+
         def batch_written(name: str, n: int) -> None:
             bar.advance_step(name, n)
             lock.check()  # before the next batch: stop if a takeover ended our hold (graph/locks.py)
 
-        writer = BackgroundWriter(store, run, on_batch=batch_written)
         ambiguities_file: Path | None = None
+        if bulk_reason is None:  # plan everything, then write it with the offline importer
+            with _failing_run(store, run, plan, rejects_file, began):
+                planner.build()
+                timings["validate"] = planner.validate_seconds
+                timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
+                write_rejects(rejects_file, plan.rejects)
+                ambiguities_file = _write_ambiguities(rejects_file, plan)
+                lock.check()
+                write_seconds = _bulk_write(store, plan, run)
+                retries, write_path = 0, "bulk"
+                if write_seconds is None:
+                    bulk_reason, write_path = "the plan holds rows the importer cannot reproduce", "cypher"
+                    writer = BackgroundWriter(store, run, on_batch=batch_written)
+                    try:
+                        lock.check()
+                        writer.submit(write_steps(plan))
+                        write_seconds = writer.finish()
+                    except BaseException:
+                        writer.cancel()
+                        raise
+                    retries = writer.retries
+                timings["write"] = sum(write_seconds.values())
+                t = time.perf_counter()
+                inferred = infer_industries(store, run)  # platforms without 服务产业: read from what they say
+                timings["infer_industries"] = time.perf_counter() - t
+            loaded = loaded_counts(plan)
+            _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
+            return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset, timings,
+                            began, write_seconds, retries, inferred, write_path=write_path, bulk_skipped=bulk_reason)
+        writer = BackgroundWriter(store, run, on_batch=batch_written)
         try:
             # each finished segment is written on the writer thread while the next one is planned
             for sources in planner.segments():
@@ -91,15 +133,13 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
             timings["validate"] = planner.validate_seconds
             timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
             write_rejects(rejects_file, plan.rejects)
-            if plan.ambiguities:
-                ambiguities_file = rejects_file.with_name(rejects_file.stem.removesuffix("-rejects")
-                                                          + "-ambiguities.csv")
-                if ambiguities_file == rejects_file:
-                    ambiguities_file = rejects_file.with_name(rejects_file.stem + "-ambiguities.csv")
-                write_ambiguities(ambiguities_file, plan.ambiguities)
+            ambiguities_file = _write_ambiguities(rejects_file, plan)
             waited = time.perf_counter()
             write_seconds = writer.finish()
             timings["write_wait"] = time.perf_counter() - waited
+            t = time.perf_counter()
+            inferred = infer_industries(store, run)  # platforms without 服务产业: read from what they say
+            timings["infer_industries"] = time.perf_counter() - t
         except DatabaseUnavailable:
             writer.cancel()
             raise  # the run stays 'running': visibly unfinished; a re-run completes it
@@ -111,6 +151,49 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         loaded = loaded_counts(plan)
         _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
 
+    return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset, timings, began,
+                    write_seconds, writer.retries, inferred, write_path="cypher", bulk_skipped=bulk_reason)
+
+
+def _write_ambiguities(rejects_file: Path, plan: Any) -> Path | None:
+    if not plan.ambiguities:
+        return None
+    ambiguities_file = rejects_file.with_name(rejects_file.stem.removesuffix("-rejects") + "-ambiguities.csv")
+    if ambiguities_file == rejects_file:
+        ambiguities_file = rejects_file.with_name(rejects_file.stem + "-ambiguities.csv")
+    write_ambiguities(ambiguities_file, plan.ambiguities)
+    return ambiguities_file
+
+
+@contextlib.contextmanager
+def _failing_run(store: Store, run: str, plan: Any, rejects_file: Path, began: float):  # type: ignore[no-untyped-def]
+    """Marks the run 'failed' on an error other than Neo4j going away (which leaves it 'running')."""
+    try:
+        yield
+    except DatabaseUnavailable:
+        raise
+    except BaseException:
+        _mark(store, run, "failed", plan, {}, rejects_file, None, began)
+        raise
+
+
+def _bulk_write(store: Store, plan: Any, run: str) -> dict[str, float] | None:
+    """Write the plan with the offline importer; ``None`` (nothing written) when the plan holds
+    something the importer cannot reproduce exactly, so the caller falls back to Cypher."""
+    from ingest.bulk import BulkLoad, NotBulkable  # noqa: PLC0415  (only a first load needs it)
+
+    load = BulkLoad(store, plan, run, store.settings.home / "import" / run)
+    try:
+        load.check()
+    except NotBulkable:
+        return None
+    return load.run_load()
+
+
+def _summary(plan: Any, loaded: dict[str, int], rejects_file: Path, ambiguities_file: Path | None, run: str,
+             interrupted: list[str], dataset: Any, timings: dict[str, float], began: float,
+             write_seconds: dict[str, float], retries: int, inferred: Any, *, write_path: str,
+             bulk_skipped: str | None = None) -> dict:
     return {
         "read": plan.read,
         "loaded": loaded,
@@ -118,6 +201,10 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "rejects_file": str(rejects_file),
         "ambiguities_file": str(ambiguities_file) if ambiguities_file else None,
         "ambiguities": len(plan.ambiguities),
+        # loaded but flagged (graph/quality.py codes), and hosts created from a platform list;
+        # `platgraph quality` lists each one
+        "quality": dict(plan.quality),
+        "inferred_industries": inferred,
         "run": run,
         "interrupted_runs": interrupted,
         "per_file": plan.per_file,
@@ -125,7 +212,9 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         "seconds": {**{k: round(v, 3) for k, v in timings.items()},
                     "total": round(time.perf_counter() - began, 3)},
         "write_seconds": {k: round(v, 3) for k, v in write_seconds.items()},
-        "write_retries": writer.retries,
+        "write_retries": retries,
+        "write_path": write_path,
+        "bulk_skipped": bulk_skipped,
     }
 
 

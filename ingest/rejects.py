@@ -1,7 +1,9 @@
 """The rejects and ambiguity reports: what did not load, and what a person must decide.
 
-A reject names the file as written, the spreadsheet row, the column header as written, the value
-and the reason in Chinese and English, so a planner can open the file and fix the cell. Both are
+A reject names the file as written, the spreadsheet row, the record (the row's name, or its id —
+which platform, institution or person was refused, without going back to the spreadsheet), the
+column header as written, the value and the reason in Chinese and English, so a planner can open
+the file and fix the cell. Both are
 CSV with a BOM so Excel opens the Chinese correctly.
 """
 
@@ -19,7 +21,9 @@ from graph.textsafe import neutralise
 
 MAX_VALUE = 500  # a huge cell is cut in the report (the reason says how long it was)
 
-REJECT_HEADER = ["file 文件", "row 行号", "column 列", "value 值", "reason_zh 原因", "reason_en reason"]
+REJECT_HEADER = ["file 文件", "row 行号", "record 记录", "column 列", "value 值", "reason_zh 原因",
+                 "reason_en reason"]
+REJECT_KEYS = ["file", "row", "record", "column", "value", "reason_zh", "reason_en"]
 AMBIGUITY_HEADER = ["kind 类型", "file 文件", "row 行号", "column 列", "value 值", "candidate_key 候选单位",
                     "candidate_name 候选名称", "score 相似度", "note_zh 说明", "note_en note"]
 
@@ -32,15 +36,17 @@ class Reject:
     value: str
     reason_zh: str
     reason_en: str
+    record: str = ""  # the row's name or id (see ingest.plan.record_name)
 
     def as_list(self) -> list[str]:
         value = self.value if len(self.value) <= MAX_VALUE else self.value[:MAX_VALUE] + "…"
-        return [self.file, str(self.row), self.column, value, self.reason_zh, self.reason_en]
+        record = self.record if len(self.record) <= MAX_VALUE else self.record[:MAX_VALUE] + "…"
+        return [self.file, str(self.row), record, self.column, value, self.reason_zh, self.reason_en]
 
 
 @dataclass(frozen=True)
 class Ambiguity:
-    kind: str  # unresolved_near_miss | ambiguous_alias | similar_institutions
+    kind: str  # unresolved_near_miss | ambiguous_alias | similar_institutions | ambiguous_industry | industry_variant
     file: str
     row: int | None
     column: str
@@ -103,15 +109,16 @@ def write_ambiguities(path: Path, items: list[Ambiguity]) -> None:
 
 
 def read_rejects(path: Path) -> list[dict[str, str]]:
-    """The rejects file back as ``{file, row, column, value, reason_zh, reason_en}`` (tests, tools)."""
-    keys = ["file", "row", "column", "value", "reason_zh", "reason_en"]
+    """The rejects file back as ``{file, row, record, column, value, reason_zh, reason_en}`` (tests, tools)."""
+    keys = REJECT_KEYS
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         next(reader, None)
         out = []
         for row in reader:
             item = dict(zip(keys, row, strict=False))
-            if item.get("value", "").startswith("'") and item["value"][1:2] in ("=", "+", "-", "@"):
-                item["value"] = item["value"][1:]
+            for key in ("value", "record"):
+                if item.get(key, "").startswith("'") and item[key][1:2] in ("=", "+", "-", "@"):
+                    item[key] = item[key][1:]
             out.append(item)
         return out

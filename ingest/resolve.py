@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import clean_text, normalize_name, trailing_short_name
+from graph.reference import ReferenceInstitution
 from graph.store import Store
 
 # rapidfuzz ratio (0..100) from which an unresolved name is reported as a possible match.
@@ -33,7 +34,8 @@ NEAR_MISS_RATIO = 85.0
 
 ALL_INSTITUTIONS = (
     "MATCH (i:Institution) RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, "
-    "i.alias_norms AS norms, i.name AS name")
+    "i.alias_norms AS norms, i.name AS name, i.city AS city, "
+    "(i.created_from = 'platform_list' AND coalesce(i.kind_inferred, false)) AS inferred")
 # Each lookup is its own indexed query (key: uniqueness constraint; credit_code, norm_name: range
 # indexes); only the alias list needs a label scan, and it runs last.
 FIND_BY_KEY = "MATCH (i:Institution {key: $value}) RETURN i.key AS key"
@@ -92,13 +94,21 @@ class InstitutionIndex:
     by_name: dict[str, str] = field(default_factory=dict)  # own normalised name (or key) -> key
     by_alias: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
+    cities: dict[str, str] = field(default_factory=dict)  # key -> city, when known
+    # created from a platform list and not yet confirmed by an institutions file (kind still
+    # inferred): an institutions row that names it by name or alias enriches it
+    inferred: set[str] = field(default_factory=set)
 
     @classmethod
     def from_graph(cls, store: Store) -> InstitutionIndex:
         index = cls()
         rows = store.read_tx(lambda tx: [tuple(r.values()) for r in tx.run(ALL_INSTITUTIONS)])
-        for key, code, norm, norms, name in rows:
+        for key, code, norm, norms, name, city, inferred in rows:
             index.add(key, code, norm or key, norms or [], name)
+            if city:
+                index.cities[key] = city
+            if inferred:
+                index.inferred.add(key)
         return index
 
     name_conflicts: dict[str, set[str]] = field(default_factory=dict)  # one name, several institutions
@@ -152,6 +162,51 @@ class InstitutionIndex:
         if getattr(self, "_choice_cache", None) is None or len(self._choice_cache) != len(self.by_alias):
             self._choice_cache = list(self.by_alias)
         return self._choice_cache
+
+
+class ReferenceIndex:
+    """The reference institutions (graph/data/institutions.toml) by every normalised name they go by.
+
+    Consulted after the graph: a name the graph does not know but the reference list does (西大,
+    广西林科院) means that reference institution. A form two entries share is ambiguous (None).
+    """
+
+    def __init__(self, refs: Iterable[ReferenceInstitution]) -> None:
+        self.by_form: dict[str, list[ReferenceInstitution]] = defaultdict(list)
+        for ref in refs:
+            for form in name_norms(ref.name, ref.aliases):
+                if ref not in self.by_form[form]:
+                    self.by_form[form].append(ref)
+
+    def find(self, text: str) -> ReferenceInstitution | None:
+        code, norm = lookup_forms(text)
+        found = self.by_form.get(norm, []) if norm and not code else []
+        return found[0] if len(found) == 1 else None
+
+    def near_misses(self, text: str, limit: int = 3) -> list[tuple[ReferenceInstitution, float]]:
+        """Reference institutions whose names are close to ``text`` (the same rapidfuzz rule as
+        :meth:`InstitutionIndex.near_misses`): a host written so is not created as a twin of one."""
+        _code, norm = lookup_forms(text)
+        if not norm or not self.by_form:
+            return []
+        found = process.extract(norm, list(self.by_form), scorer=fuzz.ratio, score_cutoff=NEAR_MISS_RATIO,
+                                limit=limit)
+        out: dict[str, tuple[ReferenceInstitution, float]] = {}
+        for form, score, _pos in found:
+            for ref in self.by_form[form]:
+                out.setdefault(ref.name, (ref, round(float(score), 1)))
+        return list(out.values())[:limit]
+
+
+_ORDINALS = set("0123456789一二三四五六七八九十")
+
+
+def numbered_siblings(a: str, b: str) -> bool:
+    """第一人民医院 / 第三人民医院: same length, differing only in one numeral — siblings, not typos."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and all(ch in _ORDINALS for ch in diff[0])
 
 
 def one_edit_pairs(names: dict[str, str]) -> list[tuple[str, str, str, str]]:

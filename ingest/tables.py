@@ -61,7 +61,8 @@ TABLES: tuple[TableSpec, ...] = (
         C("name", "平台名称", True, "平台全称", "full name"),
         C("type", "平台类型", True, "见 graph/data/taxonomy.toml", "see graph/data/taxonomy.toml"),
         C("host", "依托单位", True, "单位名称、别名或统一社会信用代码", "institution name, alias or credit code"),
-        C("level", "级别", False, "国家级/自治区级/市级", "national/regional/municipal"),
+        C("level", "级别", False, "国家级/部级/自治区级/厅级/市级；空则按平台类型",
+          "national/ministerial/regional/departmental/municipal; empty: the type's own level"),
         C("co_builders", "共建单位", False, MULTI_ZH, MULTI_EN),
         C("city", "所在市", False, "广西 14 个地级市之一", "one of Guangxi's 14 cities"),
         C("established", "认定年份", False, "四位年份", "four-digit year"),
@@ -69,7 +70,9 @@ TABLES: tuple[TableSpec, ...] = (
         C("fields", "研究方向", False, MULTI_ZH, MULTI_EN),
         C("industries", "服务产业", False, MULTI_ZH, MULTI_EN),
         C("director", "负责人", False, "姓名", "name"),
-        C("evaluation", "评估结果", False, "优秀/良好/合格/整改/不合格", "excellent/good/pass/rectify/fail"),
+        C("evaluation", "评估结果", False, "最新评估结果：优秀/良好/合格/整改/整改通过/整改不通过/不合格（历次评估填评估记录表）",
+          "latest result: excellent/good/pass/rectify/rectified/rectification_failed/fail (history: the "
+          "evaluations table)"),
         C("department", "主管部门", False, "", ""),
         C("id", "编号", False, "唯一编号（推荐填写）", "unique id (recommended)"),
     ), aliases=("platform", "平台表", "平台信息", "平台清单")),
@@ -105,18 +108,31 @@ TABLES: tuple[TableSpec, ...] = (
         C("industry", "产业", False, "", ""),
     ), aliases=("collaboration", "合作关系", "产学研合作")),
     TableSpec("targets", "建设目标", (
-        C("type", "平台类型", True, "", ""),
+        C("type", "平台类型", False, "平台类型、类别、级别至少填一项；只填类别或级别即按类别/级别统计",
+          "give a platform type, a category or a level (at least one); a category or level alone counts "
+          "every type in it"),
+        C("category", "类别", False, "科学与工程研究/技术创新与成果转化/基础支撑与条件保障",
+          "science_engineering/innovation_transfer/basic_support"),
         C("level", "级别", False, "", ""),
         C("year", "年份", False, "目标年份", "target year"),
         C("new", "新建数量", False, "", ""),
         C("integrated_or_revoked", "优化整合或撤销淘汰数量", False, "", ""),
         C("total", "总保有量", False, "", ""),
     ), aliases=("target", "目标")),
+    TableSpec("evaluations", "评估记录", (
+        C("platform", "平台", True, "平台编号或名称", "platform id or name", aliases=("平台名称", "平台编号")),
+        C("year", "评估年份", True, "四位年份", "four-digit year", aliases=("年份",)),
+        C("result", "评估结果", True, "优秀/良好/合格/整改/整改通过/整改不通过/不合格",
+          "excellent/good/pass/rectify/rectified/rectification_failed/fail"),
+        C("note", "备注", False, "如评估批次、文号、来源", "e.g. the evaluation round, notice number or source",
+          aliases=("来源", "source", "文号")),
+    ), aliases=("evaluation", "评估", "评估结果表", "评估记录表")),
 )
 
 TABLES_BY_KEY = {t.key: t for t in TABLES}
 # Loading order: what a table references must be known before it (institutions before platforms …).
-TABLE_ORDER = ("industries", "institutions", "platforms", "researchers", "memberships", "collaborations", "targets")
+TABLE_ORDER = ("industries", "institutions", "platforms", "researchers", "memberships", "collaborations", "targets",
+               "evaluations")
 
 _HEADER_JUNK = re.compile(r"[\s*＊_\-]+")
 _HEADER_SPLIT = re.compile(r"[\s/|()（）\[\]【】:：]+")

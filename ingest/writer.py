@@ -35,6 +35,7 @@ NODE_QUERIES: tuple[tuple[str, str], ...] = (
     ("Platform", cypher.UPSERT_PLATFORMS),
     ("Researcher", cypher.UPSERT_RESEARCHERS),
     ("Target", cypher.UPSERT_TARGETS),
+    ("Evaluation", cypher.UPSERT_EVALUATIONS),
 )
 
 # (relationship type, from label, to label, carries a role)
@@ -126,7 +127,7 @@ def _node_props(label: str, node: dict[str, Any]) -> dict[str, Any]:
     """The properties a new node gets: what the MERGE upsert would set on a node it creates."""
     if label != "Institution":
         return node["props"]
-    props = {k: v for k, v in node.items()}
+    props = {k: v for k, v in node.items() if k != "rename"}  # rename: an instruction to the upsert
     props["aliases_text"] = " ".join(node["aliases"])
     return props
 

@@ -74,3 +74,16 @@ def run_in_own_run(store: Store, kind: str, analysis: Any) -> str:
             raise
         finish_analysis_run(store, run_key, summary)
     return run_key
+
+
+def ensure_analysed(store: Store, kind: str, analysis: Any, stored: str, *, refresh: bool = False) -> str | None:
+    """Run ``analysis`` under its own AnalysisRun unless the read-only query ``stored`` finds its
+    results (or ``refresh`` asks for a new run); the key of the run started here, else None.
+
+    Why one helper: the overlap, gap and coverage commands read the write-back, and on a freshly
+    loaded graph an empty answer would read as "no duplicates" / "no gaps"; all three decide the same way.
+    """
+    if store.read(stored) and not refresh:
+        return None
+    return run_in_own_run(store, kind, analysis)
+

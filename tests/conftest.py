@@ -73,7 +73,7 @@ def store(engine: Settings) -> Iterator[Store]:
 
 
 def wipe(store: Store) -> None:
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
 
     wipe_graph(store)
 

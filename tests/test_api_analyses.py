@@ -241,7 +241,9 @@ def test_plan_cache_follows_analysis_and_ingest_runs(client: TestClient, analyse
     cache = PlanCache()
     first = cache.get(store, "zh")
     assert cache.get(store, "zh") is first  # same data version: served from the cache
-    assert first == client.get(f"{API}/plan").json()
+    served = client.get(f"{API}/plan", params={"limit": 500}).json()
+    assert all(n <= 500 for n in served.pop("page")["totals"].values())
+    assert first == served
     version = store.read(PLAN_VERSION)[0]["version"]
     store.write("CREATE (:AnalysisRun {key: 'A-later', kind: 'all', status: 'completed', "
                 "started: datetime(), finished: datetime() + duration('PT1H'), summary: '{}'})")
@@ -292,3 +294,37 @@ def test_unreadable_upload_is_422_in_the_requested_language(client: TestClient) 
     assert response.status_code == 422, response.text
     [error] = response.json()["detail"]
     assert "missing" in error["msg"].lower() and "平台类型" in error["msg"], error["msg"]
+
+
+def test_plan_is_paged_per_batch_with_totals(client: TestClient, analysed: dict, store: Store) -> None:
+    from api.routers.analyses import PlanCache, plan_batches
+
+    full = PlanCache().get(store, "zh")
+    batches = plan_batches(full)
+    assert {"optimise", "retire", "build", "targets", "impact.losses"} <= set(batches)
+    longest = max(batches, key=lambda name: len(batches[name]))
+    assert len(batches[longest]) >= 3, "the fixture's plan should have a batch worth paging"
+
+    body = client.get(f"{API}/plan", params={"limit": 2, "offset": 1}).json()
+    assert body["page"] == {"limit": 2, "offset": 1, "totals": {n: len(v) for n, v in batches.items()}}
+    for name, items in batches.items():
+        parent, _, child = name.partition(".")
+        got = body[parent][child] if child else body[parent]
+        assert got == items[1:3], name
+    assert body["impact"]["safe"] == full["impact"]["safe"]  # the rest of the plan is whole
+
+    # one batch, walked page by page, gives the whole batch exactly once
+    walked, offset = [], 0
+    while True:
+        page = client.get(f"{API}/plan", params={"batch": longest, "limit": 2, "offset": offset}).json()
+        assert page["batch"] == longest and page["total"] == len(batches[longest])
+        if not page["items"]:
+            break
+        walked += page["items"]
+        offset += 2
+    assert walked == batches[longest]
+
+    missing = client.get(f"{API}/plan", params={"batch": "no_such_batch"})
+    assert missing.status_code == 404 and "retire" in missing.text
+    assert client.get(f"{API}/plan", params={"limit": 0}).status_code == 422
+    assert client.get(f"{API}/plan", params={"batch": "retire; DROP"}).status_code == 422

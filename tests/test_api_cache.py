@@ -183,16 +183,16 @@ def test_interval_zero_turns_the_cache_off(small: Store, settings: Settings) -> 
         assert c.app.state.data_version.reads == 0  # type: ignore[attr-defined]
 
 
-def test_proposal_profiles_are_loaded_once_per_version(clean_graph: Store, settings: Settings) -> None:
+def test_proposal_index_is_built_once_per_version(clean_graph: Store, settings: Settings) -> None:
     DB_STATE["state"] = "api-cache"
     with client_for(settings, SHORT) as c:
         assert c.post(f"{API}/datasets", headers=ADMIN,
                       files={"file": ("d.zip", dataset_zip(), "application/zip")}).status_code == 200
         answers = [c.post(f"{API}/overlaps/check", json=PROPOSAL) for _ in range(3)]
         assert all(a.status_code == 200 for a in answers)
-        profiles = c.app.state.proposal_profiles  # type: ignore[attr-defined]
+        profiles = c.app.state.proposal_index  # type: ignore[attr-defined]
         assert profiles.builds == 1
-        expected = check_proposal(clean_graph, PROPOSAL)  # loads the profiles itself, like the CLI
+        expected = check_proposal(clean_graph, PROPOSAL)  # builds the index itself, like the CLI
         assert answers[0].json()["pairs"] == expected["pairs"] and expected["pairs"]
         # Remove the team member the proposal shares: after the interval the check sees it.
         clean_graph.write("MATCH (:Researcher {name: '张伟'})-[m:MEMBER_OF]->() DELETE m")

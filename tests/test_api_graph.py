@@ -99,7 +99,10 @@ def test_platform_detail(client: TestClient) -> None:
     assert body["co_builders"] == [{"id": GXU_KEY, "name": "广西大学"}]
     people = {(p["id"], p["role"], p["institution"]["id"]) for p in body["people"]}
     assert people == {("R001", "director", GXU_KEY), ("R002", "core_member", HOST_KEY)}
-    assert body["industries"] == [{"id": "工程机械整机", "name": "工程机械整机", "level": "segment"}]
+    served = {"id": "工程机械整机", "name": "工程机械整机", "level": "segment", "inferred": False, "via": None,
+              "evidence": None}
+    assert body["industries"] == body["declared_industries"] == [served]  # planted as declared
+    assert body["inferred_industries"] == []
     assert body["topics"] == ["工程机械"]
     assert body["properties"]["fields"] == ["工程机械", "液压"]
     [overlap] = body["overlaps"]

@@ -217,19 +217,14 @@ def test_recovers_after_the_engine_restarts(store: Store, settings: Settings) ->
         assert c.get(f"{API}/platforms").status_code == 200
 
 
-def test_missing_optional_module_is_503_not_500(settings: Settings) -> None:
-    from api.routers._common import optional_function
-
+def test_unexpected_error_is_500_without_internals(settings: Settings) -> None:
     app = create_app(settings)
 
-    @app.get("/probe-missing-module")
+    @app.get("/probe-unexpected")
     def probe() -> dict:
-        optional_function("queries.no_such_analysis", "read_it")()
-        return {}
+        raise RuntimeError("boom at /srv/platgraph/secret.txt")
 
-    with TestClient(app) as c:
-        response = c.get("/probe-missing-module", params={"lang": "en"})
-    assert response.status_code == 503
-    body = response.json()
-    assert body["code"] == "not_available" and "queries.no_such_analysis.read_it" in body["detail_en"]
-    assert body["detail"] == body["detail_en"] and "未安装" in body["detail_zh"]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/probe-unexpected", params={"lang": "en"})
+    assert response.status_code == 500
+    assert "secret.txt" not in response.text and "/srv" not in response.text

@@ -30,3 +30,18 @@ def test_constraint_is_networkx_burt_on_a_bridge() -> None:
     assert values == pytest.approx(nx.constraint(g, weight="weight"))
     assert min(values, key=values.get) == "B"
     assert constraints(nx.Graph()) == {}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_constraint_equals_networkx_on_random_weighted_networks(seed: int) -> None:
+    """The sparse computation (brokers.burt_constraint) is Burt's constraint exactly as networkx
+    computes it, isolated nodes left out, on networks with hubs, leaves and uneven weights."""
+    rng = np.random.default_rng(seed)
+    g = nx.barabasi_albert_graph(300, 2, seed=seed)
+    g.add_edges_from((i, i + 1) for i in range(300, 320))  # a chain of leaves and degree-2 nodes
+    for a, b in g.edges:
+        g[a][b]["weight"] = float(rng.integers(1, 6))
+    g.add_node("alone")
+    expected = {n: v for n, v in nx.constraint(g, weight="weight").items() if v == v}
+    assert constraints(g) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert "alone" not in constraints(g)

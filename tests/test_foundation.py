@@ -29,7 +29,11 @@ def test_status_json_reports_running_526(clean_graph: Store) -> None:
     status = json.loads(result.stdout)
     assert status["running"] is True
     assert re.fullmatch(r"5\.26\.\d+", status["version"])
-    assert status["nodes"] == 115  # reference data only: 3 + 3 + 33 + 14 + 62
+    # reference data only: categories, type families, types, cities, industries (the data files)
+    taxonomy = load_taxonomy()
+    expected = (len(taxonomy.categories) + len(taxonomy.families) + len(taxonomy.types) + len(load_cities())
+                + len(load_industries()))
+    assert status["nodes"] == expected
     assert status["relationships"] > 0
 
 

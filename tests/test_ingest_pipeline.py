@@ -26,15 +26,14 @@ runner = CliRunner()
 CODE_LIUGONG = "914502001982306879"
 CODE_GXU = "12450000498500001R"
 
-# (file, row, column) of every bad row planted in tests/data/ingest_small
+# (file, row, column) of every bad row planted in tests/data/ingest_small. An unknown host or city is
+# not among them: 深圳某公司 (单位.csv row 10) loads flagged city_unknown, P005's unknown host becomes an
+# institution, P009's near-miss host (广西科技师范大学) loads the platform flagged host_unresolved.
 EXPECTED_REJECTS = {
     ("产业.csv", 5, "上级产业"),
     ("单位.csv", 9, "统一社会信用代码"),
-    ("单位.csv", 10, "所在市"),
     ("平台.csv", 5, "平台类型"),
-    ("平台.csv", 6, "依托单位"),
     ("平台.csv", 7, "认定年份"),
-    ("平台.csv", 10, "依托单位"),
     ("人才.csv", 6, "工作单位"),
     ("平台人员.csv", 7, "人员"),
     ("平台人员.csv", 8, "平台"),
@@ -72,12 +71,29 @@ def test_small_dataset_loads_and_rejects_exactly_the_bad_rows(clean_graph: Store
     assert {(r["file"], int(r["row"]), r["column"]) for r in rejects} == EXPECTED_REJECTS
     assert summary["rejected"] == len(EXPECTED_REJECTS)
     assert all(r["reason_zh"] and r["reason_en"] for r in rejects)
+    # every reject names its record: the platform's name (or id), the membership's two ends …
+    records = {(r["file"], int(r["row"])): r["record"] for r in rejects}
+    assert records[("平台.csv", 5)] == "某未知平台"
+    assert records[("平台人员.csv", 8)] == "P999 / R001"
+    assert all(records.values())
 
     counts = graph_counts(clean_graph)
-    assert counts["Platform"] == 5
-    assert counts["Institution"] == 7  # the 有限责任公司 spelling merged into 柳工
+    assert counts["Platform"] == 7
+    # 7 from the file (the 有限责任公司 spelling merged into 柳工), 深圳某公司 (city unknown) and
+    # 不存在的单位, created from P005's host
+    assert counts["Institution"] == 9
     assert counts["Researcher"] == 4  # two 王五 at different institutions stay apart
-    assert counts["HOSTED_BY"] == 5 and counts["MEMBER_OF"] == 5 and counts["COLLABORATES_WITH"] == 3
+    assert counts["HOSTED_BY"] == 6 and counts["MEMBER_OF"] == 5 and counts["COLLABORATES_WITH"] == 3
+    flagged = clean_graph.read("MATCH (p:Platform) WHERE size(p.quality_flags) > 0 "
+                               "RETURN p.key AS k, p.quality_flags AS f, p.host_written AS h")
+    assert flagged == [{"k": "P009", "f": ["host_unresolved"], "h": "广西科技师范大学"}]
+    created = clean_graph.read("MATCH (:Platform {key: 'P005'})-[:HOSTED_BY]->(i) RETURN i.name AS n, "
+                               "i.created_from AS c, i.kind_inferred AS k, i.city AS city")
+    assert created == [{"n": "不存在的单位", "c": "platform_list", "k": True, "city": "南宁"}]
+    shenzhen = clean_graph.read("MATCH (i:Institution {name: '深圳某公司'}) RETURN i.city AS c, "
+                                "i.city_written AS w, i.quality_flags AS f")
+    assert shenzhen == [{"c": None, "w": "深圳", "f": ["city_unknown"]}]
+    assert summary["quality"] == {"host_unresolved": 1, "institutions_created": 1, "city_unknown": 1}
     assert counts["Target"] == 2
 
     liugong = clean_graph.read("MATCH (i:Institution {key: $k}) RETURN i", {"k": CODE_LIUGONG})[0]["i"]
@@ -104,7 +120,9 @@ def test_small_dataset_loads_and_rejects_exactly_the_bad_rows(clean_graph: Store
     # near-misses reported, not merged
     with open(summary["ambiguities_file"], encoding="utf-8-sig") as fh:
         amb = list(csv.DictReader(fh))
-    assert {a["candidate_key 候选单位"] for a in amb} == {"广西科技师范学院", "广西科技大学"}
+    # P009 (来宾) wrote 广西科技师范大学: close to 广西科技师范学院 (来宾) — reported, neither linked nor created;
+    # 广西科技大学 is as close but in 柳州, certainly another institution
+    assert {a["candidate_key 候选单位"] for a in amb} == {"广西科技师范学院"}
     runs = clean_graph.read("MATCH (r:IngestRun) RETURN r.status AS s, r.read AS n")
     assert runs == [{"s": "completed", "n": 45}]
     # every node and relationship written carries the run
@@ -266,9 +284,11 @@ def test_cli_json_summary(clean_graph: Store, tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert summary["read"] == 45 and summary["rejected"] == len(EXPECTED_REJECTS)
     assert summary["rejects_file"] == str(tmp_path / "rej.csv")
-    assert summary["loaded"]["Platform"] == 5
+    assert summary["loaded"]["Platform"] == 7
+    assert summary["quality"]["host_unresolved"] == 1
     table = runner.invoke(app, ["ingest", str(SMALL), "--rejects", str(tmp_path / "rej2.csv")])
     assert table.exit_code == 0 and "平台.csv" in table.stdout
+    assert "依托单位无法识别" in table.stdout  # the quality counts are part of the summary
 
 
 class FlakyStore(Store):

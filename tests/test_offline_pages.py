@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from pydantic import SecretStr
 
 from tests.conftest import DB_STATE, wipe
 from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, ServerThread, free_port
@@ -20,6 +21,7 @@ from tests.test_viz_graph import load_small_graph
 
 pytestmark = pytest.mark.browser
 
+READ_KEY = "offline-pages-read-key-0123"
 # Query strings for HTML routes that need one to return a page (the small graph's names).
 PAGE_QUERIES = {"/api/v1/graph/export": "?around=广西大学", "/api/v1/reports/network": "?format=html"}
 # Markup that would load or link something from another host: src/href/url(...) to http(s)://.
@@ -53,7 +55,8 @@ def server(store: Any, settings: Any) -> Iterator[ServerThread]:
     load_reference(store)
     load_small_graph(store)
     DB_STATE["state"] = "explorer-small"
-    with ServerThread(create_app(settings), free_port()) as running:
+    keyed = settings.model_copy(update={"platgraph_read_keys": SecretStr(READ_KEY)})
+    with ServerThread(create_app(keyed), free_port()) as running:
         yield running
 
 
@@ -86,7 +89,8 @@ def test_every_html_page_loads_offline(server: ServerThread) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for path in paths:
-                context = browser.new_context()
+                # the key heavy pages (reports) need; sent by the browser as the explorer does
+                context = browser.new_context(extra_http_headers={"X-API-Key": READ_KEY})
                 page = context.new_page()
                 blocked: list[str] = []
                 page.route("**/*", _guard(origin, blocked))

@@ -81,8 +81,10 @@ def test_reasons_name_concrete_shared_things_in_both_languages(scenario: Store) 
     assert zh["total"] == en["total"] == 1
     zh_text = {r["signal"]: r["detail"] for r in zh["pairs"][0]["reasons"]}
     en_text = {r["signal"]: r["detail"] for r in en["pairs"][0]["reasons"]}
-    assert zh_text["institutions"] == "依托单位相同：广西大学"
-    assert en_text["institutions"] == "same host institution: 广西大学"
+    # each reason carries its contribution to the score (changed: the wording now shows the weight)
+    inst = next(r for r in zh["pairs"][0]["reasons"] if r["signal"] == "institutions")
+    assert zh_text["institutions"] == f"依托单位相同：广西大学（+{inst['weight']:.2f}）" and inst["weight"] > 0
+    assert en_text["institutions"] == f"same host institution: 广西大学 (+{inst['weight']:.2f})"
     assert "张伟" in zh_text["people"] and "负责人" in zh_text["people"]
     assert "张伟" in en_text["people"] and "director" in en_text["people"]
     assert "甘蔗遗传育种" in zh_text["direction"] and "甘蔗遗传育种" in en_text["direction"]
@@ -90,8 +92,9 @@ def test_reasons_name_concrete_shared_things_in_both_languages(scenario: Store) 
     assert "实验室类" in zh_text["type_family"] and "Laboratories" in en_text["type_family"]
     # strongest first, in the same order in both languages
     assert [r["signal"] for r in zh["pairs"][0]["reasons"]] == [r["signal"] for r in en["pairs"][0]["reasons"]]
-    weights = [r["score"] for r in zh["pairs"][0]["reasons"]]
-    assert len(weights) >= 4
+    weights = [r["weight"] for r in zh["pairs"][0]["reasons"]]
+    assert len(weights) >= 4 and weights == sorted(weights, reverse=True)
+    assert sum(weights) == pytest.approx(zh["pairs"][0]["score"], abs=1e-3)  # the reasons add up to the score
     stored = scenario.read("MATCH (:Platform {key:'S01'})-[r:OVERLAPS]->(:Platform {key:'S02'}) "
                            "RETURN r.signals AS s, r.reasons_zh AS zh, r.reasons_en AS en")[0]
     assert [s["detail_zh"] for s in json.loads(stored["s"])] == stored["zh"]

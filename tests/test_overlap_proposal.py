@@ -57,8 +57,12 @@ def test_proposal_equals_what_the_analysis_finds_and_writes_nothing(
         expected[other] = pair
     assert set(found) == set(expected)
     for other, pair in found.items():
-        assert pair["score"] == pytest.approx(expected[other]["score"], abs=1e-4)
-        assert [r["signal"] for r in pair["reasons"]] == [r["signal"] for r in expected[other]["reasons"]]
+        # The check scores against the graph's index (idf and core counts of the graph without the
+        # proposal: built once per data version, not refitted per request), so in a 13-platform graph
+        # its wording similarity differs slightly from the analysis that counts it in.
+        assert pair["score"] == pytest.approx(expected[other]["score"], abs=0.05)
+        assert {r["signal"] for r in pair["reasons"]} == {r["signal"] for r in expected[other]["reasons"]}
+        assert pair["relation"] == expected[other]["relation"]
 
 
 def test_resolves_alias_and_credit_code_unknown_names_do_not_match(clean_graph: Store) -> None:

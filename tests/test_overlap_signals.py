@@ -48,9 +48,19 @@ def _score(a: Profile, b: Profile) -> float:
 def test_weights_sum_to_one_and_unlinked_pairs_cannot_reach_the_threshold() -> None:
     assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-9
     assert max_unlinked_score() < THRESHOLD
+    a = prof("A", host="H1", fields=["甘蔗育种", "甘蔗栽培"], segments=[("甘蔗育种与种植", "蔗糖")], people=["r1"])
+    b = prof("B", host="H2", fields=["甘蔗育种", "甘蔗栽培"], segments=[("甘蔗育种与种植", "蔗糖")], people=["r2"])
+    assert _score(a, b) < THRESHOLD  # identical wording, unrelated hosts, teams known and different
+
+
+def test_unknown_teams_are_no_evidence_so_the_linkage_guard_needs_both_teams() -> None:
+    """Changed with the missing-is-no-evidence rule: without teams, "unlinked" is not known, so the
+    same wording at two hosts is reported (the institutions signal still counts against it)."""
     a = prof("A", host="H1", fields=["甘蔗育种", "甘蔗栽培"], segments=[("甘蔗育种与种植", "蔗糖")])
     b = prof("B", host="H2", fields=["甘蔗育种", "甘蔗栽培"], segments=[("甘蔗育种与种植", "蔗糖")])
-    assert _score(a, b) < THRESHOLD  # identical wording, unrelated hosts, no shared team
+    parts, guard = score_parts(a, b, 1.0)
+    assert parts["people"] is None and parts["institutions"] == 0.0 and guard == 1.0
+    assert THRESHOLD <= _score(a, b) < 1.0
 
 
 def test_people_signal_counts_teams_not_single_people() -> None:
@@ -77,7 +87,12 @@ def test_different_chain_segments_are_guarded() -> None:
 
 
 def test_shared_keywords_and_name_core() -> None:
-    assert name_core("广西大学甘蔗生物技术重点实验室", ["广西大学"]) == "甘蔗生物"
+    # the core keeps words inside the topic (技术 of 生物技术); region, level, type and host go
+    assert name_core("广西大学甘蔗生物技术重点实验室", ["广西大学"]) == "甘蔗生物技术"
+    assert name_core("地中海贫血防治国家临床医学研究中心") == name_core("广西地中海贫血防治临床医学研究中心") \
+        == name_core("国家卫健委地中海贫血防治重点实验室") == "地中海贫血防治"
+    assert name_core("广西柳工机械股份有限公司企业技术中心", ["广西柳工机械股份有限公司"]) == ""  # nothing specific
+    assert name_core("广西技术研究中心") == ""  # generic words only
     a = prof("A", fields=["甘蔗遗传育种", "分子育种"])
     b = prof("B", fields=["分子育种", "甘蔗遗传育种", "其他"])
     assert shared_keywords(a, b)[:2] == ["甘蔗遗传育种", "分子育种"]
@@ -115,5 +130,5 @@ def test_score_is_bounded_and_symmetric(specs: list) -> None:
     ab, guard_ab = score_parts(a, b, cos)
     ba, guard_ba = score_parts(b, a, cos)
     assert ab == ba and guard_ab == guard_ba
-    assert all(0.0 <= v <= 1.0 for v in ab.values())
+    assert all(v is None or 0.0 <= v <= 1.0 for v in ab.values())
     assert 0.0 <= combine(ab, guard_ab) <= 1.0

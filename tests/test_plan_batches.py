@@ -67,28 +67,27 @@ def test_what_if_accepts_ids_and_rejects_bad_input(graph: Store) -> None:
 
 
 def test_retire_batch_has_each_rule_with_evidence(graph: Store) -> None:
+    # Policy (docs/methods.md, "The plan"): P12 (municipal, 整改) goes to the city list on a
+    # rectification, never to 撤销淘汰; P13 (工信厅) cannot be merged into P4 (科技厅): coordination.
     plan = build_plan(graph, lang="zh", as_of=2026)
     retire = {r["key"]: r for r in plan["retire"]}
-    assert set(retire) == {"P9", "P12", "P11", "P13"}
+    assert set(retire) == {"P9", "P11"}
     assert retire["P9"]["reason"] == "evaluation_failed" and retire["P9"]["reasons"][0]["grade"] == "不合格"
-    assert retire["P12"]["reason"] == "evaluation_failed" and retire["P12"]["reasons"][0]["grade"] == "整改"
     assert retire["P11"]["reason"] == "long_inactive"  # building since 2015
     assert retire["P11"]["reasons"][0]["evidence"] == {"status": "building", "established": 2015, "as_of": 2026}
-    assert retire["P13"]["reason"] == "absorbed_by_merge"
-    assert retire["P13"]["reasons"][0]["evidence"]["keep"] == "P4"
     assert "P3" not in retire  # building since 2024 only
+    assert [m["key"] for m in plan["municipal"]] == ["P12"] and plan["municipal"][0]["reason"] == "rectify"
     # P9 is 铝's only 百色 platform: retiring it alone warns
     assert ("铝", "city", "百色") in {(w["industry"], w["kind"], w["value"]) for w in retire["P9"]["sole_coverage"]}
 
 
 def test_optimise_batch_reads_latest_overlap_run(graph: Store) -> None:
     plan = build_plan(graph, lang="en")
-    assert [o["group"] for o in plan["optimise"]] == ["A2:1"]  # A1 is an older run
-    item = plan["optimise"][0]
-    assert item["keep"]["key"] == "P4" and {p["key"] for p in item["platforms"]} == {"P4", "P13"}
+    # A1 is an older run; A2:1 spans 科技厅 (P4) and 工信厅 (P13): a coordination item, not a merge
+    assert [o.get("group") for o in plan["optimise"]] == []
+    item = plan["coordination"][0]
+    assert item["group"] == "A2:1" and {p["key"] for p in item["platforms"] + item["with"]} == {"P4", "P13"}
     assert item["reasons"][0]["text"].startswith("same host")
-    # P13 is 整车制造's only 柳州 platform; P4 is in 南宁
-    assert {(x["industry"], x["kind"], x["value"]) for x in item["coverage_losses"]} == {("整车制造", "city", "柳州")}
 
 
 def test_build_batch_proposes_gaps_with_candidate_hosts(graph: Store) -> None:
@@ -96,32 +95,34 @@ def test_build_batch_proposes_gaps_with_candidate_hosts(graph: Store) -> None:
     build = {(b["industry"], b["kind"], b["value"]): b for b in plan["build"]}
     sci = build[("碳酸钙", "category", "science_engineering")]
     assert (sci["category"], sci["level"]) == ("science_engineering", "regional")
-    assert sci["suggested_type"] == "自治区重点实验室"  # the commonest regional science type (P2, P8)
+    assert sci["suggested_type"] == "自治区重点实验室"  # policy.toml build_types
     hosts = [h["key"] for h in sci["candidate_hosts"]]
-    assert hosts[0] == "H2"  # declares 碳酸钙 and hosts P5, P6
+    assert hosts[0] == "H2"  # a university that declares 碳酸钙 and hosts P5, P6
     assert sci["city"] == "贺州"
     nat = build[("铝", "level", "national")]
-    assert nat["level"] == "national" and nat["category"] == "innovation_transfer" and nat["city"] == "南宁"  # P10
-    assert nat["candidate_hosts"][0]["key"] == "H4"
-    assert nat["candidate_hosts"][0]["evidence"]["people"] == 2  # R3, R4 work at 南南铝业 in P10
+    assert nat["action"] == "cultivate" and nat["level"] == "national" and nat["category"] == "innovation_transfer"
+    assert nat["city"] == "南宁" and nat["suggested_type"] == "国家技术创新中心"  # cultivate P10
+    assert nat["candidate_hosts"][0]["name"] == "南南铝业"
+    assert all(not b["suggested_type"].startswith("工程技术") for b in plan["build"])
 
 
 def test_every_plan_item_has_reasons(graph: Store) -> None:
     plan = build_plan(graph, lang="zh", as_of=2026)
-    for batch in ("optimise", "retire", "build"):
+    for batch in ("retire", "build", "coordination", "municipal"):
         assert plan[batch], batch
         for item in plan[batch]:
             assert item["reasons"], (batch, item)
             assert all(r["code"] and r["text"] and r["evidence"] for r in item["reasons"]), item
-    # the whole draft checked: merging P13 into P4 loses 整车制造 in 柳州; retiring P9 loses 铝 in 百色
+    # the whole draft checked: retiring P9 loses 铝 in 百色
     impact = {(x["industry"], x["kind"], x["value"]) for x in plan["impact"]["losses"]}
-    assert {("整车制造", "city", "柳州"), ("铝", "city", "百色")} <= impact
+    assert ("铝", "city", "百色") in impact
 
 
 def test_targets_in_plan_project_the_batches(graph: Store) -> None:
     plan = build_plan(graph, lang="zh", as_of=2026)
     rows = {(r["type"], r["level"], r["year"]): r for r in plan["targets"]}
     tic = rows[("技术创新中心", "regional", 2025)]
-    assert tic["holding"] == 3 and tic["plan_retire"] == 0
+    built = sum(1 for b in plan["build"] if b["suggested_type"] == "技术创新中心")
+    assert tic["holding"] == 3 and tic["plan_retire"] == 0 and tic["holding_after_plan"] == 3 + built
     ecc = rows[("工程技术研究中心", "regional", None)]
     assert ecc["plan_retire"] == 1 and ecc["holding_after_plan"] == 0  # P9 retired

@@ -18,9 +18,12 @@ def test_plan_json_has_three_batches_and_targets(clean_graph: Store) -> None:
     result = runner.invoke(app, ["plan", "--format", "json", "--top", "5"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {"optimise", "retire", "build", "targets", "impact"} <= set(data)
+    assert {"optimise", "retire", "rectify", "build", "national", "municipal", "coordination", "targets",
+            "impact"} <= set(data)
     assert len(data["build"]) == 5
-    assert {r["key"] for r in data["retire"]} >= {"P9", "P12", "P13"}
+    # policy: P12 is municipal (city list), P13 is 工信厅's and only overlaps P4 (coordination)
+    assert {r["key"] for r in data["retire"]} == {"P9", "P11"}
+    assert [r["key"] for r in data["municipal"]] == ["P12"]
     table = runner.invoke(app, ["plan"])
     assert table.exit_code == 0, table.output
     assert "撤销淘汰" in table.output

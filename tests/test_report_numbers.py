@@ -133,11 +133,13 @@ def test_coverage_equals_read_coverage(small_sample: Store, report: Report) -> N
 
 def test_plan_equals_build_plan(small_sample: Store, report: Report) -> None:
     from queries.plan import build_plan
+    from viz.report.sec_plan import LISTED
 
     expected = build_plan(small_sample, lang="zh")
+    # the report shows each batch's first LISTED items; the full lists are in the plan workbook (issue 18)
     for batch in ("optimise", "retire", "build"):
-        assert len(table(report, f"plan-{batch}").rows) == len(expected[batch])
-    assert [r[1] for r in table(report, "plan-retire").rows] == [item["name"] for item in expected["retire"]]
+        assert len(table(report, f"plan-{batch}").rows) == min(LISTED, len(expected[batch]))
+    assert [r[1] for r in table(report, "plan-retire").rows] == [item["name"] for item in expected["retire"][:LISTED]]
     assert expected["retire"] and expected["build"]
 
 

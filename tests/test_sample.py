@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from api.commands.sample import sample as sample_command
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi, trailing_short_name
-from graph.reference import load_cities, load_industries, load_taxonomy
+from graph.reference import load_cities, load_industries, load_taxonomy, resolve_level
 from ingest.sample import generate_sample
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,7 +36,6 @@ N = 300
 SECTOR_OF_KIND = {"企业": "industry", "高校": "academia", "科研院所": "research", "医院": "user",
                   "政府部门": "user", "其他": "user"}
 SECTOR_ZH = {"产": "industry", "学": "academia", "研": "research", "用": "user"}
-LEVELS = {"国家级": "national", "自治区级": "regional", "省级": "regional", "市级": "municipal"}
 COLLAB_KINDS = {"合作项目": "project", "联合专利": "patent", "合著论文": "paper", "技术合同": "contract",
                 "产业联盟": "alliance"}
 
@@ -113,7 +112,7 @@ class Data:
     def platforms(self) -> dict[str, dict]:
         out = {}
         for row in self.rows("platforms"):
-            resolved = self.tax.resolve_type(row["平台类型"], LEVELS[row["级别"]])
+            resolved = self.tax.resolve_type(row["平台类型"], resolve_level(row["级别"]))
             assert resolved is not None, row
             out[row["编号"]] = {
                 "name": row["平台名称"], "type": resolved[0], "level": resolved[1],
@@ -246,6 +245,8 @@ def _bad(reason: str, value: str, data: Data, platform_ids: set[str]) -> bool:
         return data.tax.resolve_type(value) is None
     if reason == "bad_year":
         return not (re.fullmatch(r"\d{4}", value) and 1949 <= int(value) <= 2030)
+    if reason == "unknown_level":
+        return resolve_level(value) is None
     if reason in ("unresolved_host", "unresolved_institution"):
         return data.resolve(value) is None
     if reason == "unknown_platform":
@@ -256,7 +257,7 @@ def _bad(reason: str, value: str, data: Data, platform_ids: set[str]) -> bool:
 def test_rejects_point_at_real_rows_whose_value_is_really_bad(data: Data, truth: dict) -> None:
     platform_ids = set(data.platforms())
     assert {r["reason"] for r in truth["rejects"]} >= {"invalid_credit_code", "missing_required", "unknown_type",
-                                                       "bad_year", "unresolved_host", "unknown_platform"}
+                                                       "bad_year", "unknown_level", "unknown_platform"}
     for reject in truth["rejects"]:
         headers, rows = data.tables[reject["template"]]
         assert truth["files"][reject["template"]]["file"] == reject["file"]
@@ -276,7 +277,7 @@ def test_every_other_row_is_valid(data: Data) -> None:
     for row in data.rows("platforms"):
         assert row["平台名称"] and row["编号"] not in ids
         ids.add(row["编号"])
-        assert data.tax.resolve_type(row["平台类型"], LEVELS[row["级别"]]) is not None
+        assert data.tax.resolve_type(row["平台类型"], resolve_level(row["级别"])) is not None
         assert re.fullmatch(r"\d{4}", row["认定年份"])
         assert data.resolve(row["依托单位"]) is not None
         assert all(data.resolve(c) for c in split_multi(row["共建单位"]))

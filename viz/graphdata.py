@@ -41,6 +41,17 @@ FIND_BY_KEYS_TEMPLATE = "MATCH (n:{label}) WHERE n.key IN $keys RETURN elementId
 KEY_LABELS = ("Platform", "Institution", "Researcher", "Industry", "OverlapGroup", "City", "Topic",
               "PlatformType", "Category", "TypeFamily", "AnalysisRun", "IngestRun")
 
+
+def find_by_key_query(label: str) -> str:
+    """FIND_BY_KEY_TEMPLATE for one whitelisted label (tests/test_cypher_explain.py plans each)."""
+    return FIND_BY_KEY_TEMPLATE.format(label=check_label(label))
+
+
+def find_by_keys_query(label: str) -> str:
+    """FIND_BY_KEYS_TEMPLATE for one whitelisted label."""
+    return FIND_BY_KEYS_TEMPLATE.format(label=check_label(label))
+
+
 # A name, key or alias typed by a user, across the labels a planner asks about.
 RESOLVE_NAME = """
 CALL () {
@@ -72,7 +83,7 @@ SEARCH_CONTAINS = """
 CALL () {
   MATCH (n:Platform) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
-  MATCH (n:Institution) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
+  MATCH (n:Institution) WHERE n.name CONTAINS $q OR n.aliases_text CONTAINS $q RETURN n LIMIT $limit
   UNION
   MATCH (n:Researcher) WHERE n.name CONTAINS $q RETURN n LIMIT $limit
   UNION
@@ -227,7 +238,7 @@ def find_eid(store: Store, key: str, kind: str | None = None) -> tuple[str, str]
     """The element id and label of the node with ``key`` (of ``kind`` when given), or None."""
     labels = (check_label(kind),) if kind else KEY_LABELS
     for label in labels:
-        rows = store.read(FIND_BY_KEY_TEMPLATE.format(label=check_label(label)), {"key": key})
+        rows = store.read(find_by_key_query(label), {"key": key})
         if rows:
             return rows[0]["eid"], rows[0]["kind"]
     return None
@@ -359,7 +370,7 @@ def nodes_by_keys(store: Store, refs: Iterable[Mapping[str, str]], *, lang: Lang
         raise UsageError(tr("一次最多导出 {m} 个节点", "at most {m} nodes can be exported at once", m=limit))
     eids: list[str] = []
     for label, keys in by_kind.items():
-        eids += [r["eid"] for r in store.read(FIND_BY_KEYS_TEMPLATE.format(label=label), {"keys": keys})]
+        eids += [r["eid"] for r in store.read(find_by_keys_query(label), {"keys": keys})]
     return subgraph(store, eids, lang=lang)
 
 

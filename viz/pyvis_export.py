@@ -107,7 +107,8 @@ def legend(graph: Graph, lang: Lang = "zh") -> list[dict[str, str]]:
     return items
 
 
-RECOMMENDATIONS = {"merge": ("整合", "merge"), "refocus": ("调整方向", "refocus"), "review": ("复核", "review")}
+RECOMMENDATIONS = {"merge": ("整合", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
+                   "review": ("复核", "review")}
 
 
 def notes(graph: Graph, lang: Lang = "zh") -> list[str]:

@@ -11,7 +11,7 @@ import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
 from graph.i18n import current_lang, tr
-from graph.reference import LEVEL_NAMES
+from graph.reference import LEVEL_NAMES, LEVELS
 from graph.store import Store
 
 STORED_RUN = "MATCH (i:Industry) WHERE i.coverage_run IS NOT NULL RETURN i.coverage_run AS run LIMIT 1"
@@ -21,11 +21,9 @@ CATEGORY_NAMES = "MATCH (c:Category) RETURN c.key AS key, c.name AS zh, c.name_e
 def ensure_coverage(store: Store, refresh: bool = False) -> None:
     """Run the coverage analysis (own AnalysisRun) unless a stored one exists and no refresh is asked."""
     from queries.coverage import run_coverage_analysis
-    from queries.runs import run_in_own_run
+    from queries.runs import ensure_analysed
 
-    if store.read(STORED_RUN) and not refresh:
-        return
-    run_in_own_run(store, "coverage", run_coverage_analysis)
+    ensure_analysed(store, "coverage", run_coverage_analysis, STORED_RUN, refresh=refresh)
 
 
 @handle_errors
@@ -47,7 +45,7 @@ def coverage(
     if fmt is OutputFormat.json:
         print_json(data)
         return
-    levels = ("national", "regional", "municipal")
+    levels = LEVELS
     cells = {(r["industry"], r["category"], r["level"]): r["count"] for r in data["matrix"]}
     industries = list(dict.fromkeys(r["industry"] for r in data["matrix"]))
     columns = [tr("产业", "industry")] + [f"{cats.get(c, c)}·{tr(*LEVEL_NAMES[lv], lang=lang)}"

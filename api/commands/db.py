@@ -11,21 +11,14 @@ from api.console import OutputFormat, console, handle_errors, print_json, print_
 from graph import local_neo4j
 from graph.backup import backup as backup_store
 from graph.backup import restore as restore_store
+from graph.database import migrate_database, wipe_graph
 from graph.errors import UsageError
 from graph.i18n import tr
 from graph.locks import refuse_if_held
-from graph.reference import load_reference
-from graph.schema import apply_schema
 from graph.settings import Settings, check_destructive_target, get_settings
 from graph.store import Store
 
 app = typer.Typer(help="本地 Neo4j 引擎与图模式 / the local Neo4j engine and the graph schema", no_args_is_help=True)
-
-
-def migrate_database(store: Store) -> dict[str, int]:
-    """Constraints and indexes, then the reference taxonomy, cities and industries (idempotent)."""
-    apply_schema(store)
-    return load_reference(store)
 
 
 @app.command()
@@ -148,16 +141,3 @@ def restore(
     confirm_target(settings, yes, None, "这会替换当前数据库", "this replaces the current store")
     counts = restore_store(settings, source)
     console.print(tr("✓ 已恢复：{c}", "✓ restored: {c}", c=counts))
-
-
-# Relationships first, then nodes: DETACH DELETE of a high-degree node (a province-wide city or
-# industry) would have to hold all its relationships in one transaction's memory.
-WIPE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
-WIPE_NODES = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-
-
-def wipe_graph(store: Store) -> None:
-    """Delete every relationship, then every node, in batches (a large graph fits no single transaction)."""
-    with store.driver.session(database=store.database) as session:
-        session.run(WIPE_RELATIONSHIPS).consume()
-        session.run(WIPE_NODES).consume()

@@ -27,11 +27,9 @@ def _fmt(value: float | None) -> str:
 def _ensure_analysis(store: Store) -> None:
     from queries.collaboration import run_gap_analysis
     from queries.collaboration.cypher import LATEST_GAP_RUN
-    from queries.runs import run_in_own_run
+    from queries.runs import ensure_analysed
 
-    if store.read(LATEST_GAP_RUN):
-        return
-    run_in_own_run(store, "collaboration", run_gap_analysis)
+    ensure_analysed(store, "collaboration", run_gap_analysis, LATEST_GAP_RUN)
 
 
 @handle_errors

@@ -19,7 +19,8 @@ from graph.store import Store
 app = typer.Typer(help="交叉重复平台与申报查重 / overlapping platforms and the proposal check",
                   invoke_without_command=True)
 
-REC_NAMES = {"merge": ("整合", "merge"), "refocus": ("调整方向", "refocus"), "review": ("人工核查", "review")}
+REC_NAMES = {"merge": ("整合", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
+             "review": ("人工核查", "review")}
 
 
 def _reasons(reasons: list[dict], n: int = 3) -> str:
@@ -40,7 +41,7 @@ def _pair_columns() -> list[str]:
 def overlaps(
     ctx: typer.Context,
     type_: str = typer.Option(None, "--type", help="平台类型或类型族 / platform type or type family"),
-    level: str = typer.Option(None, "--level", help="national | regional | municipal（或 国家级 等）"),
+    level: str = typer.Option(None, "--level", help="national | ministerial | regional | departmental | municipal（或 国家级/部级/自治区级/厅级/市级）"),
     city: str = typer.Option(None, "--city", help="城市，如 柳州 / city, e.g. 柳州"),
     industry: str = typer.Option(None, "--industry", help="产业或产业链环节 / industry or chain segment"),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="最低得分 / minimum score"),

@@ -1,17 +1,15 @@
-"""Helpers shared by the routers: JSON-safe values, full-text query escaping, optional modules,
+"""Helpers shared by the routers: JSON-safe values, full-text query escaping,
 documented error responses."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException
 
-from api.errors import FeatureUnavailable
 from api.schemas import ErrorBody, UnavailableBody
 from graph.i18n import tr
 
@@ -64,12 +62,16 @@ def fulltext_query(q: str) -> str | None:
     return " AND ".join('"' + _LUCENE_SPECIAL.sub(r"\\\1", t[:100]) + '"' for t in terms[:10])
 
 
-def optional_function(module: str, name: str) -> Callable[..., Any]:
-    """Import ``module.name`` when needed: an analysis not yet installed answers 503, not 500."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise FeatureUnavailable(f"{module}.{name}") from exc
+def search_words(q: str) -> list[str]:
+    """The words of a search box, as :func:`fulltext_query` reads them (at most 10, 100 characters)."""
+    return [t[:100] for t in q.split() if t.strip()][:10]
+
+
+def needs_contains(q: str | None) -> bool:
+    """True when a word is one character (糖, 铝, 桂): the CJK analyser indexes character pairs, so
+    the full-text index cannot find it and the search falls back to ``CONTAINS`` (text indexes,
+    graph/schema.py) — every word then must occur in the name (or an alias)."""
+    return bool(q) and any(len(t) == 1 for t in search_words(q or ""))
 
 
 def not_found(kind_zh: str, kind_en: str, key: str) -> HTTPException:

@@ -12,24 +12,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from api.deps import LangParam, get_store
+from api.deps import LangParam, LimitParam, OffsetParam, get_store
 from api.jobs import run_analyses_in_child
-from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable, optional_function
+from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable
 from api.schemas import AnalysisRunInfo, Document
 from api.security import read_dependencies, require_admin
 from graph.i18n import tr
 from graph.settings import Settings
 from graph.store import Store
+from queries.collaboration import read_gaps
+from queries.coverage import read_coverage
+from queries.plan import build_plan
 from queries.runs import latest_run
 
 # What the plan depends on changes only when an analysis completes or an ingest ends: the plan is
 # cached per (latest completed analysis, latest ended ingest, language) and rebuilt when either
 # moves. An ingest still running does not count: rebuilding (seconds) on data in flux would make
-# every /plan reader wait for a plan that the ingest's end replaces anyway.
+# every /plan reader wait for a plan that the ingest's end replaces anyway. Applying a plan workbook
+# (a new PlanDecisionSet) moves it too: /plan carries the plan as decided in ``decided``.
 PLAN_VERSION = """
 CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
 CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
-RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests) AS version
+CALL () { MATCH (s:PlanDecisionSet) RETURN max(s.key) AS decided }
+RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests)
+       + '|' + coalesce(decided, '-') AS version
 """
 
 
@@ -45,11 +51,48 @@ class PlanCache:
         key = (version, lang)
         with self._lock:  # one build at a time: concurrent callers wait and then share it
             if key not in self._entries:
-                build_plan = optional_function("queries.plan", "build_plan")
                 plan = jsonable(build_plan(store, lang=lang))
                 self._entries = {k: v for k, v in self._entries.items() if k[0] == version}
                 self._entries[key] = plan
             return self._entries[key]
+
+
+def plan_batches(plan: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every list in the plan, by name: top-level lists (``optimise``, ``retire``, ``build``,
+    ``targets`` and whatever batches the plan adds) and lists one level down as ``parent.child``
+    (``impact.losses``). Generic on purpose: the plan's batches are the plan module's to define."""
+    out: dict[str, list[Any]] = {}
+    for name, value in plan.items():
+        if isinstance(value, list):
+            out[name] = value
+        elif isinstance(value, dict):
+            out.update({f"{name}.{sub}": v for sub, v in value.items() if isinstance(v, list)})
+    return out
+
+
+def page_plan(plan: dict[str, Any], *, limit: int, offset: int) -> dict[str, Any]:
+    """The plan with every batch cut to one page, and ``page.totals`` the full length of each.
+
+    Why: at 100,000 platforms the whole plan is about 10 MB of JSON; a screen shows a page of each
+    batch and asks for more with ``batch=…&offset=…``; the whole plan is the workbook
+    (``platgraph plan --xlsx``)."""
+    totals: dict[str, int] = {}
+    out: dict[str, Any] = {}
+    for name, value in plan.items():
+        if isinstance(value, list):
+            totals[name] = len(value)
+            out[name] = value[offset:offset + limit]
+        elif isinstance(value, dict):
+            inner = dict(value)
+            for sub, v in value.items():
+                if isinstance(v, list):
+                    totals[f"{name}.{sub}"] = len(v)
+                    inner[sub] = v[offset:offset + limit]
+            out[name] = inner
+        else:
+            out[name] = value
+    out["page"] = {"limit": limit, "offset": offset, "totals": totals}
+    return out
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -71,7 +114,6 @@ def build_router(settings: Settings) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500, description="条数上限 / max rows per list")] = 100,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_gaps = optional_function("queries.collaboration", "read_gaps")
         return jsonable(read_gaps(store, industry=industry or None, city=city or None, lang=lang, limit=limit))
 
     @router.get(
@@ -86,7 +128,6 @@ def build_router(settings: Settings) -> APIRouter:
         industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_coverage = optional_function("queries.coverage", "read_coverage")
         return jsonable(read_coverage(store, industry=industry or None, lang=lang))
 
     @router.get(
@@ -94,12 +135,33 @@ def build_router(settings: Settings) -> APIRouter:
         response_model=Document,
         summary="三批次方案 / the three-batch plan",
         description="优化调整一批、撤销淘汰一批、新认定建设一批，附理由及建设目标与现状对比。"
+        "分页：每个批次取 `offset` 起的 `limit` 条，`page.totals` 给出各批次总数；`batch=retire` 只取一个批次"
+        "（`{batch, total, limit, offset, items}`）。完整方案请导出工作簿（platgraph plan --xlsx）。"
         "结果按最近一次完成的分析与结束的导入缓存，二者之一更新后重新生成（导入进行中不重建）。\n\n"
-        "Optimise, retire and build batches with reasons, and targets versus actual. Cached per latest "
-        "completed analysis and ended ingest; rebuilt when either changes (not while an ingest runs).",
+        "Optimise, retire and build batches with reasons, and targets versus actual. Paged: every batch "
+        "is cut to `limit` items from `offset`, `page.totals` gives each batch's length; `batch=retire` "
+        "returns one batch as `{batch, total, limit, offset, items}`. The whole plan is the workbook "
+        "(platgraph plan --xlsx). Cached per latest completed analysis and ended ingest; rebuilt when "
+        "either changes (not while an ingest runs).",
     )
-    def plan(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
-        return plans.get(store, lang)
+    def plan(
+        store: Annotated[Store, Depends(get_store)],
+        batch: Annotated[str | None, Query(max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$",
+                                           description="只取一个批次 / one batch only, e.g. retire")] = None,
+        limit: LimitParam = 50,
+        offset: OffsetParam = 0,
+        lang: LangParam = "zh",
+    ) -> dict[str, Any]:
+        full = plans.get(store, lang)
+        if batch is None:
+            return page_plan(full, limit=limit, offset=offset)
+        items = plan_batches(full).get(batch)
+        if items is None:
+            raise HTTPException(status_code=404, detail=tr(
+                "方案中没有批次“{b}”；可用：{all}", "the plan has no batch '{b}'; available: {all}",
+                b=batch, all=", ".join(sorted(plan_batches(full)))))
+        return {"batch": batch, "total": len(items), "limit": limit, "offset": offset,
+                "items": items[offset:offset + limit]}
 
     @router.get(
         "/analyses/latest",

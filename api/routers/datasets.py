@@ -30,7 +30,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from api.deps import LangParam, get_store
 from api.errors import redact
 from api.jobs import ingest_in_child
-from api.routers._common import READ_ERRORS, optional_function
+from api.routers._common import READ_ERRORS
 from api.schemas import DatasetResult, ErrorBody
 from api.security import require_admin
 from graph.i18n import tr
@@ -220,7 +220,6 @@ def build_router(settings: Settings) -> APIRouter:
             raise HTTPException(status_code=422, detail=tr(
                 "仅支持 CSV 的 zip 压缩包或 XLSX 工作簿（收到：{n}）",
                 "only a zip of CSV files or an XLSX workbook is accepted (got: {n})", n=file.filename or ""))
-        optional_function("ingest.pipeline", "ingest_dataset")  # not installed: 503 before reading the upload
         sweep(settings)
         workdir = Path(tempfile.mkdtemp(prefix="platgraph-upload-", dir=upload_root(settings)))
         try:

@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
-from api.routers._common import NOT_FOUND, READ_ERRORS, fulltext_query, jsonable, not_found, where_clause
+from api.routers._common import (
+    NOT_FOUND,
+    READ_ERRORS,
+    fulltext_query,
+    jsonable,
+    needs_contains,
+    not_found,
+    search_words,
+    where_clause,
+)
 from api.schemas import InstitutionDetail, InstitutionPage
 from api.security import read_dependencies
 from graph.schema import FULLTEXT_INDEX
@@ -35,9 +44,28 @@ SEARCH_HITS = """
 CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score
 WITH node AS i, score WHERE i:Institution AND
 """
+# One-character words (桂): name or alias through the text indexes; every word must occur in one of them.
+CONTAINS_HITS = """
+MATCH (i:Institution) WHERE i.name CONTAINS $first OR i.aliases_text CONTAINS $first
+WITH i, 0.0 AS score
+WHERE all(t IN $words WHERE i.name CONTAINS t OR coalesce(i.aliases_text, '') CONTAINS t) AND
+"""
 COUNT_TAIL = " RETURN count(i) AS total"
 LIST_TAIL = " WITH i ORDER BY i.key SKIP $offset LIMIT $limit " + INSTITUTION_ROW
 SEARCH_TAIL = " WITH i, score ORDER BY score DESC, i.key SKIP $offset LIMIT $limit " + INSTITUTION_ROW
+
+
+SEARCHES = {"fulltext": SEARCH_HITS, "contains": CONTAINS_HITS}  # how a name query finds its hits
+
+
+def institution_queries(filters: dict[str, Any], *, search: str | None) -> tuple[str, str]:
+    """(count query, page query) for the filters in use (those not None), without a name query or
+    with one (a key of :data:`SEARCHES`); the one place the fragments above are joined (see
+    platform_queries)."""
+    where = where_clause(INSTITUTION_FILTERS, filters)
+    if search is not None:
+        return SEARCHES[search] + where + COUNT_TAIL, SEARCHES[search] + where + SEARCH_TAIL
+    return MATCH_INSTITUTIONS + where + COUNT_TAIL, MATCH_INSTITUTIONS + where + LIST_TAIL
 
 INSTITUTION_DETAIL = """
 MATCH (i:Institution {key: $id})
@@ -80,14 +108,16 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> dict[str, Any]:
         params: dict[str, Any] = {"kind": kind or None, "sector": sector or None, "city": city or None,
                                   "industry": industry or None, "limit": limit, "offset": offset}
-        where = where_clause(INSTITUTION_FILTERS, params)
         lucene = fulltext_query(q) if q else None
-        if lucene is not None:
+        search: str | None = None
+        if lucene is not None and needs_contains(q):
+            words = search_words(q or "")
+            params.update(first=words[0], words=words)
+            search = "contains"
+        elif lucene is not None:
             params.update(q=lucene, index=FULLTEXT_INDEX)
-            count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
-        else:
-            count_query, list_query = (MATCH_INSTITUTIONS + where + COUNT_TAIL,
-                                       MATCH_INSTITUTIONS + where + LIST_TAIL)
+            search = "fulltext"
+        count_query, list_query = institution_queries(params, search=search)
 
         def work(tx: Any) -> dict[str, Any]:
             total = tx.run(count_query, params).single()["total"]

@@ -2,9 +2,10 @@
 pre-approval check of a proposed platform (live, writes nothing).
 
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
-and the CLI give the same answer for the same input. The check scores the proposal against every
-platform's profile; the profiles are loaded once per data version (``api/cache.py``) and shared by
-the checks that follow, instead of being read from Neo4j for every call.
+and the CLI give the same answer for the same input. The check scores the proposal against the
+graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), built
+once per data version (``api/cache.py``) and shared by the checks that follow, instead of being
+rebuilt for every call.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 
 from api.cache import VersionedValue
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
-from api.routers._common import READ_ERRORS, optional_function
+from api.routers._common import READ_ERRORS
 from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, ProposalBody
 from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
+from queries.overlap import build_check_index, check_proposal, read_groups, read_overlaps
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -34,13 +36,12 @@ PROPOSAL_EXAMPLE = {
 }
 
 
-def profiles_for(request: Request) -> VersionedValue[Any]:
-    """The app's platform profiles for the proposal check, kept per data version."""
+def check_index_for(request: Request) -> VersionedValue[Any]:
+    """The app's proposal-check index, kept per data version."""
     state = request.app.state
-    if getattr(state, "proposal_profiles", None) is None:
-        load_profiles = optional_function("queries.overlap.profiles", "load_profiles")
-        state.proposal_profiles = VersionedValue(state.data_version, load_profiles)
-    return state.proposal_profiles
+    if getattr(state, "proposal_index", None) is None:
+        state.proposal_index = VersionedValue(state.data_version, build_check_index)
+    return state.proposal_index
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -66,7 +67,6 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_overlaps = optional_function("queries.overlap", "read_overlaps")
         return read_overlaps(store, min_score=min_score, type=type or None, level=level or None,
                              city=city or None, industry=industry or None, platform=platform or None,
                              limit=limit, offset=offset, lang=lang)
@@ -84,13 +84,13 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        read_groups = optional_function("queries.overlap", "read_groups")
         return read_groups(store, lang=lang, limit=limit, offset=offset)
 
     @router.post(
         "/overlaps/check",
         response_model=CheckResult,
         responses={400: {"model": ErrorBody, "description": "请求体无法解析 / body cannot be parsed"},
+                   413: {"model": ErrorBody, "description": "请求体过大 / body too large"},
                    422: {"model": ErrorBody, "description": "请求体无效 / invalid body"}},
         summary="拟新建平台预审核查 / check a proposed platform",
         description="提交拟新建平台（名称、类型、级别、依托与共建单位、城市、研究方向、产业、人员），"
@@ -106,8 +106,7 @@ def build_router(settings: Settings) -> APIRouter:
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        check_proposal = optional_function("queries.overlap", "check_proposal")
-        existing = profiles_for(request).get(store)
-        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, existing=existing)
+        index = check_index_for(request).get(store)
+        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index)
 
     return router

@@ -13,13 +13,16 @@ from api.routers._common import (
     READ_ERRORS,
     fulltext_query,
     jsonable,
+    needs_contains,
     not_found,
     parse_json,
+    search_words,
     where_clause,
 )
 from api.schemas import PlatformDetail, PlatformPage
 from api.security import read_dependencies
 from graph.names import normalize_name
+from graph.reference import resolve_level
 from graph.schema import FULLTEXT_INDEX
 from graph.settings import Settings
 from graph.store import Store
@@ -50,9 +53,28 @@ SEARCH_HITS = """
 CALL db.index.fulltext.queryNodes($index, $q) YIELD node, score
 WITH node AS p, score WHERE p:Platform AND
 """
+# One-character words (糖, 铝, 桂): the first word through the Platform(name) text index, every word
+# must be in the name (see api.routers._common.needs_contains).
+CONTAINS_HITS = """
+MATCH (p:Platform) WHERE p.name CONTAINS $first
+WITH p, 0.0 AS score WHERE all(t IN $words WHERE p.name CONTAINS t) AND
+"""
 COUNT_TAIL = " RETURN count(p) AS total"
 LIST_TAIL = " WITH p, null AS score ORDER BY p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
 SEARCH_TAIL = " WITH p, score ORDER BY score DESC, p.key SKIP $offset LIMIT $limit " + PLATFORM_ROW
+
+
+SEARCHES = {"fulltext": SEARCH_HITS, "contains": CONTAINS_HITS}  # how a name query finds its hits
+
+
+def platform_queries(filters: dict[str, Any], *, search: str | None) -> tuple[str, str]:
+    """(count query, page query) for the filters in use (those not None), without a name query
+    (``search`` None) or with one (a key of :data:`SEARCHES`). The one place the fragments above are
+    joined, so the EXPLAIN test (tests/test_cypher_explain.py) can plan every combination."""
+    where = where_clause(PLATFORM_FILTERS, filters)
+    if search is not None:
+        return SEARCHES[search] + where + COUNT_TAIL, SEARCHES[search] + where + SEARCH_TAIL
+    return MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
 
 
 PLATFORM_DETAIL = """
@@ -66,8 +88,9 @@ RETURN properties(p) AS props,
                     institution: COLLECT { MATCH (r)-[:WORKS_AT]->(i:Institution)
                                            RETURN {id: i.key, name: i.name} }[0]} AS person
             ORDER BY person.role, person.id } AS people,
-  COLLECT { MATCH (p)-[:SERVES]->(s:Industry)
-            RETURN {id: s.key, name: s.name, level: s.level} AS s ORDER BY s.id } AS industries,
+  COLLECT { MATCH (p)-[r:SERVES]->(s:Industry)
+            RETURN {id: s.key, name: s.name, level: s.level, inferred: coalesce(r.inferred, false),
+                    via: r.via, evidence: r.evidence} AS s ORDER BY s.id } AS industries,
   COLLECT { MATCH (p)-[:ON_TOPIC]->(t:Topic) RETURN coalesce(t.name, t.key) AS t ORDER BY t } AS topics,
   COLLECT { MATCH (p)-[o:OVERLAPS]-(q:Platform)
             RETURN {id: q.key, name: q.name, score: o.score, reasons_zh: o.reasons_zh,
@@ -82,13 +105,16 @@ def search_platforms(store: Store, *, q: str | None, limit: int, offset: int, **
     host = filters.get("host")
     params: dict[str, Any] = {**filters, "host_norm": normalize_name(host) if host else None,
                               "limit": limit, "offset": offset}
-    where = where_clause(PLATFORM_FILTERS, filters)
     lucene = fulltext_query(q) if q else None
-    if lucene is not None:
+    search: str | None = None
+    if lucene is not None and needs_contains(q):
+        words = search_words(q or "")
+        params.update(first=words[0], words=words)
+        search = "contains"
+    elif lucene is not None:
         params.update(q=lucene, index=FULLTEXT_INDEX)
-        count_query, list_query = SEARCH_HITS + where + COUNT_TAIL, SEARCH_HITS + where + SEARCH_TAIL
-    else:
-        count_query, list_query = MATCH_PLATFORMS + where + COUNT_TAIL, MATCH_PLATFORMS + where + LIST_TAIL
+        search = "fulltext"
+    count_query, list_query = platform_queries(filters, search=search)
 
     def work(tx: Any) -> dict[str, Any]:
         total = tx.run(count_query, params).single()["total"]
@@ -115,7 +141,11 @@ def platform_detail(store: Store, key: str, lang: str) -> dict[str, Any] | None:
     return {
         "id": props["key"], "name": props.get("name") or props["key"], "properties": props,
         "host": row["host"], "co_builders": row["co_builders"], "people": row["people"],
-        "industries": row["industries"], "topics": row["topics"], "overlaps": overlaps,
+        "industries": row["industries"],
+        # declared (服务产业) vs inferred from name / fields / host (ingest/infer_industries.py)
+        "declared_industries": [i for i in row["industries"] if not i["inferred"]],
+        "inferred_industries": [i for i in row["industries"] if i["inferred"]],
+        "topics": row["topics"], "overlaps": overlaps,
         "overlap_group": None if group is None else {
             "id": group["key"], "recommendation": group.get("recommendation"), "keep": group.get("keep"),
             "reasons": group.get(reasons_key) or [], "size": group.get("size")},
@@ -140,7 +170,8 @@ def build_router(settings: Settings) -> APIRouter:
         type: Annotated[str | None, Query(max_length=100, description="平台类型 / type", examples=["工程研究中心"])] = None,
         category: Annotated[str | None, Query(max_length=100, description="类别 / category",
                                               examples=["innovation_transfer"])] = None,
-        level: Annotated[str | None, Query(max_length=20, description="national | regional | municipal")] = None,
+        level: Annotated[str | None, Query(max_length=20, description=(
+            "national | ministerial | regional | departmental | municipal（或 国家级/部级/自治区级/厅级/市级）"))] = None,
         city: Annotated[str | None, Query(max_length=50, description="城市 / city", examples=["柳州"])] = None,
         industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
         status: Annotated[str | None, Query(max_length=20, description="active | building | revoked | merged")] = None,
@@ -149,6 +180,7 @@ def build_router(settings: Settings) -> APIRouter:
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
+        level = (resolve_level(level) or level) if level else None  # 厅级 → departmental
         filters = {"type": type, "category": category, "level": level, "city": city, "industry": industry,
                    "status": status, "host": host}
         return search_platforms(store, q=q, limit=limit, offset=offset,

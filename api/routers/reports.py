@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse
 
 from api.deps import LangParam, get_store
 from api.jobs import HeavyJobGate, report_in_child
-from api.routers._common import READ_ERRORS, optional_function
+from api.routers._common import READ_ERRORS
 from api.schemas import ErrorBody
 from api.security import require_heavy
 from graph.settings import Settings, ensure_private_dir
@@ -91,7 +91,6 @@ def build_router(settings: Settings) -> APIRouter:
         city: Annotated[str | None, Query(max_length=50, description="城市 / city")] = None,
         lang: LangParam = "zh",
     ) -> FileResponse:
-        optional_function("viz.report", "build_report")  # not installed: 503 before starting a child
         version = store.read(REPORT_VERSION)[0]["version"] or ""
         target = cache.path(version, format, lang, industry or None, city or None)
         hit = "hit"

@@ -25,6 +25,7 @@ MATCH (i:Institution) WHERE i.key > $after
 WITH i ORDER BY i.key LIMIT $limit
 RETURN i.key AS key, i.id AS id, i.name AS name, i.kind AS kind, i.sector AS sector,
        i.credit_code AS credit_code, i.city AS city, coalesce(i.aliases, []) AS aliases,
+       i.kind_inferred AS kind_inferred, i.city_written AS city_written,
        [(i)-[:IN_INDUSTRY]->(x:Industry) | x.key] AS industries,
        [(i)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 """
@@ -34,6 +35,7 @@ UNWIND $keys AS key
 MATCH (i:Institution {key: key})
 RETURN i.key AS key, i.id AS id, i.name AS name, i.kind AS kind, i.sector AS sector,
        i.credit_code AS credit_code, i.city AS city, coalesce(i.aliases, []) AS aliases,
+       i.kind_inferred AS kind_inferred, i.city_written AS city_written,
        [(i)-[:IN_INDUSTRY]->(x:Industry) | x.key] AS industries,
        [(i)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 ORDER BY key
@@ -46,15 +48,18 @@ RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, coalesce(i.alia
        i.name AS name
 """
 
+# Only declared industries are exported: inferred ones (ingest/infer_industries.py) are re-derived on import.
 PLATFORMS_PAGE = """
 MATCH (p:Platform) WHERE p.key > $after
 WITH p ORDER BY p.key LIMIT $limit
 RETURN p.key AS key, p.id AS id, p.name AS name, p.type AS type, p.level AS level, p.city AS city,
        p.established AS established, p.status AS status, coalesce(p.fields, []) AS fields,
        p.director AS director, p.evaluation AS evaluation, p.department AS department,
+       p.host_written AS host_written, p.city_written AS city_written,
+       coalesce(p.co_builders_unresolved, []) AS co_unresolved,
        [(p)-[:HOSTED_BY]->(i:Institution) | i.key] AS hosts,
        [(p)-[:CO_BUILT_BY]->(i:Institution) | i.key] AS co_builders,
-       [(p)-[:SERVES]->(x:Industry) | x.key] AS industries,
+       [(p)-[s:SERVES]->(x:Industry) WHERE s.inferred IS NULL OR s.inferred = false | x.key] AS industries,
        [(p)-[:LOCATED_IN]->(c:City) | c.key] AS cities
 """
 
@@ -85,8 +90,15 @@ RETURN a.key AS key,
 TARGETS_PAGE = """
 MATCH (t:Target) WHERE t.key > $after
 WITH t ORDER BY t.key LIMIT $limit
-RETURN t.key AS key, t.type AS type, t.level AS level, t.year AS year, t.new AS new,
+RETURN t.key AS key, t.type AS type, t.category AS category, t.level AS level, t.year AS year, t.new AS new,
        t.integrated_or_revoked AS integrated_or_revoked, t.total AS total
+"""
+
+EVALUATIONS_PAGE = """
+MATCH (e:Evaluation) WHERE e.key > $after
+WITH e ORDER BY e.key LIMIT $limit
+MATCH (e)-[:EVALUATES]->(p:Platform)
+RETURN e.key AS key, p.key AS platform, p.name AS name, e.year AS year, e.result AS result, e.note AS note
 """
 
 # How many nodes each pass walks (progress bar totals).
@@ -95,6 +107,7 @@ COUNT_INSTITUTIONS = "MATCH (n:Institution) RETURN count(n) AS n"
 COUNT_PLATFORMS = "MATCH (n:Platform) RETURN count(n) AS n"
 COUNT_RESEARCHERS = "MATCH (n:Researcher) RETURN count(n) AS n"
 COUNT_TARGETS = "MATCH (n:Target) RETURN count(n) AS n"
+COUNT_EVALUATIONS = "MATCH (n:Evaluation) RETURN count(n) AS n"
 
 # What the graph held at export time, for the manifest (compare after a restore).
 NODE_COUNTS = "MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label"

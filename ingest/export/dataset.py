@@ -34,7 +34,7 @@ PASS_TOTALS = {
     "industries": cypher.COUNT_INDUSTRIES, "institutions": cypher.COUNT_INSTITUTIONS,
     "platforms": cypher.COUNT_PLATFORMS, "researchers": cypher.COUNT_RESEARCHERS,
     "memberships": cypher.COUNT_RESEARCHERS, "collaborations": cypher.COUNT_INSTITUTIONS,
-    "targets": cypher.COUNT_TARGETS,
+    "targets": cypher.COUNT_TARGETS, "evaluations": cypher.COUNT_EVALUATIONS,
 }
 
 

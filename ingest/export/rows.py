@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.names import normalize_name
-from graph.reference import load_industries
+from graph.reference import LEVEL_NAMES, load_industries
 from graph.store import Store
 from ingest.export import cypher
 from ingest.export.refs import (
@@ -43,7 +43,7 @@ Progress = Callable[[str, int], Any]
 
 MAX_WARNINGS = 200
 
-LEVEL_LABELS = {"national": "国家级", "regional": "自治区级", "municipal": "市级"}
+LEVEL_LABELS = {key: zh for key, (zh, _en) in LEVEL_NAMES.items()}
 # code -> Chinese label, per (table, column); the English export writes the codes themselves.
 LABELS_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("institutions", "kind"): {"enterprise": "企业", "university": "高校", "institute": "科研院所",
@@ -57,11 +57,15 @@ LABELS_ZH: dict[tuple[str, str], dict[str, str]] = {
     ("collaborations", "kind"): {"project": "合作项目", "patent": "联合专利", "paper": "合著论文",
                                  "contract": "技术合同", "alliance": "产业联盟"},
     ("targets", "level"): LEVEL_LABELS,
+    ("targets", "category"): {"science_engineering": "科学与工程研究", "innovation_transfer": "技术创新与成果转化",
+                              "basic_support": "基础支撑与条件保障"},
 }
 # Evaluations are stored as the Chinese grade; the English export writes the English word.
+EVALUATION_EN = {"优秀": "excellent", "良好": "good", "合格": "pass", "整改": "rectify", "整改通过": "rectified",
+                 "整改不通过": "rectification_failed", "不合格": "fail"}
 LABELS_EN: dict[tuple[str, str], dict[str, str]] = {
-    ("platforms", "evaluation"): {"优秀": "excellent", "良好": "good", "合格": "pass", "整改": "rectify",
-                                  "不合格": "fail"},
+    ("platforms", "evaluation"): EVALUATION_EN,
+    ("evaluations", "result"): EVALUATION_EN,
 }
 
 
@@ -148,8 +152,12 @@ class TableRows:
         for r in page:
             key, code, name = r["key"], r["credit_code"], r["name"] or r["key"]
             self.refs.learn(key, code, name, r["aliases"])
+            # a kind guessed from the name is written empty, so re-importing guesses it again (and keeps
+            # it marked as a guess) instead of declaring it; an unknown city is written as it was
+            inferred = bool(r.get("kind_inferred"))
             base: TemplateRow = {
-                "name": name, "kind": r["kind"], "sector": r["sector"], "credit_code": code, "city": r["city"],
+                "name": name, "kind": None if inferred else r["kind"], "sector": None if inferred else r["sector"],
+                "credit_code": code, "city": r["city"] or r.get("city_written"),
                 "aliases": self._multi("institutions", "aliases", name, r["aliases"]),
                 "industries": sorted(r["industries"]), "id": r["id"]}
             late_code = bool(code) and key != code  # key was set from the name before the code was known
@@ -176,15 +184,17 @@ class TableRows:
                 if len(r["hosts"]) != 1:
                     self.warnings.add(f"平台 {name} 有 {len(r['hosts'])} 个依托单位",
                                       f"platform {name} has {len(r['hosts'])} host institutions")
-                host = self._inst(sorted(r["hosts"])[0], where) if r["hosts"] else None
+                # a host that could not be linked is written as it was, so re-importing flags it again
+                host = self._inst(sorted(r["hosts"])[0], where) if r["hosts"] else r.get("host_written")
                 expected = r["id"] or f"{normalize_name(name)}@{r['level']}"
                 if expected != key:
                     self.warnings.add(f"平台 {name} 重新导入后的键会是 {expected}（现为 {key}）",
                                       f"platform {name} will get key {expected} when re-imported (now {key})")
                 yield {
                     "name": name, "type": r["type"], "host": host, "level": r["level"],
-                    "co_builders": [self._inst(k, where, multi=True) for k in sorted(r["co_builders"])],
-                    "city": r["city"], "established": r["established"], "status": r["status"],
+                    "co_builders": [self._inst(k, where, multi=True) for k in sorted(r["co_builders"])]
+                    + list(r.get("co_unresolved") or []),
+                    "city": r["city"] or r.get("city_written"), "established": r["established"], "status": r["status"],
                     "fields": self._multi("platforms", "fields", name, r["fields"]),
                     "industries": sorted(r["industries"]), "director": r["director"],
                     "evaluation": r["evaluation"], "department": r["department"], "id": r["id"]}
@@ -228,5 +238,14 @@ class TableRows:
     def targets(self) -> Iterator[TemplateRow]:
         for page in pages(self.store, cypher.TARGETS_PAGE):
             for r in page:
-                yield {k: r[k] for k in ("type", "level", "year", "new", "integrated_or_revoked", "total")}
+                yield {k: r[k] for k in ("type", "category", "level", "year", "new", "integrated_or_revoked",
+                                         "total")}
             self.progress("targets", len(page))
+
+    def evaluations(self) -> Iterator[TemplateRow]:
+        """One row per evaluation record, naming the platform as the memberships table does."""
+        for page in pages(self.store, cypher.EVALUATIONS_PAGE):
+            for r in page:
+                yield {"platform": platform_ref(r["platform"], r["name"]), "year": r["year"],
+                       "result": r["result"], "note": r["note"]}
+            self.progress("evaluations", len(page))

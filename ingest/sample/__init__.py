@@ -16,6 +16,7 @@ from ingest.sample.institutions import InstitutionFactory
 from ingest.sample.layout import Renderer
 from ingest.sample.planted import Planted, Planter
 from ingest.sample.platforms import PlatformBuilder
+from ingest.sample.platforms_only import write_platforms_only
 from ingest.sample.rand import SampleRandom
 from ingest.sample.relations import make_collaborations, make_targets
 from ingest.sample.truth import build_truth
@@ -105,5 +106,8 @@ def generate_sample(out_dir: Path, platforms: int = 2000, seed: int = 7, xlsx: b
         xlsx_rel = f"{XLSX_DIR}/{XLSX_NAME}"
     truth = build_truth(world, planted, collabs, renderer, seed=seed, platforms_requested=platforms,
                         xlsx_path=xlsx_rel)
+    # the same platforms as one planner's list (no institutions, people or industries), beside the
+    # full set: docs/sample-data.md
+    truth["platforms_only"] = write_platforms_only(world, out_dir, seed)
     (out_dir / TRUTH_FILE).write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return truth

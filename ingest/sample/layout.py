@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.names import normalize_name
-from graph.reference import load_industries
+from graph.reference import LEVEL_NAMES, load_industries
 from ingest.sample import pools
 from ingest.sample.model import Collaboration, Platform
 from ingest.sample.world import World
@@ -21,6 +21,7 @@ FORMULA_NAME = "=cmd|' /C calc'!A0"
 BAD_YEAR_PLATFORM = "2O18"
 BAD_YEAR_COLLAB = "20l9"
 UNKNOWN_TYPE = "综合研究平台"
+UNKNOWN_LEVEL = "县级"  # not a level platforms are recognised at (graph/reference.py LEVELS)
 
 KIND_ZH = {"enterprise": "企业", "university": "高校", "institute": "科研院所", "hospital": "医院",
            "government": "政府部门", "other": "其他"}
@@ -119,8 +120,12 @@ class Renderer:
         # planted bad platform rows: each is valid except for exactly one cell
         nxt = len(order) + 1
         template = [p for p in order if p.tag == "background"][:4]
+        # An unknown host no longer rejects a platform (ingest creates the institution from its name), so
+        # the fourth planted row has an unknown level instead. The unknown host name is still drawn, so
+        # every later random draw, and so the rest of the sample, stays what it was.
+        self._unresolvable()
         bad_specs = (("平台名称", "", "missing_required"), ("平台类型", UNKNOWN_TYPE, "unknown_type"),
-                     ("认定年份", BAD_YEAR_PLATFORM, "bad_year"), ("依托单位", self._unresolvable(), "unresolved_host"))
+                     ("认定年份", BAD_YEAR_PLATFORM, "bad_year"), ("级别", UNKNOWN_LEVEL, "unknown_level"))
         headers = self.tables["platforms"].headers
         for (header, value, reason), src in zip(bad_specs, template, strict=True):
             row = self._platform_row(src, src.name + "（申报）")
@@ -137,7 +142,7 @@ class Renderer:
 
     def _platform_row(self, p: Platform, name: str) -> list[str]:
         w, rng = self.w, self.rng
-        written_type, written_level = p.type_key, {"national": "国家级", "regional": "自治区级", "municipal": "市级"}[p.level]
+        written_type, written_level = p.type_key, LEVEL_NAMES[p.level][0]
         ptype = w.tax.types[p.type_key]
         if p.level == "regional" and ptype.aliases and rng.random() < 0.15:
             written_type = rng.choice(ptype.aliases)

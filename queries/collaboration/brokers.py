@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
 
 from queries.collaboration.projection import Projection
 from queries.collaboration.sectors import IndustryStats
@@ -22,34 +23,96 @@ BROKER_MAX_CONSTRAINT = 0.5
 BROKER_QUANTILE = 0.1
 
 
-def industry_network(stats: IndustryStats) -> nx.Graph:
-    graph = nx.Graph()
-    for (a, b), count in stats.ties.items():
-        graph.add_edge(a, b, weight=count)
-    return graph
+CHUNK = 2_000  # rows of P multiplied at once: bounds the two-step product's memory on hub-heavy networks
+
+
+class Network:
+    """One industry's weighted collaboration network as a sparse symmetric matrix.
+
+    Why not networkx: ``nx.constraint`` walks every node's neighbours' neighbours in Python; at
+    100,000 platforms that was most of the collaboration analysis. The same sums are two sparse
+    products (:func:`burt_constraint`), computed in C."""
+
+    def __init__(self, nodes: list[str], weights: sparse.csr_matrix) -> None:
+        self.nodes, self.weights = nodes, weights
+        self.degree = np.diff(weights.indptr)
+
+    @classmethod
+    def from_ties(cls, ties: dict[tuple[str, str], float]) -> Network:
+        index: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for (a, b), count in ties.items():
+            i, j = index.setdefault(a, len(index)), index.setdefault(b, len(index))
+            rows += (i, j)
+            cols += (j, i)
+            vals += (count, count)
+        n = len(index)
+        weights = sparse.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
+        weights.sum_duplicates()
+        return cls(list(index), weights)
+
+    @classmethod
+    def from_graph(cls, graph: nx.Graph, weight: str = "weight") -> Network:
+        nodes = list(graph.nodes)
+        weights = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
+        return cls(nodes, sparse.csr_matrix(weights, dtype=float))
+
+    def neighbours(self, i: int) -> np.ndarray:
+        return self.weights.indices[self.weights.indptr[i]:self.weights.indptr[i + 1]]
+
+
+def burt_constraint(net: Network) -> np.ndarray:
+    """Burt's constraint of every node (NaN for a node without ties), as networkx computes it.
+
+    With symmetric weights W and strengths s_i = Σ_k w_ik, networkx's normalised mutual weight is
+    p_ij = (w_ij + w_ji) / Σ_k (w_ik + w_ki) = w_ij / s_i, so P = D⁻¹W and
+    C_i = Σ_{j ∈ N(i)} (P_ij + (P·P)_ij)², the indirect term summed over i's neighbours q (P_iq is
+    zero elsewhere). (P·P) is needed only on the edges of W: it is computed CHUNK rows at a time.
+    """
+    strength = np.asarray(net.weights.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, strength, out=np.zeros_like(strength), where=strength > 0)
+    p = sparse.csr_matrix(sparse.diags(inverse) @ net.weights)
+    out = np.full(len(net.nodes), np.nan)
+    for begin in range(0, len(net.nodes), CHUNK):
+        rows = p[begin:begin + CHUNK]
+        mask = rows.copy()
+        mask.data[:] = 1.0
+        total = (rows + (rows @ p).multiply(mask)).tocsr()
+        sums = np.asarray(total.multiply(total).sum(axis=1)).ravel()
+        has = strength[begin:begin + CHUNK] > 0
+        out[begin:begin + CHUNK][has] = sums[has]
+    return out
 
 
 def constraints(graph: nx.Graph) -> dict[str, float]:
-    """Burt's constraint of every node with at least one tie (networkx, weighted)."""
+    """Burt's constraint of every node with at least one tie (weighted, as ``nx.constraint``)."""
     if graph.number_of_edges() == 0:
         return {}
-    return {n: float(c) for n, c in nx.constraint(graph, weight="weight").items() if c == c}  # drop NaN
+    net = Network.from_graph(graph)
+    values = burt_constraint(net)
+    return {node: float(v) for node, v in zip(net.nodes, values, strict=True) if v == v}  # drop NaN
 
 
 def brokers(stats: IndustryStats, projection: Projection) -> list[dict]:
     """Every institution in the industry network with its constraint, contact sectors and broker flag,
     lowest constraint (strongest broker) first."""
-    graph = industry_network(stats)
+    if not stats.ties:
+        return []
+    net = Network.from_ties(stats.ties)
     insts = projection.institutions
-    values = constraints(graph)
-    multi = [v for n, v in values.items() if graph.degree(n) >= 2]
+    values = burt_constraint(net)
+    multi = [v for v, d in zip(values, net.degree, strict=True) if v == v and d >= 2]
     cutoff = min(BROKER_MAX_CONSTRAINT, float(np.quantile(multi, BROKER_QUANTILE))) if multi else -1.0
+    sector_of = [insts[n].sector for n in net.nodes]
     out = []
-    for node, value in values.items():
-        contact_sectors = sorted({insts[n].sector for n in graph.neighbors(node)})
+    for i, node in enumerate(net.nodes):
+        value = values[i]
+        if value != value:
+            continue
+        contact_sectors = sorted({sector_of[j] for j in net.neighbours(i)})
         out.append({
             "id": node, "name": insts[node].name, "sector": insts[node].sector,
-            "constraint": round(value, 6), "degree": graph.degree(node),
+            "constraint": round(float(value), 6), "degree": int(net.degree[i]),
             "contact_sectors": contact_sectors,
             "broker": len(contact_sectors) >= 2 and value <= cutoff + 1e-12,
         })

@@ -266,10 +266,13 @@ def _gap(cov: Coverage, ind: Ind, kind: str, value: str) -> dict[str, Any]:
     elif kind == "level":
         by_level = {lv: cov.count(ind.key, level=lv) for lv in LEVEL_ORDER}
         missing = ("国家级平台", "national-level platform")
+        # the other levels' counts; regional and municipal always, the rarer ones when present
+        shown = [lv for lv in LEVEL_ORDER[1:] if by_level[lv] or lv in ("regional", "municipal")]
         reason = (
-            f"{ind.key}（优先级 {ind.priority}）没有国家级平台（自治区级 {by_level['regional']} 个，市级 {by_level['municipal']} 个）",
-            f"{en_name}, priority {ind.priority}, has no national platform "
-            f"({by_level['regional']} regional, {by_level['municipal']} municipal)",
+            f"{ind.key}（优先级 {ind.priority}）没有国家级平台（"
+            + "，".join(f"{LEVEL_NAMES[lv][0]} {by_level[lv]} 个" for lv in shown) + "）",
+            f"{en_name}, priority {ind.priority}, has no national platform ("
+            + ", ".join(f"{by_level[lv]} {LEVEL_NAMES[lv][1].lower()}" for lv in shown) + ")",
         )
         nearest = nearest_national(cov, ind)
     else:

@@ -14,13 +14,14 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph.reference import LEVELS
 from graph.store import Store
 from queries.coverage._cypher import cypher
 
 # Statuses that still count as coverage: running, and recognised but under construction. A null
 # status is a platform whose spreadsheet left 状态 empty: it is taken as running.
 COVERING_STATUSES = frozenset({"active", "building", None})
-LEVEL_ORDER = ("national", "regional", "municipal")
+LEVEL_ORDER = LEVELS  # rank order, national first
 DEFAULT_PRIORITY = 3
 PLATFORM_CHUNK = 5_000
 

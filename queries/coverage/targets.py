@@ -1,7 +1,9 @@
 """Targets (建设目标) against what the graph holds, per platform type and level.
 
 For each ``Target`` (type, level, year) the current platforms of that type (and level; a target
-without a level covers every level of the type) are counted by status, and compared:
+without a level covers every level of the type) are counted by status, and compared. A target may
+name a category or a level instead of a type (平台类型 left blank): it then counts every platform of
+that category and/or level.
 
 * ``holding`` = active + building (status empty counts as active) against ``total`` (总保有量);
 * ``new_in_period`` = platforms recognised in the plan period — the five years ending in the target
@@ -38,11 +40,14 @@ def targets_vs_actual(store: Store, *, period_years: int = PERIOD_YEARS) -> list
     counts = store.read(cypher("platform_counts"))
     targets = store.read(cypher("targets"))
 
-    def actual(type_: str | None, level: str | None, year: int | None) -> dict[str, Any]:
+    def actual(type_: str | None, level: str | None, year: int | None, category: str | None = None,
+               ) -> dict[str, Any]:
         by_status = dict.fromkeys(STATUSES, 0)
         new = 0
         for c in counts:
-            if c["type"] != type_ or (level is not None and c["level"] != level):
+            if type_ is not None and c["type"] != type_:
+                continue
+            if (category is not None and c.get("category") != category) or (level is not None and c["level"] != level):
                 continue
             status = c["status"] or "active"
             by_status[status] = by_status.get(status, 0) + c["n"]
@@ -62,24 +67,26 @@ def targets_vs_actual(store: Store, *, period_years: int = PERIOD_YEARS) -> list
     targeted: set[tuple[Any, Any]] = set()
     for t in targets:
         year = _int(t["year"])
-        a = actual(t["type"], t["level"], year)
+        category = None if t["type"] else t.get("category")
+        a = actual(t["type"], t["level"], year, category)
         tn, ti, tt = _int(t["new"]), _int(t["integrated_or_revoked"]), _int(t["total"])
         rows.append({
-            "type": t["type"], "level": t["level"], "year": year, "target_key": t["key"], **a,
+            "type": t["type"], "category": category, "level": t["level"], "year": year, "target_key": t["key"], **a,
             "target_new": tn, "target_integrated_or_revoked": ti, "target_total": tt,
             "distance_new": distance(tn, a["new_in_period"]),
             "distance_integrated_or_revoked": distance(ti, a["integrated_or_revoked_now"]),
             "distance_total": distance(tt, a["holding"]),
         })
-        targeted.add((t["type"], t["level"]))
+        if t["type"] is not None:
+            targeted.add((t["type"], t["level"]))
     untargeted: dict[tuple[Any, Any], None] = defaultdict(lambda: None)
     for c in counts:
         pair = (c["type"], c["level"])
         if pair not in targeted and (c["type"], None) not in targeted:
             untargeted[pair] = None
     for type_, level in untargeted:
-        rows.append({"type": type_, "level": level, "year": None, "target_key": None, **actual(type_, level, None),
+        rows.append({"type": type_, "category": None, "level": level, "year": None, "target_key": None, **actual(type_, level, None),
                      "target_new": None, "target_integrated_or_revoked": None, "target_total": None,
                      "distance_new": None, "distance_integrated_or_revoked": None, "distance_total": None})
-    rows.sort(key=lambda r: (str(r["type"]), str(r["level"]), r["year"] or 0))
+    rows.sort(key=lambda r: (r["type"] is None, str(r["type"]), str(r["category"]), str(r["level"]), r["year"] or 0))
     return rows

@@ -11,7 +11,7 @@ How it works is documented in ``docs/methods.md`` ("Overlap detection").
 
 from queries.overlap.analysis import compute_overlaps, run_overlap_analysis
 from queries.overlap.ensure import ensure_overlap_analysis
-from queries.overlap.proposal import Proposal, check_proposal
+from queries.overlap.proposal import CheckIndex, Proposal, build_check_index, check_proposal
 from queries.overlap.read import read_groups, read_overlaps
 from queries.overlap.signals import SIGNAL_NAMES, THRESHOLD, WEIGHTS
 
@@ -19,7 +19,9 @@ __all__ = [
     "SIGNAL_NAMES",
     "THRESHOLD",
     "WEIGHTS",
+    "CheckIndex",
     "Proposal",
+    "build_check_index",
     "check_proposal",
     "compute_overlaps",
     "ensure_overlap_analysis",

@@ -15,8 +15,8 @@ from queries.overlap import cypher
 from queries.overlap.blocking import Candidates, candidate_pairs
 from queries.overlap.groups import Group, build_groups
 from queries.overlap.profiles import Profile, load_profiles
-from queries.overlap.signals import THRESHOLD, PairScore, combine, explain, score_parts
-from queries.overlap.text import DirectionVectors
+from queries.overlap.signals import THRESHOLD, PairScore, combine, explain, relation_of, score_parts
+from queries.overlap.text import DirectionVectors, core_similarity, prepare
 
 DELETE_CHUNK = 10_000
 
@@ -28,19 +28,27 @@ class OverlapResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def score_candidates(profiles: Sequence[Profile], vectors: DirectionVectors, rows_a: np.ndarray,
-                     rows_b: np.ndarray, threshold: float) -> list[PairScore]:
-    """Score row-index pairs; return those at or above ``threshold``, explained, strongest first."""
-    directions = vectors.cosine_many(rows_a, rows_b)
+def score_candidates(profiles: Sequence[Profile], vectors: DirectionVectors | None, rows_a: np.ndarray,
+                     rows_b: np.ndarray, threshold: float, *, others: Sequence[Profile] | None = None,
+                     cosines: np.ndarray | None = None) -> list[PairScore]:
+    """Score row-index pairs; return those at or above ``threshold``, explained, strongest first.
+
+    ``others`` (default: ``profiles``) holds the rows of ``rows_b``; the proposal check passes the
+    proposal as ``profiles`` and the graph as ``others``, with the cosines it computed itself."""
+    others = profiles if others is None else others
+    if cosines is None:
+        assert vectors is not None
+        cosines = vectors.cosine_many(rows_a, rows_b)
     found: list[PairScore] = []
-    for ia, ib, direction in zip(rows_a.tolist(), rows_b.tolist(), directions.tolist(), strict=True):
-        a, b = profiles[ia], profiles[ib]
+    for ia, ib, direction in zip(rows_a.tolist(), rows_b.tolist(), cosines.tolist(), strict=True):
+        a, b = profiles[ia], others[ib]
         parts, guard = score_parts(a, b, direction)
         score = combine(parts, guard)
         if score >= threshold:
             if a.key > b.key:
                 a, b = b, a
-            pair = PairScore(a.key, b.key, score, parts, guard)
+            level = core_similarity(a, b)[1]
+            pair = PairScore(a.key, b.key, score, parts, guard, relation=relation_of(a, b, level), name_level=level)
             pair.signals = explain(pair, a, b)
             found.append(pair)
     found.sort(key=lambda p: (-p.score, p.a, p.b))
@@ -51,6 +59,7 @@ def compute_overlaps(profiles: dict[str, Profile], threshold: float = THRESHOLD)
     """Everything but the I/O: vectors, blocking, scoring and groups (the bench calls this too)."""
     started = time.perf_counter()
     ordered = [profiles[k] for k in sorted(profiles)]
+    prepare(ordered)
     vectors = DirectionVectors(ordered)
     t_vec = time.perf_counter()
     cands: Candidates = candidate_pairs(ordered, vectors)
@@ -70,7 +79,7 @@ def compute_overlaps(profiles: dict[str, Profile], threshold: float = THRESHOLD)
 
 def pair_row(pair: PairScore) -> dict[str, Any]:
     return {
-        "a": pair.a, "b": pair.b, "score": pair.score,
+        "a": pair.a, "b": pair.b, "score": pair.score, "relation": pair.relation,
         "signals": json.dumps([s.as_dict() for s in pair.signals], ensure_ascii=False),
         "reasons_zh": [s.detail_zh for s in pair.signals],
         "reasons_en": [s.detail_en for s in pair.signals],
@@ -91,7 +100,8 @@ def write_back(store: Store, run_key: str, result: OverlapResult) -> dict[str, i
     store.upsert_batches(cypher.WRITE_PAIRS, (pair_row(p) for p in result.pairs), extra={"run": run_key})
     group_rows = [
         {"key": f"{run_key}:{n}", "members": g.members, "recommendation": g.recommendation,
-         "keep": g.keep, "reasons_zh": g.reasons_zh, "reasons_en": g.reasons_en, "size": len(g.members)}
+         "keep": g.keep, "reasons_zh": g.reasons_zh, "reasons_en": g.reasons_en, "size": len(g.members),
+         "relation": g.relation}
         for n, g in enumerate(result.groups, start=1)
     ]
     store.upsert_batches(cypher.WRITE_GROUPS, group_rows, batch_size=1_000, extra={"run": run_key})
@@ -114,7 +124,7 @@ def run_overlap_analysis(store: Store, run_key: str) -> dict[str, Any]:
     result = compute_overlaps(profiles)
     t_compute = time.perf_counter()
     deleted = write_back(store, run_key, result)
-    recs = {"merge": 0, "refocus": 0, "review": 0}
+    recs = {"merge": 0, "integrate": 0, "refocus": 0, "review": 0}
     for g in result.groups:
         recs[g.recommendation] += 1
     return {

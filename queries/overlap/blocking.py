@@ -32,6 +32,8 @@ MIN_COSINE = 0.1
 MAX_DF_FRACTION = 0.02  # tokens in more than 2% of platforms (and > MIN_MAX_DF) do not block
 MIN_MAX_DF = 50
 ROW_CHUNK = 500
+CORE_CAP = 200  # platforms sharing one whole name core that a hostless platform is paired with
+RARE_BIGRAM_DF = 30  # a core bigram in at most this many platforms is specific enough to block on
 
 
 @dataclass
@@ -102,6 +104,38 @@ def neighbour_pairs(vectors: DirectionVectors, rows: Sequence[int] | None = None
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
 
 
+def name_core_pairs(profiles: Sequence[Profile], rows: Sequence[int]) -> np.ndarray:
+    """Pairs of ``rows`` (platforms that name no institution, so "unlinked" cannot be known) with
+    any platform sharing their whole name core or a core bigram held by at most ``RARE_BIGRAM_DF``
+    platforms — how a hostless duplicate is found without comparing all pairs."""
+    by_core: dict[str, list[int]] = defaultdict(list)
+    by_bigram: dict[str, list[int]] = defaultdict(list)
+    for row, prof in enumerate(profiles):
+        if prof.core:
+            by_core[prof.core].append(row)
+            for gram in set(_core_bigrams(prof.core)):
+                by_bigram[gram].append(row)
+    chunks: list[np.ndarray] = []
+    for row in rows:
+        core = profiles[row].core
+        if not core:
+            continue
+        partners = set(by_core[core][:CORE_CAP])
+        for gram in set(_core_bigrams(core)):
+            posting = by_bigram[gram]
+            if len(posting) <= RARE_BIGRAM_DF:
+                partners.update(posting)
+        partners.discard(row)
+        if partners:
+            other = np.fromiter(partners, dtype=np.int64)
+            chunks.append(np.minimum(other, row) * (1 << 32) + np.maximum(other, row))
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+
+
+def _core_bigrams(core: str) -> list[str]:
+    return [core] if len(core) < 2 else [core[i : i + 2] for i in range(len(core) - 1)]
+
+
 def candidate_pairs(profiles: Sequence[Profile], vectors: DirectionVectors) -> Candidates:
     """The union of the institution, people and direction-neighbour blocks, as row-index pairs."""
     by_inst: dict[str, list[int]] = defaultdict(list)
@@ -115,6 +149,9 @@ def candidate_pairs(profiles: Sequence[Profile], vectors: DirectionVectors) -> C
         "institutions": _posting_pairs(by_inst, INSTITUTION_CAP, vectors),
         "people": _posting_pairs(by_person, PERSON_CAP, vectors),
     }
+    unknown = [row for row, prof in enumerate(profiles) if not prof.institutions or not prof.people]
+    if unknown:
+        blocks["name_core"] = name_core_pairs(profiles, unknown)
     if max_unlinked_score() >= THRESHOLD:
         blocks["direction"] = neighbour_pairs(vectors)
     encoded = np.unique(np.concatenate(list(blocks.values())))

@@ -48,17 +48,27 @@ RETURN i.key AS key, coalesce(i.name_en, i.key) AS name_en
 """
 
 # ----------------------------------------------------------------------------- proposal resolution
-RESOLVE_INSTITUTIONS = """
-UNWIND $names AS raw
-OPTIONAL MATCH (i:Institution)
-WHERE i.credit_code = raw.code OR raw.norm IN i.alias_norms
-RETURN raw.raw AS raw, collect(DISTINCT i.key) AS keys
+# The proposal check resolves names against these, read once per data version with its index
+# (never a scan per request).
+LOAD_INSTITUTION_NAMES = """
+MATCH (i:Institution)
+RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases,
+       coalesce(i.alias_norms, []) AS norms, i.credit_code AS code
 """
 
+# People are many (about ten per platform): they are resolved per request through the
+# Researcher(name) index instead of being held in memory.
 RESOLVE_PEOPLE = """
 UNWIND $names AS name
 MATCH (r:Researcher {name: name})
 RETURN name, r.key AS key, r.institution AS institution
+"""
+
+LOAD_INDUSTRY_NAMES_FOR_CHECK = """
+MATCH (i:Industry)
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases, i.level AS level,
+       parent.key AS parent
 """
 
 # ----------------------------------------------------------------------------- write-back
@@ -67,14 +77,15 @@ UNWIND $rows AS row
 MATCH (a:Platform {key: row.a}), (b:Platform {key: row.b})
 MERGE (a)-[r:OVERLAPS]->(b)
 SET r.score = row.score, r.signals = row.signals, r.reasons_zh = row.reasons_zh,
-    r.reasons_en = row.reasons_en, r.run = $run
+    r.reasons_en = row.reasons_en, r.run = $run, r.relation = row.relation
 """
 
 WRITE_GROUPS = """
 UNWIND $rows AS row
 MERGE (g:OverlapGroup {key: row.key})
 SET g.run = $run, g.recommendation = row.recommendation, g.keep = row.keep,
-    g.reasons_zh = row.reasons_zh, g.reasons_en = row.reasons_en, g.size = row.size
+    g.reasons_zh = row.reasons_zh, g.reasons_en = row.reasons_en, g.size = row.size,
+    g.relation = row.relation
 WITH g, row
 OPTIONAL MATCH (ar:AnalysisRun {key: $run})
 FOREACH (_ IN CASE WHEN ar IS NULL THEN [] ELSE [1] END | MERGE (g)-[:FROM_RUN]->(ar))
@@ -125,7 +136,8 @@ COUNT_PAIRS = _PAIR_FILTER + "RETURN count(r) AS total\n"
 
 READ_PAIRS = _PAIR_FILTER + """
 RETURN a.key AS a_key, a.name AS a_name, b.key AS b_key, b.name AS b_name, r.score AS score,
-       r.signals AS signals, r.reasons_zh AS reasons_zh, r.reasons_en AS reasons_en, r.run AS run
+       r.signals AS signals, r.reasons_zh AS reasons_zh, r.reasons_en AS reasons_en, r.run AS run,
+       coalesce(r.relation, 'duplicate') AS relation
 ORDER BY r.score DESC, a.key, b.key
 SKIP $offset LIMIT $limit
 """
@@ -143,7 +155,7 @@ CALL (g) {
 OPTIONAL MATCH (k:Platform {key: g.keep})
 RETURN g.key AS id, g.recommendation AS recommendation, g.keep AS keep, k.name AS keep_name,
        g.reasons_zh AS reasons_zh, g.reasons_en AS reasons_en, g.size AS size, g.run AS run,
-       platforms
+       coalesce(g.relation, 'duplicate') AS relation, platforms
 ORDER BY g.size DESC, g.key
 """
 
@@ -158,22 +170,8 @@ CALL (g) {
 OPTIONAL MATCH (k:Platform {key: g.keep})
 RETURN g.key AS id, g.recommendation AS recommendation, g.keep AS keep, k.name AS keep_name,
        g.reasons_zh AS reasons_zh, g.reasons_en AS reasons_en, g.size AS size, g.run AS run,
-       platforms
+       coalesce(g.relation, 'duplicate') AS relation, platforms
 ORDER BY g.size DESC, g.key
-"""
-
-RESOLVE_INSTITUTION_NAMES = """
-UNWIND $keys AS key
-MATCH (i:Institution {key: key})
-RETURN i.key AS key, i.name AS name, coalesce(i.aliases, []) AS aliases
-"""
-
-RESOLVE_INDUSTRIES = """
-UNWIND $names AS raw
-MATCH (i:Industry)
-WHERE i.key = raw OR i.name = raw OR raw IN coalesce(i.aliases, [])
-OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
-RETURN raw, i.key AS key, i.level AS level, parent.key AS parent
 """
 
 # Has any completed analysis produced overlap results yet? (the CLI runs one when none has)

@@ -9,11 +9,9 @@ from __future__ import annotations
 from graph.store import Store
 from queries.overlap import cypher
 from queries.overlap.analysis import run_overlap_analysis
-from queries.runs import run_in_own_run
+from queries.runs import ensure_analysed
 
 
 def ensure_overlap_analysis(store: Store) -> str | None:
     """The key of the run that was started here, or None when results already existed."""
-    if store.read(cypher.LATEST_OVERLAP_RUN):
-        return None
-    return run_in_own_run(store, "overlap", run_overlap_analysis)
+    return ensure_analysed(store, "overlap", run_overlap_analysis, cypher.LATEST_OVERLAP_RUN)

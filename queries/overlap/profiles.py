@@ -15,14 +15,13 @@ from functools import cached_property
 from typing import Any
 
 from graph.names import normalize_name
-from graph.reference import load_taxonomy
+from graph.reference import LEVEL_RANK, load_taxonomy
 from graph.store import Store
 from queries.overlap import cypher
 
 # Platforms that still count; revoked and merged ones are history, not duplicates.
 ACTIVE_STATUSES = ["active", "building"]
 
-LEVEL_RANK = {"national": 3, "regional": 2, "municipal": 1}
 EVALUATION_RANK = {"优秀": 5, "良好": 4, "合格": 3, "整改": 1, "不合格": 0}
 UNGRADED_RANK = 2  # never evaluated: between 合格 and 整改
 # Academic-committee members (学术委员会) sit on several platforms' committees as a matter of course;
@@ -57,6 +56,10 @@ class Profile:
     segments: set[str] = field(default_factory=set)
     parents: set[str] = field(default_factory=set)
     topics: list[str] = field(default_factory=list)
+    # the name's core (queries.overlap.names) and how specific it is (1 = rare; less when many
+    # platforms share it: the term-frequency adjustment), set by queries.overlap.text.prepare
+    core: str = ""
+    core_weight: float = 1.0
 
     @cached_property
     def terms(self) -> frozenset[str]:

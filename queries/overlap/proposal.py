@@ -1,8 +1,12 @@
 """The pre-approval duplicate check (申报查重): a proposed platform against the existing ones.
 
-The proposal is scored with exactly the code the analysis uses (same profiles, same TF-IDF corpus —
-the proposal included, as it would be once recognised — same signals and weights), so the answer
-equals what ``platgraph analyze`` would find after the platform were added. Nothing is written.
+The proposal is scored with exactly the code the analysis uses (same profiles, same name cores,
+same signals and weights) against a :class:`CheckIndex` of the graph: the platforms' profiles,
+their tf-idf vectors (vocabulary and idf of the graph), the name-core counts and the look-ups from
+institution, person, core and core bigram to platforms. The index is built once per data version —
+the API keeps it (``api/routers/overlaps.py``, keyed by the version ``api/cache.py`` reads), the CLI
+builds it for its one check — so a check costs a few sparse column reads and the scoring of a few
+dozen candidates instead of re-fitting TF-IDF over every platform. Nothing is written.
 Host, co-builders and people are resolved the way ingest resolves them: institutions by credit code
 or by ``normalize_name`` against ``Institution.alias_norms``, people by name; unknown ones simply do
 not match (and are listed under ``unmatched`` so the planner can see it).
@@ -10,6 +14,7 @@ not match (and are listed under ``unmatched`` so the planner can see it).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -23,14 +28,76 @@ from graph.reference import load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
 from queries.overlap import cypher
 from queries.overlap.analysis import score_candidates
-from queries.overlap.blocking import neighbour_pairs
+from queries.overlap.blocking import CORE_CAP, RARE_BIGRAM_DF, _core_bigrams
 from queries.overlap.profiles import Profile, add_industry, load_profiles
-from queries.overlap.read import pair_reasons
-from queries.overlap.signals import THRESHOLD, linked
-from queries.overlap.text import DirectionVectors
+from queries.overlap.read import pair_reasons, relation_name
+from queries.overlap.signals import THRESHOLD
+from queries.overlap.text import DirectionVectors, prepare
 
 PROPOSAL_KEY = "__proposal__"
-PROPOSAL_TOP_K = 100
+PROPOSAL_TOP_K = 100  # nearest platforms by research-direction/name wording always compared
+MIN_COSINE = 0.1
+MAX_ITEMS = 50  # list fields of a proposal: at most this many items …
+MAX_ITEM_LENGTH = 100  # … of at most this many characters each
+
+
+class CheckIndex:
+    """The graph as the proposal check needs it, built once per data version (see module docstring)."""
+
+    def __init__(self, profiles: dict[str, Profile], lookups: NameLookups | None = None) -> None:
+        self.lookups = lookups
+        self.ordered = [profiles[k] for k in sorted(profiles)]
+        self.core_counts = prepare(self.ordered)
+        self.vectors = DirectionVectors(self.ordered)
+        _ = self.vectors.columns
+        self.by_institution: dict[str, list[int]] = defaultdict(list)
+        self.by_person: dict[str, list[int]] = defaultdict(list)
+        self.by_core: dict[str, list[int]] = defaultdict(list)
+        self.by_bigram: dict[str, list[int]] = defaultdict(list)
+        for row, prof in enumerate(self.ordered):
+            for inst in prof.institutions:
+                self.by_institution[inst].append(row)
+            for person in prof.people:
+                self.by_person[person].append(row)
+            if prof.core:
+                self.by_core[prof.core].append(row)
+                for gram in set(_core_bigrams(prof.core)):
+                    self.by_bigram[gram].append(row)
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    def candidates(self, prof: Profile, cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows worth scoring and their cosines with the proposal: the analysis's blocks seen from one
+        side (shared institution, team member, whole core, rare core bigram) plus the ``PROPOSAL_TOP_K``
+        nearest by wording."""
+        rows: set[int] = set()
+        for inst in prof.institutions:
+            rows.update(self.by_institution.get(inst, ()))
+        for person in prof.people:
+            rows.update(self.by_person.get(person, ()))
+        if prof.core:
+            rows.update(self.by_core.get(prof.core, ())[:CORE_CAP])
+            for gram in set(_core_bigrams(prof.core)):
+                posting = self.by_bigram.get(gram, ())
+                if len(posting) <= RARE_BIGRAM_DF:
+                    rows.update(posting)
+        cosines = np.zeros(len(self), dtype=np.float32)
+        csc = self.vectors.columns
+        for col, weight in zip(cols.tolist(), vals.tolist(), strict=True):
+            lo, hi = csc.indptr[col], csc.indptr[col + 1]
+            cosines[csc.indices[lo:hi]] += weight * csc.data[lo:hi]
+        near = np.flatnonzero(cosines >= MIN_COSINE)
+        if len(near) > PROPOSAL_TOP_K:
+            near = near[np.argpartition(-cosines[near], PROPOSAL_TOP_K)[:PROPOSAL_TOP_K]]
+        rows.update(near.tolist())
+        found = np.asarray(sorted(rows), dtype=np.int64)
+        return found, np.clip(cosines[found], 0.0, 1.0)
+
+
+def build_check_index(store: Store) -> CheckIndex:
+    """Load every counted platform and index it (the API calls this once per data version)."""
+    return CheckIndex(load_profiles(store), NameLookups(store))
 
 
 class Proposal(BaseModel):
@@ -39,11 +106,11 @@ class Proposal(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
-    type: str | None = None
-    level: str | None = None
-    host: str | None = None
+    type: str | None = Field(None, max_length=100)
+    level: str | None = Field(None, max_length=20)
+    host: str | None = Field(None, max_length=200)
     co_builders: list[str] = Field(default_factory=list)
-    city: str | None = None
+    city: str | None = Field(None, max_length=50)
     fields: list[str] = Field(default_factory=list)
     industries: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)
@@ -51,7 +118,14 @@ class Proposal(BaseModel):
     @field_validator("co_builders", "fields", "industries", "people", mode="before")
     @classmethod
     def _split(cls, value: Any) -> list[str]:
-        return split_multi(value)
+        items = split_multi(value)
+        if len(items) > MAX_ITEMS:
+            raise ValueError(f"at most {MAX_ITEMS} items 最多 {MAX_ITEMS} 项 (got {len(items)})")
+        long_ = [i for i in items if len(i) > MAX_ITEM_LENGTH]
+        if long_:
+            raise ValueError(f"each item at most {MAX_ITEM_LENGTH} characters 每项最多 {MAX_ITEM_LENGTH} 个字符: "
+                             f"{long_[0][:20]}…")
+        return items
 
     @field_validator("type")
     @classmethod
@@ -64,21 +138,39 @@ class Proposal(BaseModel):
     @classmethod
     def _known_level(cls, value: str | None) -> str | None:
         if value and resolve_level(value) is None:
-            raise ValueError(f"unknown level 未知级别: {value} (national 国家级 | regional 自治区级 | municipal 市级)")
+            raise ValueError(f"unknown level 未知级别: {value} (national 国家级 | ministerial 部级 | regional 自治区级 | "
+                             "departmental 厅级 | municipal 市级)")
         return value or None
 
 
-def _resolve_institutions(store: Store, raws: list[str]) -> dict[str, list[str]]:
-    rows = []
-    for raw in raws:
-        code = normalize_credit_code(raw) if is_valid_credit_code(normalize_credit_code(raw)) else None
-        rows.append({"raw": raw, "code": code, "norm": normalize_name(raw)})
-    if not rows:
-        return {}
-    return {r["raw"]: sorted(r["keys"]) for r in store.read(cypher.RESOLVE_INSTITUTIONS, {"names": rows})}
+class NameLookups:
+    """Institution and industry names of the graph, for resolving a proposal without a scan per
+    request: credit code or normalised alias -> institution keys, name or alias -> industries. Read
+    once per data version with the check index. (People are resolved per request through the
+    Researcher(name) index: there are too many to hold.)"""
+
+    def __init__(self, store: Store) -> None:
+        self.by_norm: dict[str, set[str]] = defaultdict(set)
+        self.by_code: dict[str, set[str]] = defaultdict(set)
+        self.institutions: dict[str, tuple[str, list[str]]] = {}
+        for row in store.read(cypher.LOAD_INSTITUTION_NAMES):
+            self.institutions[row["key"]] = (row["name"] or row["key"], list(row["aliases"]))
+            for norm in row["norms"]:
+                self.by_norm[norm].add(row["key"])
+            if row["code"]:
+                self.by_code[row["code"]].add(row["key"])
+        self.industries: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+        for row in store.read(cypher.LOAD_INDUSTRY_NAMES_FOR_CHECK):
+            for spelling in {row["key"], row["name"], *row["aliases"]} - {None}:
+                self.industries[spelling].append((row["key"], row["level"], row["parent"]))
+
+    def institution_keys(self, raw: str) -> list[str]:
+        code = normalize_credit_code(raw)
+        keys = set(self.by_code.get(code, ())) if is_valid_credit_code(code) else set()
+        return sorted(keys | self.by_norm.get(normalize_name(raw), set()))
 
 
-def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
+def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
     """The proposal as a scorer profile, and how each name resolved (for the planner to check)."""
     taxonomy = load_taxonomy()
     level = resolve_level(proposal.level) if proposal.level else None
@@ -91,33 +183,33 @@ def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[st
                    topics=[])
     unmatched: list[str] = []
     inst_raws = ([proposal.host] if proposal.host else []) + list(proposal.co_builders)
-    resolved = _resolve_institutions(store, inst_raws)
+    resolved = {raw: lookups.institution_keys(raw) for raw in inst_raws}
     host_keys = resolved.get(proposal.host, []) if proposal.host else []
     if len(host_keys) == 1:
         prof.host = host_keys[0]
-    keys = sorted({k for raw in inst_raws for k in resolved.get(raw, [])})
     unmatched += [raw for raw in inst_raws if not resolved.get(raw)]
-    for row in store.read(cypher.RESOLVE_INSTITUTION_NAMES, {"keys": keys}):
-        prof.institutions[row["key"]] = row["name"] or row["key"]
-        prof.institution_spellings.update(s for s in [row["name"], *row["aliases"]] if s)
+    for key in sorted({k for raw in inst_raws for k in resolved.get(raw, [])}):
+        name, aliases = lookups.institutions[key]
+        prof.institutions[key] = name
+        prof.institution_spellings.update(s for s in [name, *aliases] if s)
     prof.institution_spellings.update(inst_raws)
-    people_rows = store.read(cypher.RESOLVE_PEOPLE, {"names": list(proposal.people)}) if proposal.people else []
-    by_name: dict[str, list[dict]] = {}
-    for row in people_rows:
-        by_name.setdefault(row["name"], []).append(row)
+    people: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    if proposal.people:
+        for row in store.read(cypher.RESOLVE_PEOPLE, {"names": list(proposal.people)}):
+            people[row["name"]].append((row["key"], row["institution"]))
     for name in proposal.people:
-        found = by_name.get(name, [])
-        local = [r for r in found if r["institution"] in prof.institutions]
-        for row in local or found:
-            prof.people[row["key"]] = name
+        found = people.get(name, [])
+        local = [r for r in found if r[1] in prof.institutions]
+        for key, _ in local or found:
+            prof.people[key] = name
         if not found:
             unmatched.append(name)
-    if proposal.industries:
-        matched: set[str] = set()
-        for row in store.read(cypher.RESOLVE_INDUSTRIES, {"names": list(proposal.industries)}):
-            add_industry(prof, row["key"], row["level"], row["parent"])
-            matched.add(row["raw"])
-        unmatched += [raw for raw in proposal.industries if raw not in matched]
+    for raw in proposal.industries:
+        matches = lookups.industries.get(raw, [])
+        for key, ind_level, parent in matches:
+            add_industry(prof, key, ind_level, parent)
+        if not matches:
+            unmatched.append(raw)
     resolution = {"host": prof.host, "institutions": sorted(prof.institutions), "people": sorted(prof.people),
                   "industries": sorted(prof.industries), "type": type_key, "level": level, "city": prof.city,
                   "unmatched": unmatched}
@@ -125,45 +217,41 @@ def proposal_profile(store: Store, proposal: Proposal) -> tuple[Profile, dict[st
 
 
 def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
-                   min_score: float | None = None, existing: dict[str, Profile] | None = None) -> dict[str, Any]:
+                   min_score: float | None = None, index: CheckIndex | None = None) -> dict[str, Any]:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
 
-    ``existing`` is the result of :func:`~queries.overlap.profiles.load_profiles` for the current
-    graph: loading it is most of the cost (bulk reads of every platform), so the API keeps it per
-    data version and passes it in; the CLI leaves it out and loads it here. Either way the same
-    profiles reach the same scoring code, so both give the same pairs. It is only read, never changed.
+    ``index`` is the graph's :class:`CheckIndex`: building it is most of the cost (bulk reads of
+    every platform, the tf-idf fit), so the API keeps one per data version and passes it in; the CLI
+    leaves it out and builds it here. Either way the same index reaches the same scoring code, so
+    both give the same pairs. It is only read, never changed.
     """
     if not isinstance(proposal, Proposal):
         try:
             proposal = Proposal.model_validate(proposal)
         except ValueError as exc:
             raise UsageError(tr("申报材料格式有误：{e}", "invalid proposal: {e}", e=exc)) from exc
-    prof, resolution = proposal_profile(store, proposal)
-    if existing is None:
-        existing = load_profiles(store)
-    ordered = [existing[k] for k in sorted(existing)] + [prof]
-    row = len(ordered) - 1
-    vectors = DirectionVectors(ordered)
-    others: set[int] = set()
-    for i, other in enumerate(ordered[:-1]):
-        if linked(other, prof):
-            others.add(i)
-    encoded = neighbour_pairs(vectors, [row], top_k=PROPOSAL_TOP_K)
-    others.update(int(v) for v in (encoded >> 32) if v != row)
-    others.update(int(v) for v in (encoded & 0xFFFFFFFF) if v != row)
-    cand = np.asarray(sorted(others), dtype=np.int64)
+    if index is None:
+        index = build_check_index(store)
+    prof, resolution = proposal_profile(store, index.lookups or NameLookups(store), proposal)
+    prepare([prof], index.core_counts, len(index))
+    cols, vals = index.vectors.transform(prof)
+    cand, cosines = index.candidates(prof, cols, vals)
     threshold = THRESHOLD if min_score is None else float(min_score)
-    scored = score_candidates(ordered, vectors, np.full(len(cand), row, dtype=np.int64), cand, threshold)
+    scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
+                              others=index.ordered, cosines=cosines)
     lng = "en" if lang == "en" else "zh"
+    by_key = {p.key: p for p in (index.ordered[int(r)] for r in cand)}
     pairs = []
     for pair in scored:
-        other = existing[pair.b if pair.a == PROPOSAL_KEY else pair.a]
+        other = by_key[pair.b if pair.a == PROPOSAL_KEY else pair.a]
         signals = [s.as_dict() for s in pair.signals]
         pairs.append({
             "a": {"id": None, "name": prof.name},
             "b": {"id": other.key, "name": other.name},
             "score": pair.score,
+            "relation": pair.relation,
+            "relation_name": relation_name(pair.relation, lng),
             "reasons": pair_reasons(signals, lng),
         })
+    resolution["core"] = prof.core
     return {"pairs": pairs, "resolved": resolution, "threshold": threshold}
-

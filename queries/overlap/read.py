@@ -10,6 +10,7 @@ from graph.names import normalize_name
 from graph.reference import load_industries, load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
 from queries.overlap import cypher
+from queries.overlap.signals import RELATION_NAMES
 
 
 def _lang(lang: str | None) -> Lang:
@@ -46,7 +47,14 @@ def pair_reasons(signals: str | list[dict[str, Any]] | None, lang: Lang) -> list
         signals = json.loads(signals)
     signals = signals or []
     detail = "detail_en" if lang == "en" else "detail_zh"
-    return [{"signal": s["signal"], "detail": s[detail], "score": s["score"]} for s in signals]
+    return [{"signal": s["signal"], "detail": s[detail], "score": s["score"], "weight": s.get("weight")}
+            for s in signals]
+
+
+def relation_name(relation: str, lang: Lang) -> str:
+    """The kind of 交叉重复 in words: 内容重复 / 一平台多牌子."""
+    zh, en = RELATION_NAMES.get(relation, (relation, relation))
+    return en if lang == "en" else zh
 
 
 def format_group(row: dict[str, Any], lang: Lang) -> dict[str, Any]:
@@ -59,6 +67,8 @@ def format_group(row: dict[str, Any], lang: Lang) -> dict[str, Any]:
         "size": row["size"],
         "reasons": list(row["reasons_en"] if lang == "en" else row["reasons_zh"]) if row["reasons_zh"] else [],
         "run": row["run"],
+        "relation": row.get("relation") or "duplicate",
+        "relation_name": relation_name(row.get("relation") or "duplicate", lang),
     }
 
 
@@ -98,6 +108,8 @@ def read_overlaps(
             "a": {"id": r["a_key"], "name": r["a_name"]},
             "b": {"id": r["b_key"], "name": r["b_name"]},
             "score": r["score"],
+            "relation": r["relation"],
+            "relation_name": relation_name(r["relation"], lng),
             "reasons": pair_reasons(r["signals"], lng),
         }
         for r in rows

@@ -1,10 +1,15 @@
 """The overlap signals between two platforms, their weights, and the bilingual reasons.
 
 Each signal is a score in [0, 1] with a detail that names the concrete shared things (the host's
-name, the shared people, the shared keywords, the industry, the type family), so a planner can check
-every finding. The pair score is the weighted sum of the signals (weights add up to 1), times the
-linkage guard and the chain-segment guard; see ``docs/methods.md`` for why these weights and how
-the threshold was chosen (on sample seeds 11 and 13, never on seed 7, the one measured).
+name, the shared people, the shared keywords or name core, the industry, the type family) and its
+contribution to the pair score, so a planner can check every finding. A signal whose attribute one
+side does not have (no team, no declared fields, no served industry, no host, no city) is *missing*:
+it is no evidence either way — it leaves both the weighted sum and the sum of weights, so the score
+is the weighted mean of the signals that can be compared (the rule probabilistic record linkage
+applies to a null comparison: Bayes factor 1). Without declared fields on either side, the research
+direction is compared through the names' cores (:mod:`queries.overlap.names`). See
+``docs/methods.md`` for why these weights and how the threshold was chosen (on sample seeds 11 and
+13, never on seed 7, the one measured).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 
 from graph.reference import load_cities, load_industries, load_taxonomy
 from queries.overlap.profiles import Profile
-from queries.overlap.text import shared_keywords
+from queries.overlap.text import core_similarity, shared_keywords
 
 # Weights of the signals in the pair score (sum = 1), chosen on sample seeds 11 and 13 (grid search).
 # Content evidence (research direction, the team) weighs most; sharing a host, a city or a type family
@@ -32,10 +37,15 @@ THRESHOLD = 0.39
 KEYWORD_SHARE = 0.7
 # Linkage guard: two platforms with no institution and no team member in common are run by unrelated
 # bodies; similar wording alone is a coverage question, not a duplicate, so their score is scaled down.
-UNLINKED_FACTOR = 0.5
+UNLINKED_FACTOR = 0.45
 # Both platforms name chain segments of the same industry but share none: different links of the
 # chain are complementary, not duplicates (unless they also share their team).
 SEGMENT_GUARD = 0.7
+# Content guard: when a team is unknown, nothing says the same people do the work twice, so the
+# research direction (or the name's core) must carry the case; below this direction score, shared
+# structure (host, type family, city) alone would make a "duplicate" of every pair of platforms a
+# host runs, and the score is scaled down like an unlinked pair's.
+CONTENT_MIN = 0.4
 # Signals below this are not listed as reasons (they contribute to the score but explain nothing).
 MIN_REASON = 0.05
 
@@ -52,12 +62,21 @@ DIFFERENT_SEGMENTS = 0.1
 
 
 def max_unlinked_score() -> float:
-    """The highest score a pair without shared institutions or people can reach (blocking uses it)."""
-    return UNLINKED_FACTOR * sum(w for name, w in WEIGHTS.items() if name not in ("people", "institutions"))
+    """The highest score a pair without shared institutions or people can reach when both name their
+    institutions (blocking uses it; a pair where one side has no institution is not "unlinked" but
+    unknown, and is found through the name-core block instead)."""
+    rest = 1.0 - WEIGHTS["people"]
+    return UNLINKED_FACTOR * (rest - WEIGHTS["institutions"]) / rest
+
+# Relation kinds of a reported pair (the plan and the reports read them from the pair and the group).
+DUPLICATE = "duplicate"  # 内容重复: the same work done twice
+MULTI_BRAND = "multi_brand"  # 一平台多牌子: one host, one core topic, several types or levels
+RELATION_NAMES = {DUPLICATE: ("内容重复", "duplicate content"),
+                  MULTI_BRAND: ("一平台多牌子", "one platform, several badges")}
 
 
 SIGNAL_NAMES = {
-    "direction": ("研究方向相近", "similar research direction"),
+    "direction": ("研究方向/名称核心词相近", "similar research direction or name core"),
     "people": ("人员重叠", "shared people"),
     "institutions": ("依托/共建单位相同", "shared host or co-builders"),
     "industry": ("服务产业相同", "same served industry"),
@@ -72,10 +91,11 @@ class Signal:
     score: float
     detail_zh: str
     detail_en: str
+    weight: float = 0.0  # contribution to the pair score (weight share × signal × guard)
 
     def as_dict(self) -> dict:
-        return {"signal": self.signal, "score": round(self.score, 4), "detail_zh": self.detail_zh,
-                "detail_en": self.detail_en}
+        return {"signal": self.signal, "score": round(self.score, 4), "weight": round(self.weight, 4),
+                "detail_zh": self.detail_zh, "detail_en": self.detail_en}
 
 
 @dataclass
@@ -83,9 +103,20 @@ class PairScore:
     a: str
     b: str
     score: float
-    parts: dict[str, float]
+    parts: dict[str, float | None]
     guard: float = 1.0
     signals: list[Signal] = field(default_factory=list)
+    relation: str = DUPLICATE
+    name_level: str = ""  # exact | contained | similar | "" (how the name cores compare)
+
+    def present(self) -> dict[str, float]:
+        """The signals that could be compared (missing ones are None)."""
+        return {k: v for k, v in self.parts.items() if v is not None}
+
+    def contribution(self, name: str) -> float:
+        present = self.present()
+        total = sum(WEIGHTS[k] for k in present)
+        return self.guard * WEIGHTS[name] * present.get(name, 0.0) / total if total else 0.0
 
 
 def _names(values: list[str], limit: int = 5, sep: str = "、") -> str:
@@ -136,9 +167,14 @@ def industry_score(a: Profile, b: Profile) -> tuple[float, bool]:
 
 
 def type_score(a: Profile, b: Profile) -> float:
+    """Same type 1; counterparts (a national type and its regional one) or one near-duplicate family 0.7."""
     if a.type and a.type == b.type:
         return SAME_TYPE
     if a.family and a.family == b.family:
+        return SAME_FAMILY
+    types = load_taxonomy().types
+    ta, tb = types.get(a.type or ""), types.get(b.type or "")
+    if ta and tb and (ta.counterpart == tb.key or tb.counterpart == ta.key):
         return SAME_FAMILY
     return 0.0
 
@@ -148,90 +184,138 @@ def linked(a: Profile, b: Profile) -> bool:
     return not (a.institutions.keys().isdisjoint(b.institutions) and a.people.keys().isdisjoint(b.people))
 
 
-def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float], float]:
-    """All signal scores of a pair (numbers only: cheap enough for every candidate) and the guard
-    factor (linkage guard × chain-segment guard)."""
-    ind, different_segments = industry_score(a, b)
-    parts = {
-        "direction": KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine),
-        "people": people_score(a, b),
-        "institutions": institutions_score(a, b),
+def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float | None], float]:
+    """All signal scores of a pair (None where one side lacks the attribute) and the guard factor
+    (linkage guard × chain-segment guard). Numbers only: cheap enough for every candidate."""
+    has_inst = bool(a.institutions) and bool(b.institutions)
+    has_people = bool(a.people) and bool(b.people)
+    has_ind = bool(a.industries) and bool(b.industries)
+    ind, different_segments = industry_score(a, b) if has_ind else (None, False)
+    if a.terms and b.terms:
+        direction: float | None = KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine)
+    elif a.core and b.core:
+        direction = max(core_similarity(a, b)[0], float(cosine))
+    else:
+        direction = None
+    parts: dict[str, float | None] = {
+        "direction": direction,
+        "people": people_score(a, b) if has_people else None,
+        "institutions": institutions_score(a, b) if has_inst else None,
         "industry": ind,
-        "type_family": type_score(a, b),
-        "city": 1.0 if a.city and a.city == b.city else 0.0,
+        "type_family": type_score(a, b) if a.type and b.type else None,
+        "city": (1.0 if a.city == b.city else 0.0) if a.city and b.city else None,
     }
-    guard = SEGMENT_GUARD if different_segments and parts["people"] < 0.3 else 1.0
-    if parts["institutions"] == 0.0 and parts["people"] == 0.0:
+    people = parts["people"] or 0.0
+    guard = SEGMENT_GUARD if different_segments and people < 0.3 else 1.0
+    if has_inst and has_people and parts["institutions"] == 0.0 and people == 0.0:
+        guard *= UNLINKED_FACTOR  # unlinked is known only when both hosts and both teams are known
+    if not has_people and (direction or 0.0) < CONTENT_MIN:
         guard *= UNLINKED_FACTOR
     return parts, guard
 
 
-def combine(parts: dict[str, float], guard: float) -> float:
-    return round(guard * sum(WEIGHTS[name] * value for name, value in parts.items()), 4)
+def combine(parts: dict[str, float | None], guard: float) -> float:
+    """Weighted mean of the signals that could be compared, times the guard."""
+    present = {k: v for k, v in parts.items() if v is not None}
+    total = sum(WEIGHTS[k] for k in present)
+    if not total or "direction" not in present:
+        return 0.0  # nothing about what the two work on: never a duplicate on structure alone
+    return round(guard * sum(WEIGHTS[k] * v for k, v in present.items()) / total, 4)
+
+
+def relation_of(a: Profile, b: Profile, name_level: str) -> str:
+    """一平台多牌子 when one host runs the two on the same core topic under different types or levels."""
+    same_host = bool(a.host) and a.host == b.host
+    if same_host and name_level in ("exact", "contained") and (a.type != b.type or a.level != b.level):
+        return MULTI_BRAND
+    return DUPLICATE
 
 
 def score_pair(a: Profile, b: Profile, cosine: float) -> PairScore:
     parts, guard = score_parts(a, b, cosine)
-    return PairScore(a.key, b.key, combine(parts, guard), parts, guard)
+    level = core_similarity(a, b)[1] if a.core and b.core else ""
+    return PairScore(a.key, b.key, combine(parts, guard), parts, guard, relation=relation_of(a, b, level),
+                     name_level=level)
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}"
 
 
 def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
-    """The signals that fired, strongest contribution first, each naming what is shared."""
+    """The signals that could be compared, strongest contribution first, each naming what is shared
+    (or, for a signal against, what differs) and its contribution to the score."""
     taxonomy = load_taxonomy()
     industries = load_industries()
     out: list[Signal] = []
     p = pair.parts
-    if p["direction"] >= MIN_REASON:
-        words = shared_keywords(a, b)
-        zh_words = _names(words) if words else "名称与方向表述"
-        en_words = _names(words, sep=", ") if words else "wording of names and directions"
-        out.append(Signal("direction", p["direction"],
-                          f"研究方向相似度 {p['direction']:.2f}，共同关键词：{zh_words}",
-                          f"research-direction similarity {p['direction']:.2f}; shared keywords: {en_words}"))
-    if p["people"] >= MIN_REASON:
+
+    def add(name: str, zh: str, en: str) -> None:
+        value = p[name]
+        assert value is not None
+        weight = pair.contribution(name)
+        out.append(Signal(name, value, f"{zh}（{_signed(weight)}）", f"{en} ({_signed(weight)})", weight))
+
+    if p["direction"] is not None and p["direction"] >= MIN_REASON:
+        if a.terms and b.terms:
+            words = shared_keywords(a, b)
+            zh_words = _names(words) if words else "名称与方向表述"
+            en_words = _names(words, sep=", ") if words else "wording of names and directions"
+            add("direction", f"研究方向相似度 {p['direction']:.2f}，共同关键词：{zh_words}",
+                f"research-direction similarity {p['direction']:.2f}; shared keywords: {en_words}")
+        elif pair.name_level == "exact":
+            add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
+        elif pair.name_level == "contained":
+            short, long_ = sorted((a.core, b.core), key=len)
+            add("direction", f"名称核心词包含「{short}」⊂「{long_}」", f"name core '{short}' within '{long_}'")
+        else:
+            add("direction", f"名称核心词相近「{a.core}」/「{b.core}」（相似度 {p['direction']:.2f}）",
+                f"similar name cores '{a.core}' / '{b.core}' (similarity {p['direction']:.2f})")
+    if p["people"] is not None and p["people"] >= MIN_REASON:
         shared = sorted(set(a.people) & set(b.people))
         names = [a.people[k] for k in shared]
         directors = [a.people[k] for k in shared if k in a.director_keys or k in b.director_keys]
         extra_zh = f"（其中负责人：{_names(directors)}）" if directors else ""
         extra_en = f" (directors: {_names(directors, sep=', ')})" if directors else ""
-        out.append(Signal("people", p["people"],
-                          f"共有 {len(shared)} 名相同人员：{_names(names)}{extra_zh}",
-                          f"{len(shared)} shared {'person' if len(shared) == 1 else 'people'}: "
-                          f"{_names(names, sep=', ')}{extra_en}"))
-    if p["institutions"] >= MIN_REASON:
+        add("people", f"共有 {len(shared)} 名相同人员：{_names(names)}{extra_zh}",
+            f"{len(shared)} shared {'person' if len(shared) == 1 else 'people'}: {_names(names, sep=', ')}{extra_en}")
+    if p["institutions"] is not None and p["institutions"] >= MIN_REASON:
         if a.host and a.host == b.host:
             host = a.institutions[a.host]
-            out.append(Signal("institutions", p["institutions"], f"依托单位相同：{host}",
-                              f"same host institution: {host}"))
+            add("institutions", f"依托单位相同：{host}", f"same host institution: {host}")
         else:
             shared = sorted(set(a.institutions) & set(b.institutions))
             names = [a.institutions[k] for k in shared]
-            out.append(Signal("institutions", p["institutions"], f"共同的依托/共建单位：{_names(names)}",
-                              f"shared host/co-builders: {_names(names, sep=', ')}"))
-    if p["industry"] >= MIN_REASON:
+            add("institutions", f"共同的依托/共建单位：{_names(names)}", f"shared host/co-builders: {_names(names, sep=', ')}")
+    if p["industry"] is not None and p["industry"] >= MIN_REASON:
         shared = sorted((a.segments & b.segments) or (a.parents & b.parents) or (a.industries & b.industries))
         en = [industries[k].name_en if k in industries else k for k in shared]
-        if pair.guard < 1.0:
-            zh_text = f"同属产业 {_names(shared)}，但服务不同产业链环节"
-            en_text = f"same industry {_names(en, sep=', ')} but different chain segments"
+        if pair.guard < 1.0 and p["people"] is not None and (p["people"] or 0) < 0.3 and a.segments and b.segments \
+                and not (a.segments & b.segments):
+            add("industry", f"同属产业 {_names(shared)}，但服务不同产业链环节",
+                f"same industry {_names(en, sep=', ')} but different chain segments")
         else:
-            zh_text = f"服务相同产业/环节：{_names(shared)}"
-            en_text = f"serve the same industry/segment: {_names(en, sep=', ')}"
-        out.append(Signal("industry", p["industry"], zh_text, en_text))
-    if p["type_family"] >= MIN_REASON:
+            add("industry", f"服务相同产业/环节：{_names(shared)}", f"serve the same industry/segment: {_names(en, sep=', ')}")
+    if p["type_family"] is not None and p["type_family"] >= MIN_REASON:
         if a.type == b.type:
             en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
-            out.append(Signal("type_family", p["type_family"], f"平台类型相同：{a.type}",
-                              f"same platform type: {en}"))
-        else:
-            fam = taxonomy.families.get(a.family or "")
+            add("type_family", f"平台类型相同：{a.type}", f"same platform type: {en}")
+        elif a.family and a.family == b.family:
+            fam = taxonomy.families.get(a.family)
             fam_zh, fam_en = (fam.name, fam.name_en) if fam else (a.family, a.family)
-            out.append(Signal("type_family", p["type_family"],
-                              f"近似类型（{fam_zh}）：{a.type} / {b.type}",
-                              f"near-duplicate types ({fam_en}): {a.type} / {b.type}"))
-    if p["city"] >= MIN_REASON:
+            add("type_family", f"近似类型（{fam_zh}）：{a.type} / {b.type}",
+                f"near-duplicate types ({fam_en}): {a.type} / {b.type}")
+        else:
+            add("type_family", f"同一类型的不同级别：{a.type} / {b.type}",
+                f"one type at different levels: {a.type} / {b.type}")
+    if p["city"] is not None and p["city"] >= MIN_REASON:
         city = load_cities().get(a.city or "")
         city_en = f"{city.name_en} ({a.city})" if city else a.city
-        out.append(Signal("city", p["city"], f"同在{a.city}", f"both in {city_en}"))
-    out.sort(key=lambda s: WEIGHTS[s.signal] * s.score, reverse=True)
+        add("city", f"同在{a.city}", f"both in {city_en}")
+    out.sort(key=lambda s: s.weight, reverse=True)
     return out
+
+
+def missing_signals(pair: PairScore) -> list[str]:
+    """The signals one side could not be compared on (listed so a planner sees what was not known)."""
+    return [name for name, value in pair.parts.items() if value is None]

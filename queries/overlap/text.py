@@ -13,49 +13,64 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-from graph.names import normalize_name
-from graph.reference import load_cities, load_taxonomy
-from queries.overlap.profiles import NON_TEXT, Profile, direction_terms
+from queries.overlap import names
+from queries.overlap.profiles import Profile, direction_terms
 
-# Words that say nothing about the research direction (type words, place, generic stems).
-_GENERIC = (
-    "广西壮族自治区", "广西", "自治区", "国家级", "国家", "中国", "省级", "市级", "省部共建",
-    "工程技术研究中心", "工程研究中心", "技术创新中心", "企业技术中心", "重点实验室", "实验室",
-    "研究中心", "研究院", "研究所", "中心", "基地", "平台", "有限公司", "股份", "集团", "大学",
-    "学院", "公司", "科技", "技术", "研究", "工程",
-)
-
-
-
-@lru_cache(maxsize=1)
-def _stop_phrases() -> tuple[str, ...]:
-    """Type names and aliases, city names and generic words, longest first (removed from names)."""
-    words: set[str] = set(_GENERIC)
-    for ptype in load_taxonomy().types.values():
-        words.add(ptype.key)
-        words.update(ptype.aliases)
-    for city in load_cities().values():
-        words.add(city.key + "市")
-        words.add(city.key)
-    return tuple(sorted((normalize_name(w) for w in words if w), key=len, reverse=True))
+RARE_CORE = 3  # a core shared by at most this many platforms is fully specific
+MIN_CORE_WEIGHT = 0.5  # a very common core still counts half
+CONTAINED = 0.85  # one core inside the other (甘蔗育种 / 甘蔗育种与栽培)
 
 
 def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
-    """The distinctive part of a platform name: without host/co-builder names, type words, places."""
-    text = normalize_name(name, strip_short_name=False)
-    for spelling in sorted({normalize_name(s, strip_short_name=False) for s in institution_spellings if s},
-                           key=len, reverse=True):
-        if len(spelling) >= 2:
-            text = text.replace(spelling, " ")
-    for phrase in _stop_phrases():
-        text = text.replace(phrase, " ")
-    return NON_TEXT.sub(" ", text).strip()
+    """The distinctive part of a platform name (see :mod:`queries.overlap.names`)."""
+    return names.name_core(name, institution_spellings)
+
+
+def core_weight(count: int, total: int) -> float:
+    """Term-frequency adjustment of an exact or contained core match: 1 for a core at most
+    ``RARE_CORE`` platforms carry, down to ``MIN_CORE_WEIGHT`` for one most platforms carry."""
+    if count <= RARE_CORE or total <= RARE_CORE * 4:
+        return 1.0
+    return max(MIN_CORE_WEIGHT, math.log(total / count) / math.log(total / RARE_CORE))
+
+
+def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, total: int | None = None) -> Counter[str]:
+    """Set each profile's name core and its term-frequency weight; returns the core counts (the
+    proposal check passes the graph's counts back in for the proposal)."""
+    for prof in profiles:
+        if not prof.core:
+            prof.core = name_core(prof.name, prof.institution_spellings)
+    if counts is None:
+        counts, extra = Counter(p.core for p in profiles if p.core), 0
+        total = len(profiles)
+    else:  # new platforms (a proposal) against the graph's counts: they count themselves in
+        extra = 1
+        total = (total or 0) + len(profiles)
+    for prof in profiles:
+        prof.core_weight = core_weight(counts.get(prof.core, 0) + extra, total)
+    return counts
+
+
+def core_similarity(a: Profile, b: Profile) -> tuple[float, str]:
+    """(score, level) of two name cores: exact 1, one inside the other 0.85 (both times the rarer
+    core's term-frequency weight), otherwise the Dice coefficient of their character bigrams."""
+    ca, cb = a.core, b.core
+    if not ca or not cb:
+        return 0.0, ""
+    if ca == cb:
+        return a.core_weight, "exact"
+    short, long_, weight = (ca, cb, a.core_weight) if len(ca) <= len(cb) else (cb, ca, b.core_weight)
+    if len(short) >= 2 and short in long_:
+        return CONTAINED * weight, "contained"
+    ba, bb = set(_bigrams(ca)), set(_bigrams(cb))
+    dice = 2 * len(ba & bb) / (len(ba) + len(bb)) if ba and bb else 0.0
+    return dice, "similar" if dice >= 0.5 else ""
 
 
 def _bigrams(text: str) -> list[str]:
@@ -69,7 +84,7 @@ def _bigrams(text: str) -> list[str]:
 
 def tokens(prof: Profile) -> list[str]:
     """Bag of tokens: bigrams of the name core and of each keyword, plus each keyword whole."""
-    toks = _bigrams(name_core(prof.name, prof.institution_spellings))
+    toks = _bigrams(prof.core or name_core(prof.name, prof.institution_spellings))
     for term in direction_terms(prof):
         toks.extend(_bigrams(term))
         toks.append("#" + term)
@@ -100,12 +115,33 @@ class DirectionVectors:
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         self.df = df
         idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        self.idf = idf
         matrix = matrix @ sparse.diags(idf)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         self.matrix: sparse.csr_matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
         self.index = {prof.key: i for i, prof in enumerate(profiles)}
         self.vocab = vocab
+
+    def transform(self, prof: Profile) -> tuple[np.ndarray, np.ndarray]:
+        """A new platform's L2-normalised tf-idf vector in this vocabulary (columns, values); tokens
+        the graph has never seen cannot match anything and are left out."""
+        counts: dict[int, int] = {}
+        for tok in tokens(prof):
+            idx = self.vocab.get(tok)
+            if idx is not None:
+                counts[idx] = counts.get(idx, 0) + 1
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[cols]
+        norm = float(np.sqrt((vals * vals).sum())) or 1.0
+        return cols, vals / norm
+
+    @property
+    def columns(self) -> sparse.csc_matrix:
+        """The matrix by column (built once): which rows hold a token, with their weights."""
+        if getattr(self, "_columns", None) is None:
+            self._columns = sparse.csc_matrix(self.matrix)
+        return self._columns
 
     def cosine_many(self, rows_a: np.ndarray, rows_b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
         """Cosine similarity of each (rows_a[i], rows_b[i]) pair, vectorised in chunks."""
@@ -121,8 +157,8 @@ def shared_keywords(a: Profile, b: Profile, limit: int = 5) -> list[str]:
     """The concrete shared direction words: shared fields/topics first, then shared name fragments."""
     shared = [t for t in direction_terms(a) if t in b.terms]
     if len(shared) < limit:
-        core_a = name_core(a.name, a.institution_spellings).replace(" ", "")
-        core_b = name_core(b.name, b.institution_spellings).replace(" ", "")
+        core_a = a.core or name_core(a.name, a.institution_spellings)
+        core_b = b.core or name_core(b.name, b.institution_spellings)
         matcher = difflib.SequenceMatcher(None, core_a, core_b, autojunk=False)
         for block in matcher.get_matching_blocks():
             frag = core_a[block.a : block.a + block.size]

@@ -1,9 +1,11 @@
-"""The three-batch plan (优化调整 / 撤销淘汰 / 新认定建设) and the what-if check.
+"""The plan (优化调整 / 撤销淘汰 / 限期整改 / 新认定建设, and the lists passed on) and the what-if check.
 
 Public API:
 
-* :func:`build_plan` — ``{"optimise", "retire", "build", "targets", "impact"}``, every item with
-  ``reasons`` naming the platforms and the graph evidence behind them;
+* :func:`build_plan` — ``{"optimise", "retire", "rectify", "build", "national", "municipal",
+  "coordination", "targets", "impact", "counts", "status_counts", "decided"}`` (``decided``: the
+  latest decisions applied from the plan workbook, or None), every item with ``reasons`` naming the platforms
+  and the graph evidence behind them; the rules are ``graph/data/policy.toml`` (docs/methods.md);
 * :func:`what_if` — the coverage that merging and retiring given platforms would lose.
 """
 
@@ -17,54 +19,128 @@ from graph.store import Store
 from queries.coverage.gaps import Coverage, find_gaps
 from queries.coverage.snapshot import read_snapshot
 from queries.coverage.targets import targets_vs_actual
-from queries.plan.batches import optimise_batch, read_groups, retire_batch
-from queries.plan.build import build_batch
+from queries.plan.batches import (
+    ROUTE_NAMES,
+    convert_batch,
+    optimise_batch,
+    read_groups,
+    rectify_batch,
+    retire_batch,
+    standings,
+)
+from queries.plan.build import build_batch, type_quotas
+from queries.plan.policy import Policy, load_policy
 from queries.plan.whatif import CoverageIndex, describe_loss, what_if
 
-__all__ = ["build_plan", "what_if"]
+__all__ = ["ROUTE_NAMES", "build_plan", "plan_changes", "targets_after", "what_if"]
+
+Key = tuple[str | None, str | None, str | None]  # (type, category, level)
 
 
-def _targets_after(rows: list[dict[str, Any]], retire: list[dict], build: list[dict]) -> list[dict[str, Any]]:
-    """Targets vs actual, plus what the drafted batches would change: retired (and absorbed)
-    platforms leave the holding, build proposals of a type add to it."""
-    out_count = Counter((r["type"], r["level"]) for r in retire)
-    in_count = Counter((b["suggested_type"], b["level"]) for b in build if b["suggested_type"])
+def _matches(row: dict[str, Any], key: Key) -> bool:
+    t, c, lv = key
+    return ((row.get("type") is None or row["type"] == t)
+            and (row.get("category") is None or row["category"] == c)
+            and (row.get("level") is None or row["level"] == lv))
+
+
+def plan_changes(optimise: list[dict], retire: list[dict], build: list[dict]) -> tuple[Counter, Counter]:
+    """(platforms leaving, platforms arriving) per (type, category, level): retired and absorbed
+    platforms leave; a conversion moves one platform to its new type; a build adds one."""
+    from graph.reference import load_taxonomy
+
+    types = load_taxonomy().types
+    out: Counter = Counter()
+    add: Counter = Counter()
+    for r in retire:
+        out[(r["type"], r["category"], r["level"])] += 1
+    for o in optimise:
+        for p in o.get("absorbed", []):
+            out[(p["type"], p["category"], p["level"])] += 1
+        if o.get("kind") == "convert":
+            out[(o["type"], o["category"], o["level"])] += 1
+            to = types.get(o["to_type"])
+            add[(o["to_type"], to.category if to else o["category"], o["level"])] += 1
+    for b in build:
+        if b.get("suggested_type"):
+            add[(b["suggested_type"], b["category"], b["level"])] += 1
+    return out, add
+
+
+def targets_after(rows: list[dict[str, Any]], optimise: list[dict], retire: list[dict],
+                  build: list[dict]) -> list[dict[str, Any]]:
+    """Targets vs actual, plus what the plan would change (per type, category or level)."""
+    out, add = plan_changes(optimise, retire, build)
     result = []
     for row in rows:
-        if row["level"] is None:
-            out = sum(n for (t, _lv), n in out_count.items() if t == row["type"])
-            add = sum(n for (t, _lv), n in in_count.items() if t == row["type"])
-        else:
-            out, add = out_count[(row["type"], row["level"])], in_count[(row["type"], row["level"])]
-        after = row["holding"] - out + add
-        result.append({**row, "plan_retire": out, "plan_build": add, "holding_after_plan": after,
+        gone = sum(n for k, n in out.items() if _matches(row, k))
+        new = sum(n for k, n in add.items() if _matches(row, k))
+        after = row["holding"] - gone + new
+        result.append({**row, "plan_retire": gone, "plan_build": new, "holding_after_plan": after,
                        "distance_total_after_plan": None if row["target_total"] is None else row["target_total"] - after})
     return result
 
 
-def build_plan(store: Store, *, lang: Lang | None = None, build_top: int = 20, as_of: int | None = None,
-               inactive_years: int = 5) -> dict[str, Any]:
-    """Draft the three batches from the graph as it is now (coverage computed live, overlap groups
-    from the latest overlap run) and check the whole draft with the what-if (``impact``)."""
+def build_size(targets: list[dict[str, Any]], policy: Policy) -> tuple[int, str]:
+    """How many builds the targets still ask for (新建数量 minus what the period already built),
+    below national level; per-category/level targets win over per-type ones (they sum them)."""
+    rows = [t for t in targets if t["target_key"] and t["target_new"] is not None and t["level"] != "national"]
+    aggregate = [t for t in rows if t["type"] is None]
+    use = aggregate or rows
+    if not use:
+        return policy.default_build_size, "default"
+    need = sum(max(0, t["distance_new"] if t["distance_new"] is not None else t["target_new"]) for t in use)
+    return (need, "targets") if need > 0 else (policy.default_build_size, "default")
+
+
+def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None = None, as_of: int | None = None,
+               inactive_years: int | None = None, policy: Policy | None = None) -> dict[str, Any]:
+    """Draft the plan from the graph as it is now (coverage computed live, overlap groups from the
+    latest overlap run, evaluations from the evaluations table) and check it with the what-if."""
     lang = lang or current_lang()
+    policy = policy or load_policy()
     snap = read_snapshot(store)
     index = CoverageIndex(snap)
     cov = Coverage(snap)
-    groups = read_groups(store)
-    optimise = optimise_batch(index, groups, lang)
-    retire = retire_batch(index, groups, lang, as_of=as_of, inactive_years=inactive_years)
-    build = build_batch(store, cov, find_gaps(cov), lang, top=build_top)
-    merges = [[o["keep"]["key"]] + [p["key"] for p in o["platforms"] if p["key"] != o["keep"]["key"]]
-              for o in optimise if o["recommendation"] == "merge" and len(o["platforms"]) >= 2]
-    absorbed = {k for g in merges for k in g[1:]}
-    survivors = {g[0] for g in merges}
-    outright = [r["key"] for r in retire if r["key"] not in absorbed and r["key"] not in survivors]
-    lost = index.losses(merges, outright)
+    st = standings(store, snap, policy, lang, as_of, inactive_years)
+    retire, passed = retire_batch(index, st, lang)
+    taken = {r["key"] for r in retire} | {r["key"] for r in passed}
+    merges_and_more, coordinate = optimise_batch(index, read_groups(store), st, policy, lang, taken)
+    rectify, passed_rectify = rectify_batch(snap, st, lang, taken)
+    convert, passed_convert = convert_batch(snap, st, policy, lang, taken)
+    optimise = merges_and_more + convert
+    targets = targets_vs_actual(store)
+    size, sized_by = (build_top, "top") if build_top else build_size(targets, policy)
+    quotas = type_quotas(targets, policy) if sized_by == "targets" else {}
+    leaving = {r["key"] for r in retire} | {p["key"] for o in merges_and_more for p in o["absorbed"]}
+    build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas, leaving=leaving)
+    lists: dict[str, list[dict]] = {"national": [], "municipal": [], "department": []}
+    for item in passed + passed_rectify + passed_convert + coordinate:
+        lists[item["route"]].append(item)
+    from queries.plan.decisions import latest_decisions  # it imports this module
+
+    merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]]
+              for o in merges_and_more if o["recommendation"] == "merge" and o["absorbed"]]
+    absorbed = sum(len(g) - 1 for g in merges)
+    lost = index.losses(merges, [r["key"] for r in retire])
     return {
         "optimise": optimise,
         "retire": retire,
+        "rectify": rectify,
         "build": build,
-        "targets": _targets_after(targets_vs_actual(store), retire, build),
+        "national": lists["national"],
+        "municipal": lists["municipal"],
+        "coordination": lists["department"],
+        "targets": targets_after(targets, optimise, retire, build),
+        "counts": {"merged_groups": len(merges), "absorbed": absorbed, "retired": len(retire),
+                   "integrated_or_revoked": absorbed + len(retire), "converted": len(convert),
+                   "rectify": len(rectify), "build": sum(1 for b in build if b["action"] == "build"),
+                   "cultivate": sum(1 for b in build if b["action"] == "cultivate"),
+                   "build_size": size, "build_sized_by": sized_by},
+        "status_counts": dict(Counter(p.status or "active" for p in snap.platforms.values())),
+        "decided": latest_decisions(store),
+        "policy": {"acting_departments": list(policy.acting_departments), "inactive_years": policy.inactive_years,
+                   "rectify_years": policy.rectify_years, "as_of": as_of},
         "impact": {"losses": [describe_loss(index, u, p, lang) for u, p in lost], "safe": not lost,
-                   "merged_groups": len(merges), "retired": len(outright), "absorbed": len(absorbed)},
+                   "merged_groups": len(merges), "retired": len(retire), "absorbed": absorbed},
     }

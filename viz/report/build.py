@@ -24,7 +24,7 @@ from viz.report.sec_network import network_section
 from viz.report.sec_overlap import overlap_section
 from viz.report.sec_plan import plan_section
 from viz.report.sec_summary import summary_section
-from viz.report.summary import read_summary
+from viz.report.summary import read_inferred, read_summary
 
 FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
@@ -59,9 +59,9 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     report.add(*network_section(ctx, network_stats(store, scope), read_platform_network(store, scope)))
     report.add(*overlap_section(ctx, results.groups, results.overlaps))
     report.add(*gaps_section(ctx, results.gaps))
-    report.add(*coverage_section(ctx, results.coverage))
+    report.add(*coverage_section(ctx, results.coverage, read_inferred(store, scope)))
     report.add(*plan_section(ctx, results.plan))
-    report.add(*method_section(ctx, store, results.latest_run, generated, results.missing))
+    report.add(*method_section(ctx, store, results.latest_run, generated))
     return report
 
 

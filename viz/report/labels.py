@@ -13,8 +13,8 @@ STATUS_NAMES = {"active": ("运行", "Active"), "building": ("建设中", "Under
 SECTOR_NAMES = {"industry": ("产", "Industry"), "academia": ("学", "Academia"),
                 "research": ("研", "Research"), "user": ("用", "User")}
 SECTOR_ORDER = ("industry", "academia", "research", "user")
-RECOMMENDATION_NAMES = {"merge": ("合并", "Merge"), "refocus": ("调整方向", "Refocus"),
-                        "review": ("复核", "Review")}
+RECOMMENDATION_NAMES = {"merge": ("合并", "Merge"), "integrate": ("一体化管理", "Integrate"),
+                        "refocus": ("调整方向", "Refocus"), "review": ("复核", "Review")}
 UNKNOWN_NAMES = ("未填写", "Not given")
 
 

@@ -27,7 +27,7 @@ def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], d
     return industries, cells
 
 
-def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None) -> list[Block]:
+def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
         blocks.append(Paragraph(ctx.t("覆盖分析不可用（未安装 queries.coverage）。",
@@ -49,6 +49,14 @@ def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None) -> list[Block]:
                         [[ctx.labels.industry(i), *[cells[(i, c)] for c in categories],
                           sum(cells[(i, c)] for c in categories)] for i in industries],
                         kind="coverage-matrix"))
+    if inferred and inferred.get("platforms"):
+        blocks.append(Paragraph(ctx.t(
+            "注：其中 {p} 个平台未填写服务产业，其产业为推断（按名称 {n}、研究方向 {f}、依托单位 {h} 条关键词依据，"
+            "见方法说明），已计入上表；填写服务产业后以填写为准。",
+            "Note: {p} platforms declare no industries; theirs were inferred (from the name {n}, research fields "
+            "{f}, host {h} times; see the method notes) and are counted above. A declared value replaces them.",
+            p=inferred["platforms"], n=inferred.get("by_name", 0), f=inferred.get("by_fields", 0),
+            h=inferred.get("by_host", 0))))
 
     gaps = coverage.get("gaps", [])
     blocks.append(Heading(ctx.t("覆盖缺口（按优先级排序）", "Coverage gaps, ranked"), 2))

@@ -65,8 +65,7 @@ def _loaded_text(value: Any, lang: str) -> Any:
     return plain(value, lang)
 
 
-def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, generated: str,
-                   missing: list[str]) -> list[Block]:
+def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, generated: str) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("七、方法说明与数据来源", "7. Method notes and data provenance"), 1, "method")]
     blocks.append(Heading(ctx.t("方法说明", "Method notes"), 2))
     blocks.extend(Paragraph(ctx.t(zh, en), note=True) for zh, en in METHOD_NOTES)
@@ -81,9 +80,6 @@ def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, ge
         blocks.append(Paragraph(ctx.t("图中还没有完成的分析批次（请先运行 platgraph analyze）。报告生成时间：{g}。",
                                       "No completed analysis run in the graph yet (run platgraph analyze first). "
                                       "Report generated {g}.", g=generated)))
-    if missing:
-        blocks.append(Paragraph(ctx.t("本次安装中不可用的分析：{m}。", "Analyses not available in this install: {m}.",
-                                      m=", ".join(missing)), note=True))
     ingest = store.read(cypher("ingest_runs"), {"limit": RUNS_LISTED})
     blocks.append(Table(
         ctx.next_table(ctx.t("数据导入批次", "Ingest runs")),

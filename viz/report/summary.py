@@ -35,3 +35,9 @@ def read_summary(store: Store, scope: Scope) -> Summary:
         for dimension in DIMENSIONS:
             summary.by[dimension][row[dimension] or UNKNOWN] += n
     return summary
+
+
+def read_inferred(store: Store, scope: Scope) -> dict[str, int]:
+    """How many platforms in scope count toward industries that were inferred, not declared:
+    ``{platforms, edges, by_name, by_fields, by_host}`` (the coverage section says so)."""
+    return store.read(cypher("inferred_industries"), scope.params())[0]

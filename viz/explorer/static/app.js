@@ -57,6 +57,9 @@
     legend: ["图例", "Legend"],
     details: ["详情", "Details"],
     details_empty: ["单击节点查看属性、评估与理由", "Click a node to see its properties, evaluation and reasons"],
+    serves: ["服务产业", "Industries served"],
+    inferred: ["推断", "inferred"],
+    via_name: ["名称", "name"], via_fields: ["研究方向", "research fields"], via_host: ["依托单位", "host"],
     hint: ["双击节点展开其关系；单击查看详情", "Double-click a node to expand it; click for details"],
     loading: ["加载中…", "Loading…"],
     no_match: ["没有匹配项", "No match"],
@@ -71,12 +74,16 @@
     keep: ["保留", "Keep"],
     gap_flag: ["单一主体平台，缺少：{m}", "Single-sector platform; missing: {m}"],
     broker_flag: ["潜在中介单位（结构洞）", "Potential broker (structural hole)"],
+    inferred_flag: ["由平台清单创建的单位：类型按名称中的“{w}”推断，待单位表核实",
+                    "Created from a platform list: kind inferred from '{w}' in its name, to be confirmed"],
+    reference_flag: ["参考单位（graph/data/institutions.toml）", "Reference institution (graph/data/institutions.toml)"],
+    quality_flag: ["数据待完善：{f}", "Data to complete: {f}"],
     people: ["人员", "People"],
     host: ["依托单位", "Host"],
     platforms: ["平台数", "Platforms"],
     around: ["{n} 的关系网络", "Network around {n}"],
     current_view: ["平台关系网络（当前视图）", "Platform network (current view)"],
-    rec_merge: ["整合", "merge"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
+    rec_merge: ["整合", "merge"], rec_integrate: ["一体化管理", "integrate"], rec_refocus: ["调整方向", "refocus"], rec_review: ["复核", "review"]
   };
   var PROP_NAMES = {
     key: ["编号/键", "Key"], type: ["类型", "Type"], level: ["级别", "Level"], category: ["类别", "Category"],
@@ -90,12 +97,16 @@
     constraint: ["约束系数", "Constraint"], platforms: ["平台数", "Platforms"], name_en: ["英文名", "English name"]
   };
   var VALUE_NAMES = {
-    national: ["国家级", "National"], regional: ["自治区级", "Regional"], municipal: ["市级", "Municipal"],
+    host_missing: ["依托单位缺失", "host missing"], host_unresolved: ["依托单位无法识别", "host not recognised"],
+    co_builder_unresolved: ["共建单位无法识别", "co-builder not recognised"],
+    city_unknown: ["所在市无法识别", "city not recognised"],
+    national: ["国家级", "National"], ministerial: ["部级", "Ministerial"], regional: ["自治区级", "Regional"],
+    departmental: ["厅级", "Departmental"], municipal: ["市级", "Municipal"],
     active: ["运行", "Active"], building: ["建设中", "Building"], revoked: ["撤销", "Revoked"], merged: ["整合", "Merged"],
     industry: ["产", "Industry"], academia: ["学", "Academia"], research: ["研", "Research"], user: ["用", "User"],
     enterprise: ["企业", "Enterprise"], university: ["高校", "University"], institute: ["科研院所", "Institute"],
     hospital: ["医院", "Hospital"], government: ["政府部门", "Government"], other: ["其他", "Other"],
-    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], refocus: ["调整方向", "refocus"],
+    segment: ["产业链环节", "Chain segment"], merge: ["整合", "merge"], integrate: ["一体化管理", "integrate"], refocus: ["调整方向", "refocus"],
     review: ["复核", "review"], director: ["负责人", "director"], chief_scientist: ["首席科学家", "chief scientist"],
     academic_committee: ["学术委员会", "academic committee"], core_member: ["核心成员", "core member"]
   };
@@ -220,6 +231,9 @@
       v.value = p.platforms; v.arrows = { to: { enabled: false } };
       v.title = v.title + ": " + p.platforms; v.scaling = { min: 1, max: 12, label: { enabled: false } };
       v.label = String(p.platforms); v.font = { size: 11, align: "horizontal", background: "#ffffff" };
+    }
+    if (e.type === "SERVES" && p.inferred === true) {  // inferred from name / fields / host: dashed
+      v.dashes = true; v.title = v.title + "（" + t("inferred") + "）";
     }
     if (e.type === "OVERLAPS" && p.score !== undefined && p.score !== null) {
       v.label = Number(p.score).toFixed(2); v.width = 2;
@@ -620,6 +634,13 @@
       body.appendChild(el("p", t("gap_flag", { m: (p.missing_sectors || []).map(valueName).join("、") }), "flag"));
     }
     if (n.kind === "Institution" && p.broker === true) { body.appendChild(el("p", t("broker_flag"), "flag")); }
+    if (n.kind === "Institution" && p.kind_inferred === true) {
+      body.appendChild(el("p", t("inferred_flag", { w: p.inferred_from || "—" }), "flag"));
+    }
+    if (n.kind === "Institution" && p.reference === true) { body.appendChild(el("p", t("reference_flag"), "muted")); }
+    if ((p.quality_flags || []).length) {
+      body.appendChild(el("p", t("quality_flag", { f: p.quality_flags.map(valueName).join("、") }), "flag"));
+    }
     var table = el("table");
     Object.keys(PROP_NAMES).forEach(function (k) {
       var v = p[k];
@@ -651,6 +672,16 @@
           (reasons.length ? "：" + reasons.join("；") : "")));
       });
       body.appendChild(ul);
+    }
+    // served industries, an inferred one marked 推断 with what it was read from (ingest/infer_industries.py)
+    var served = edges.get({ filter: function (e) { return e.type === "SERVES" && e.from === id; } });
+    if (n.kind === "Platform" && served.length) {
+      listInto(body, t("serves"), served.map(function (e) {
+        var ind = nodes.get(e.to);
+        var ep = e.properties || {};
+        return (ind ? ind.label : e.to) + (ep.inferred === true ?
+          "（" + t("inferred") + "：" + t("via_" + ep.via) + (ep.evidence ? " “" + ep.evidence + "”" : "") + "）" : "");
+      }));
     }
     var people = edges.get({ filter: function (e) { return e.type === "MEMBER_OF" && e.to === id; } });
     if (people.length) {

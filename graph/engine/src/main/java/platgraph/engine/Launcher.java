@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -31,6 +32,8 @@ import org.neo4j.io.ByteUnit;
  */
 public final class Launcher {
 
+    static final String FEATURES_FILE = "engine.features";
+
     private Launcher() {
     }
 
@@ -48,35 +51,72 @@ public final class Launcher {
             throw new IllegalArgumentException("the Neo4j password must have at least 8 characters");
         }
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-                .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(host))
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
-                .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
-                .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
-                .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(10))
-                .build();
+        Engine engine = new Engine(home, host, port, pagecacheMb, password);
+        engine.open();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("platgraph-engine: shutting down");
-            dbms.shutdown();
+            engine.close();
             System.out.println("platgraph-engine: stopped");
             stopped.countDown();
         }, "platgraph-engine-shutdown"));
 
-        try {
-            setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
-        } catch (RuntimeException e) {
-            // Without a working password nobody can log in: fail loudly instead of hanging.
-            e.printStackTrace();
-            System.exit(1);
-        }
-
+        // What this launcher can do, for graph/local_neo4j.py: a launcher built before a feature
+        // (still running after an upgrade) must not be sent requests it would never answer.
+        Files.writeString(home.resolve(FEATURES_FILE), "pid=" + ProcessHandle.current().pid() + "\nbulk-import\n",
+                StandardCharsets.UTF_8);
         System.out.println("platgraph-engine: ready bolt://" + host + ":" + port + " home=" + home);
         System.out.flush();
-        stopped.await();
+        // Poll for an offline-import request (BulkImport.REQUEST): shut the database down, import,
+        // open it again, in this JVM, which spares two JVM starts (tens of seconds on a busy machine).
+        while (!stopped.await(200, TimeUnit.MILLISECONDS)) {
+            BulkImport.serveRequest(home, engine);
+        }
+    }
+
+    /** The embedded DBMS, which an offline import closes and opens again in the same process. */
+    static final class Engine {
+        private final Path home;
+        private final String host;
+        private final int port;
+        private final long pagecacheMb;
+        private final String password;
+        private DatabaseManagementService dbms;
+
+        Engine(Path home, String host, int port, long pagecacheMb, String password) {
+            this.home = home;
+            this.host = host;
+            this.port = port;
+            this.pagecacheMb = pagecacheMb;
+            this.password = password;
+        }
+
+        synchronized void open() {
+            dbms = new DatabaseManagementServiceBuilder(home)
+                    .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(host))
+                    .setConfig(BoltConnector.enabled, true)
+                    .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
+                    .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
+                    .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
+                    .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(10))
+                    .build();
+            try {
+                setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+            } catch (RuntimeException e) {
+                // Without a working password nobody can log in: fail loudly instead of hanging.
+                e.printStackTrace();
+                System.exit(1);
+            }
+        }
+
+        synchronized void close() {
+            if (dbms != null) {
+                dbms.shutdown();
+                dbms = null;
+            }
+        }
     }
 
     /** Set the built-in user's password; unchanged passwords are fine (Neo4j refuses "same as old"). */

@@ -1,0 +1,111 @@
+"""Analysis benchmark: ``platgraph analyze`` on the graph at NEO4J_URI, this checkout beside a baseline
+checkout (by default the commit before the analysis speed work), in the same run.
+
+Usage (it re-runs the analyses on the graph it points at and replaces their write-back; it does
+not change the loaded data)::
+
+    NEO4J_URI=bolt://127.0.0.1:7807 PLATGRAPH_HOME=.platgraph/scratch python bench/analyze.py
+    python bench/analyze.py --baseline 3449887 --profile /tmp/analyze.prof
+
+Each run is ``python -m api.cli analyze --format json`` in its own process from its checkout (the
+baseline is extracted with ``git archive``, no worktree), so wall time, per-analysis seconds and
+peak RSS (``wait4``) are each run's own. The baseline runs first; both read the same graph.
+``--profile FILE`` runs this checkout's analysis under cProfile as well (a third run) and prints the
+top functions by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BASELINE = "3449887"  # main before the bulk load and the analysis speed work (2026-12-01)
+
+
+def extract(ref: str) -> Path:
+    """The baseline's source tree (``git archive``), once per ref."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=REPO, check=True, capture_output=True,
+                         text=True).stdout.strip()
+    out = Path(tempfile.gettempdir()) / f"platgraph-bench-analyze-{sha}"
+    if not (out / "api").is_dir():
+        out.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=REPO, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
+    """``platgraph analyze --format json`` from ``checkout`` in a child process."""
+    cmd = [sys.executable]
+    if profile is not None:
+        cmd += ["-m", "cProfile", "-o", str(profile)]
+        cmd += ["-c", "import sys; from api.cli import app; sys.argv=['platgraph', 'analyze', '--format', 'json']; app()"]
+    else:
+        cmd += ["-m", "api.cli", "analyze", "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    began = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=err)
+        out = proc.stdout.read() if proc.stdout else b""
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"analyze in {checkout} failed:\n{err.read().decode()[-3000:]}")
+    text = out.decode()
+    summary = json.loads(text[text.index("{"):])
+    return {"checkout": str(checkout), "seconds": round(seconds, 1),
+            "analyses": {name: summary[name]["seconds"] for name in ("overlap", "collaboration", "coverage")
+                         if name in summary},
+            "details": {name: {k: v for k, v in summary[name].items() if k.endswith("seconds")}
+                        for name in ("overlap", "collaboration", "coverage") if name in summary},
+            "python_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref of the baseline checkout")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--profile", type=Path, help="also profile this checkout's run into FILE")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    figures: dict = {"load_average_start": [round(x, 2) for x in os.getloadavg()]}
+    if not args.no_baseline:
+        figures["baseline"] = {**timed_analyze(extract(args.baseline)), "ref": args.baseline}
+    figures["current"] = timed_analyze(REPO)
+    if args.profile:
+        timed_analyze(REPO, profile=args.profile)
+    figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+
+    print(f"load average at start {figures['load_average_start']}, at end {figures['load_average_end']}")
+    names = ("overlap", "collaboration", "coverage")
+    print(f"{'':<22}" + "".join(f"{n:>15}" for n in names) + f"{'total (wall)':>15}{'peak RSS MB':>13}")
+    for label in ("baseline", "current"):
+        if label not in figures:
+            continue
+        f = figures[label]
+        title = f"{label} ({f.get('ref', 'this checkout')})"
+        print(f"{title:<22}" + "".join(f"{f['analyses'].get(n, '-'):>15}" for n in names)
+              + f"{f['seconds']:>15}{f['python_peak_rss_mb']:>13}")
+    for label in ("baseline", "current"):
+        if label in figures:
+            print(f"{label} phases: " + json.dumps(figures[label]["details"], ensure_ascii=False))
+    if args.profile:
+        import pstats  # noqa: PLC0415
+
+        pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(35)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

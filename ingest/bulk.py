@@ -1,0 +1,271 @@
+"""Bulk first load: write a validated plan with Neo4j's offline importer instead of Cypher.
+
+Why: on an empty graph every node is new, so the transactional path's work — a unique-index lookup
+and a lock per node and per relationship, in batches of 5,000 — buys nothing that the offline
+importer (``neo4j-admin database import full``; ``graph/engine/BulkImport.java``) does not do
+an order of magnitude faster by writing the store files directly.
+
+What stays the same: reading, validation, entity resolution, rejects, ambiguities and the
+``IngestRun`` are the pipeline's (:mod:`ingest.pipeline`); only the write step differs. The graph
+is the same node for node (``tests/test_ingest_bulk.py`` compares both paths on the sample):
+
+1. the few steps that touch reference data (dataset industries, their ``PART_OF`` /
+   ``LAID_OUT_IN``, targets) run through their usual Cypher upserts on the live graph, so their
+   ``coalesce`` rules over the reference values hold;
+2. everything then in the graph (reference data, runs, the ingest lock) and every planned new node
+   with its relationships — exactly the rows the ``CREATE`` queries of :mod:`ingest.writer` would
+   write — become import files (:mod:`ingest.bulk_csv`);
+3. the engine is stopped, the importer replaces the ``neo4j`` database, the engine is started;
+4. constraints and indexes are applied (:func:`graph.schema.apply_schema`), the remaining steps
+   (evaluations) run through Cypher, and properties that are empty lists (which the importer cannot
+   write) are set. The pipeline then infers industries as after any load.
+
+When: only for the local engine (``graph/local_neo4j.py``: we must be able to stop and start it)
+holding no data yet (reference data and run records only), and only when the plan holds nothing
+the importer cannot reproduce (:class:`NotBulkable`) — otherwise the transactional path runs.
+Below :data:`AUTO_MIN_ROWS` rows the transactional path is faster (the restart costs seconds) and is
+used unless ``--bulk`` asks for this one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from graph import local_neo4j
+from graph.schema import apply_schema, check_label
+from graph.store import Store
+from ingest import cypher
+from ingest.bulk_csv import NodeFile, NotBulkable, RelFile, import_args
+from ingest.plan import Plan
+from ingest.writer import (
+    FRESH_QUERIES,
+    FRESH_SPECS,
+    NODE_QUERIES,
+    REL_SPECS,
+    SHARED_RELS,
+    _fresh_keys,
+    _fresh_rows,
+    write_steps,
+)
+
+AUTO_MIN_ROWS = 200_000  # rows read (~9,000 platforms); below this the Cypher path is as fast
+
+# Labels that hold data: a graph with any of these is not empty (reference data and run records are
+# carried over by the import).
+HAS_DATA = """
+CALL () { MATCH (n:Platform) RETURN n LIMIT 1
+  UNION MATCH (n:Institution) RETURN n LIMIT 1
+  UNION MATCH (n:Researcher) RETURN n LIMIT 1
+  UNION MATCH (n:Topic) RETURN n LIMIT 1
+  UNION MATCH (n:Target) RETURN n LIMIT 1
+  UNION MATCH (n:OverlapGroup) RETURN n LIMIT 1
+  UNION MATCH (n:Evaluation) RETURN n LIMIT 1
+  UNION MATCH (n:Industry) WHERE n.reference IS NULL OR n.reference = false RETURN n LIMIT 1 }
+RETURN count(n) AS n
+"""
+
+EXPORT_NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+EXPORT_RELS = """
+MATCH (a)-[r]->(b)
+RETURN labels(a) AS a_labels, a.key AS a, type(r) AS rel, labels(b) AS b_labels, b.key AS b, properties(r) AS props
+"""
+
+# Steps run through Cypher before the export: they upsert reference-side nodes whose final values
+# depend on what the graph holds (coalesce over the reference list).
+PRE_STEPS = frozenset({"Industry", "PART_OF", "LAID_OUT_IN", "Target", "prune PART_OF", "prune LAID_OUT_IN"})
+
+REFERENCE_KEYS = """
+MATCH (n) WHERE n:City OR n:PlatformType OR n:Industry
+RETURN labels(n)[0] AS label, n.key AS key
+"""
+
+SET_EMPTY_LISTS_TEMPLATE = "UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props"
+
+
+def set_empty_lists_query(label: str) -> str:
+    """Sets the properties that are empty lists on nodes of ``label`` (whitelisted) after the import."""
+    return SET_EMPTY_LISTS_TEMPLATE.format(label=check_label(label))
+
+
+def unavailable_reason(store: Store, rows_read: int, *, forced: bool) -> str | None:
+    """Why the bulk path cannot (or should not) run for this load, or ``None`` when it will."""
+    settings = store.settings
+    if not settings.uses_local_engine or not local_neo4j.is_running(settings):
+        return "the graph is not the local engine this process can stop and start"
+    if "bulk-import" not in local_neo4j.engine_features(settings):
+        return "the running engine predates the bulk import: restart it (platgraph db stop; platgraph db start)"
+    if store.read(HAS_DATA)[0]["n"]:
+        return "the graph already holds data"
+    if not forced and rows_read < AUTO_MIN_ROWS:
+        return f"fewer than {AUTO_MIN_ROWS:,} rows (the transactional path is faster)"
+    return None
+
+
+Step = tuple[str, str, list[dict[str, Any]]]
+
+
+def _split_steps(plan: Plan) -> tuple[list[Step], list[Step]]:
+    """The plan's write steps that stay Cypher: ``(before the import, after it)``. The import
+    writes the new nodes with their relationships, topics and collaborations; reference-side steps
+    run before (their nodes go into the import files); every other step (e.g. evaluations, which
+    point at imported platforms) runs after, in the writer's order — as on the Cypher path, where it
+    also runs after those nodes exist. Raises NotBulkable for a step that would update nodes the
+    graph already holds (only an empty graph is bulk-loaded, so this means a new kind of step)."""
+    rel_queries = {cypher.rel_query(a, rel, b, with_role=role) for rel, a, b, role in REL_SPECS}
+    created = {*FRESH_QUERIES.values(), cypher.UPSERT_TOPICS, cypher.UPSERT_COLLABORATIONS}
+    updates = {query for label, query in NODE_QUERIES if label in FRESH_QUERIES}
+    pre: list[Step] = []
+    post: list[Step] = []
+    for name, query, rows in write_steps(plan):
+        if name in PRE_STEPS:
+            pre.append((name, query, rows))
+        elif query in created or (query in rel_queries and not name.startswith("prune")):
+            continue  # written by the import
+        elif query in updates or name.startswith("prune"):
+            raise NotBulkable(f"write step {name!r} updates nodes the graph already holds")
+        else:
+            post.append((name, query, rows))
+    return pre, post
+
+
+class BulkLoad:
+    """Builds the import files for one plan and runs the offline import (see the module docstring)."""
+
+    def __init__(self, store: Store, plan: Plan, run: str, directory: Path) -> None:
+        self.store, self.plan, self.run, self.directory = store, plan, run, directory
+        self.nodes: dict[str, NodeFile] = {}
+        self.rels: dict[tuple[str, str, str], RelFile] = {}
+        self.seconds: dict[str, float] = {}
+
+    def _node(self, label: str) -> NodeFile:
+        if label not in self.nodes:
+            self.nodes[label] = NodeFile(self.directory, label)
+        return self.nodes[label]
+
+    def _rel(self, rel: str, a: str, b: str) -> RelFile:
+        if (rel, a, b) not in self.rels:
+            self.rels[(rel, a, b)] = RelFile(self.directory, rel, a, b)
+        return self.rels[(rel, a, b)]
+
+    def _timed(self, name: str, began: float) -> None:
+        self.seconds[name] = round(time.perf_counter() - began, 3)
+
+    def check(self) -> None:
+        """Build the plan's import rows, raising :class:`NotBulkable` before anything is written if
+        the import cannot reproduce the plan exactly (a step that updates nodes the graph holds, or
+        values one column type cannot carry)."""
+        self.pre, self.post = _split_steps(self.plan)
+        known: dict[str, set[str]] = {}
+        for row in self.store.read(REFERENCE_KEYS):
+            known.setdefault(row["label"], set()).add(row["key"])
+        known.setdefault("Industry", set()).update(self.plan.nodes.get("Industry", {}))
+        self._add_plan(known)
+
+    def run_load(self, on_step: Callable[[str], Any] | None = None) -> dict[str, float]:
+        if not hasattr(self, "pre"):
+            self.check()
+        began = time.perf_counter()
+        for name, query, rows in self.pre:
+            self.store.upsert_batches(query, rows, extra={"run": self.run})
+            if on_step:
+                on_step(name)
+        self._timed("cypher (reference-side steps)", began)
+
+        began = time.perf_counter()
+        self._export_graph()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        args = import_args(self.nodes.values(), self.rels.values(), database=self.store.database,
+                           report=self.directory / "import.report")
+        self._timed("write import files", began)
+
+        began = time.perf_counter()
+        local_neo4j.import_in_engine(self.store.settings, [*args[:-1], "--max-off-heap-memory=1g", args[-1]])
+        self.store.reconnect()
+        self._timed("offline import (database closed, imported, opened)", began)
+
+        began = time.perf_counter()
+        apply_schema(self.store)
+        self._timed("constraints and indexes", began)
+        began = time.perf_counter()
+        for _name, query, rows in self.post:
+            self.store.upsert_batches(query, rows, extra={"run": self.run})
+        self._timed("cypher (steps after the import)", began)
+        began = time.perf_counter()
+        for label, node in self.nodes.items():
+            if node.empty_lists:
+                self.store.upsert_batches(set_empty_lists_query(label), node.empty_lists, batch_size=20_000)
+        self._timed("empty lists", began)
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return self.seconds
+
+    # ------------------------------------------------------------------ the rows
+    def _export_graph(self) -> None:
+        """Everything the graph holds now (reference data, runs, the lock, the pre-steps' nodes)."""
+        for row in self.store.read(EXPORT_NODES):
+            labels, props = row["labels"], row["props"]
+            if len(labels) != 1 or not isinstance(props.get("key"), str):
+                raise NotBulkable(f"a node without exactly one label and a key: {labels}")
+            self._node(labels[0]).add(props["key"], props)
+        for row in self.store.read(EXPORT_RELS):
+            self._rel(row["rel"], row["a_labels"][0], row["b_labels"][0]).add(row["a"], row["b"], row["props"])
+
+    def _add_plan(self, reference: dict[str, set[str]]) -> None:
+        """The planned new nodes and their relationships, as the writer's CREATE queries write them
+        (``SET n = row.props, n.key = …, n.src_run = $run``; an edge only to a node that exists).
+        ``reference``: keys per label of the nodes the graph holds or the Cypher steps will write."""
+        plan, run = self.plan, self.run
+        fresh = _fresh_keys(plan, {label for label, _q, _f in FRESH_SPECS})
+        fresh_rows = _fresh_rows(plan, fresh)
+        for key, node in plan.nodes.get("Topic", {}).items():
+            self._node("Topic").add(key, {"name": node["name"], "src_run": run})
+        for label, _query, _fields in FRESH_SPECS:
+            out = self._node(label)
+            for key, row in fresh_rows.get(label, {}).items():
+                props = {k: v for k, v in row["props"].items() if v is not None}
+                props["src_run"] = run
+                out.add(key, props)
+
+        def known(label: str) -> set[str]:
+            node = self.nodes.get(label)
+            return reference.get(label, set()) | (node.keys if node is not None else set())
+
+        known_keys = {label: known(label) for label in ("Institution", "City", "Industry", "PlatformType", "Topic",
+                                                         "Platform", "Researcher")}
+        for label, _query, fields in FRESH_SPECS:
+            specs = {rel: b for rel, a, b, _role in REL_SPECS if a == label}
+            for key, row in fresh_rows.get(label, {}).items():
+                for rel, field in fields.items():
+                    b_label = specs[rel]
+                    for target in row[field]:
+                        if target in known_keys[b_label]:
+                            self._rel(rel, label, b_label).add(key, target, {"src_run": run})
+                for membership in row.get("memberships", ()):
+                    if membership["b"] in known_keys["Platform"]:
+                        self._rel("MEMBER_OF", label, "Platform").add(
+                            key, membership["b"], {"role": membership["role"], "roles": membership["roles"],
+                                                   "src_run": run})
+        # relationships of the plan that start from a node created by the import but were not
+        # carried on its row (none on an empty graph today; kept so a new REL_SPECS entry is not lost)
+        for rel, a, b, with_role in REL_SPECS:
+            if a not in fresh or a == "Industry":
+                continue
+            for rel_row in plan.rels.get(rel, {}).values():
+                if rel in SHARED_RELS and (rel_row["a"] in plan.nodes.get("Platform", {})) != (a == "Platform"):
+                    continue
+                if rel_row["a"] in fresh[a]:
+                    continue  # on the node's row above
+                if rel_row["a"] in known_keys[a] and rel_row["b"] in known_keys[b]:
+                    props = {"src_run": run}
+                    if with_role:
+                        props.update(role=rel_row["role"], roles=rel_row["roles"])
+                    self._rel(rel, a, b).add(rel_row["a"], rel_row["b"], props)
+        institutions = known_keys["Institution"]
+        for row in plan.rels.get("COLLABORATES_WITH", {}).values():
+            if row["a"] in institutions and row["b"] in institutions:
+                props = {"kind": row["kind"], "year": row["year"], "industry": row["industry"],
+                         "count": row["count"], "src_run": run}
+                self._rel("COLLABORATES_WITH", "Institution", "Institution").add(row["a"], row["b"], props)
