@@ -74,7 +74,7 @@ def write_archive(data: Path, target: Path, extra: dict | None = None) -> dict:
              for p in sorted(data.rglob("*")) if p.is_file()}
     partial = target / f".{ARCHIVE}.partial"
     partial.touch(mode=0o600)
-    with tarfile.open(partial, "w:gz") as tar:
+    with tarfile.open(partial, "w:gz", compresslevel=1) as tar:  # store files: speed over size
         tar.add(data, arcname=STORE_ROOT)
     partial.chmod(0o600)
     manifest = {"created": datetime.now(UTC).isoformat(), "archive": ARCHIVE, **(extra or {}),
