@@ -19,9 +19,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
 from api.deps import StoreHolder
-from api.errors import install_error_handlers
+from api.errors import document_problems, install_error_handlers
 from api.security import ADMIN_ROUTES, AdminKeyGate, validate_key_settings
+from graph.errors import TooLarge
 from graph.i18n import set_lang
+from graph.logs import configure_logging
 from graph.settings import Settings, get_settings
 from viz import explorer
 
@@ -69,8 +71,8 @@ class LanguageMiddleware:
         await self.app(scope, receive, send)
 
 
-class UploadTooLarge(Exception):
-    pass
+class UploadTooLarge(TooLarge):
+    """Raised from inside the body stream to stop reading; :class:`BodySizeLimit` answers 413."""
 
 
 class BodySizeLimit:
@@ -135,8 +137,7 @@ class BodySizeLimit:
                 await self._refuse(send, max_bytes, upload)
 
     async def _refuse(self, send: Send, max_bytes: int, upload: bool) -> None:
-        from starlette.responses import JSONResponse
-
+        from api.errors import problem_response
         from graph.i18n import tr
 
         detail = (tr("上传内容超过大小上限（{mb} MB，见 PLATGRAPH_MAX_UPLOAD_MB）",
@@ -145,7 +146,7 @@ class BodySizeLimit:
                   tr("请求体超过大小上限（{kb} KB，见 PLATGRAPH_MAX_JSON_KB）",
                      "request body larger than the limit ({kb} KB, see PLATGRAPH_MAX_JSON_KB)",
                      kb=max_bytes // 1024))
-        response = JSONResponse({"detail": detail}, status_code=413, headers={"Connection": "close"})
+        response = problem_response(413, detail, code=TooLarge.code, headers={"Connection": "close"})
         await response({"type": "http"}, _empty_receive, send)
 
 
@@ -165,6 +166,7 @@ def upload_limit_bytes(settings: Settings) -> int:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (default: the process settings). Does not contact Neo4j."""
+    configure_logging()
     settings = settings or get_settings()
     validate_key_settings(settings)  # a weak or non-ASCII key stops the server at start
     holder = StoreHolder(settings)
@@ -234,4 +236,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.platgraph_allowed_hosts,
                            www_redirect=False)
     app.add_middleware(LanguageMiddleware)
+    document_problems(app)
     return app

@@ -45,10 +45,9 @@ from urllib.parse import parse_qsl, urlencode
 import neo4j
 from anyio import to_thread
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import unavailable_body
+from api.errors import unavailable_response
 from api.security import API_KEY_HEADER, read_key_matches
 from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
@@ -71,7 +70,7 @@ API_PREFIX = "/api/v1"
 # Read paths whose GET answers are cached (prefix match below /api/v1). Not /health (it must tell
 # whether Neo4j answers now) and not the report and HTML exports (files, built on demand).
 CACHED_PREFIXES = (
-    "/platforms", "/institutions", "/industries", "/graph/neighbourhood/", "/graph/overview",
+    "/platforms", "/institutions", "/industries", "/graph/neighbourhood/", "/graph/overview", "/graph/heatmap",
     "/graph/search", "/graph/subgraph", "/overlaps", "/gaps", "/coverage", "/plan", "/analyses/latest",
 )
 # Writes through this process: the version is re-read as soon as they answer.
@@ -303,8 +302,7 @@ class ResponseCacheMiddleware:
         version = await self.versions.current()
         if version is None:
             if self.versions.unavailable:  # same answer as the endpoint's, without a second wait
-                response = JSONResponse(unavailable_body(self.settings), status_code=503,
-                                        headers={"Retry-After": "5"})
+                response = unavailable_response(self.settings, scope.get("path"))
                 await response(scope, receive, send)
             else:
                 await self._pass(scope, receive, send)

@@ -17,6 +17,7 @@ from api.commands.sample import sample as sample_command
 from api.commands.serve import serve as serve_command
 from api.commands.viz import viz as viz_command
 from graph.i18n import set_lang
+from graph.logs import configure_logging
 
 # The order of the work: engine, data, analyses, outputs, demo. Typer lists plain commands before
 # command groups; this group lists them in this order instead (commands not named here come last).
@@ -70,8 +71,9 @@ app.command(name="demo", rich_help_panel=DEMO)(demo.demo)
 def _global(
     lang: str = typer.Option(None, "--lang", help="zh | en (默认 PLATGRAPH_LANG 或 zh)", envvar="PLATGRAPH_LANG"),
 ) -> None:
+    configure_logging()
     if lang in ("zh", "en"):
-        set_lang(lang)  # type: ignore[arg-type]
+        set_lang(lang)  # type: ignore[arg-type]  # checked on the line above: one of the two Lang values
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Shared CLI plumbing: the Rich console, output formats, and turning errors into exit codes.
 
-Why here: every command prints a table for people or JSON for scripts (DESIGN §5), and every
+Why here: every command prints a table for people or JSON for scripts (docs/cli.md), and every
 user-facing failure must end with a clear message and the right exit code, never a traceback.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
@@ -51,9 +50,6 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        # The driver's own retry and connection logs ("Transaction failed and will be retried…")
-        # would print before our one clear message; Store turns those failures into it (exit 3).
-        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
         try:
             return func(*args, **kwargs)
         except PlatgraphError as exc:
@@ -69,4 +65,4 @@ def handle_errors(func: F) -> F:
                               highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature F promises

@@ -41,6 +41,7 @@ from fastapi import HTTPException
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from api.routers._common import jsonable
+from graph import errors
 from graph.errors import DatabaseUnavailable
 from graph.i18n import Lang, current_lang, set_lang, tr
 from graph.settings import Settings
@@ -55,14 +56,14 @@ _SPAWN = multiprocessing.get_context("spawn")
 CHILD_NICENESS = 10
 
 
-class JobTimeout(HTTPException):
+class JobTimeout(errors.JobTimeout):
     """A child job ran past its time limit and was killed: 504, saying which limit."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(status_code=504, detail=tr(
-            "任务超过时间上限（{s} 秒，见 PLATGRAPH_JOB_TIMEOUT_SECONDS），已终止",
-            "the job ran past its time limit ({s} s, see PLATGRAPH_JOB_TIMEOUT_SECONDS) and was stopped",
-            s=round(seconds)))
+        zh = f"任务超过时间上限（{round(seconds)} 秒，见 PLATGRAPH_JOB_TIMEOUT_SECONDS），已终止"
+        en = (f"the job ran past its time limit ({round(seconds)} s, see PLATGRAPH_JOB_TIMEOUT_SECONDS) "
+              "and was stopped")
+        super().__init__(en if current_lang() == "en" else zh, zh=zh, en=en)
 
 
 def run_in_child(job: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:

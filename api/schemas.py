@@ -19,15 +19,31 @@ class Ref(BaseModel):
     name: str | None = Field(None, description="名称 / name", examples=["广西工程机械工程研究中心"])
 
 
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="出错位置 / where: query, body, a field name…")
+    msg: str
+    type: str
+
+
 class ErrorBody(BaseModel):
-    detail: Any = Field(description="错误说明 / what went wrong")
+    """Every error: RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str = Field(description="问题类型 URI / problem type", examples=["urn:platgraph:problem:not_found"])
+    title: str = Field(description="HTTP 状态短语 / the status phrase", examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(description="按请求语言的说明 / what went wrong, in the request's language")
+    instance: str | None = Field(None, description="请求路径，或内部错误的编号 / the request path, or an "
+                                                   "internal error's id (urn:uuid:…)")
+    code: str = Field(description="稳定的错误代码 / stable code for scripts", examples=["not_found"])
+    detail_zh: str | None = None
+    detail_en: str | None = None
+    errors: list[FieldError] | None = Field(None, description="校验错误 / validation errors (422)")
+    error_id: str | None = Field(None, description="服务器日志中的编号 / id in the server log (500)")
 
 
-class UnavailableBody(BaseModel):
-    detail: str = Field(description="按请求语言的说明 / message in the request's language")
+class UnavailableBody(ErrorBody):
     detail_zh: str
     detail_en: str
-    code: str = Field("database_unavailable", description="database_unavailable | not_available")
 
 
 class PlatformSummary(BaseModel):

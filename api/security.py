@@ -27,9 +27,9 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.errors import problem_response
 from graph.i18n import tr
 from graph.settings import Settings, check_keys
 
@@ -175,8 +175,8 @@ class AdminKeyGate:
             try:
                 check_admin(self.settings, supplied)
             except HTTPException as exc:
-                response = JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                        headers=exc.headers, background=None)
+                response = problem_response(exc.status_code, str(exc.detail), instance=scope.get("path"),
+                                            headers=exc.headers)
                 response.headers["Connection"] = "close"  # the unread body is not drained
                 await response(scope, receive, send)
                 return

@@ -46,9 +46,7 @@ def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
     cmd = [sys.executable]
     if profile is not None:
         cmd += ["-m", "cProfile", "-o", str(profile)]
-        cmd += ["-c", "import sys; from api.cli import app; sys.argv=['platgraph', 'analyze', '--format', 'json']; app()"]
-    else:
-        cmd += ["-m", "api.cli", "analyze", "--format", "json"]
+    cmd += ["-m", "api.cli", "analyze", "--format", "json"]
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     began = time.perf_counter()
     with tempfile.TemporaryFile() as err:

@@ -8,8 +8,9 @@ Run against YOUR OWN Neo4j (it empties the graph):
 
 Quality: every planted ``coverage_gaps`` item must be found (recall, and its rank), and no planted
 ``well_covered`` item reported; precision is measured over the labelled items (planted gaps ∪ planted
-well-covered), since an unplanted gap may be a real one. Retire recall is measured against the
-planted ``retire`` list. The baseline in the same run is a naive detector — every platform counts
+well-covered), since an unplanted gap may be a real one. The planted ``retire`` list (graded 不合格
+or 整改) is checked against the policy: each must land where its grade puts it. The baseline in the
+same run is a naive detector — every platform counts
 whatever its status, segments do not roll up into their industry — so the figures show what the
 status and chain-segment rules buy. Speed: the bulk analysis against a per-industry query loop.
 """
@@ -154,12 +155,25 @@ def quality_run(store: Store, args: argparse.Namespace) -> None:
         print(f"    planted {key}: rank {rank.get(key, 'NOT FOUND')} of {len(gaps)}")
     if ours["missed"] or ours["false_positives"]:
         print(f"  missed {ours['missed']}  false positives {ours['false_positives']}")
-    planted = {r["platform"] for r in truth.get("retire", [])}
-    listed = {r["key"] for r in plan["retire"]}
-    failed = {r["key"] for r in plan["retire"] if r["reason"] == "evaluation_failed"}
+    # The sample plants platforms graded 不合格 or 整改 (truth "retire"). Under the plan's policy
+    # (docs/methods.md, "The plan") 不合格 ends the recognition (撤销淘汰, or the national / city /
+    # coordination list when the region did not recognise it) and 整改 opens a rectification (限期整改,
+    # or those lists); a merge may absorb either. Each planted platform must land where its grade says.
+    planted = {r["platform"]: r["evaluation"] for r in truth.get("retire", [])}
+    placed: dict[str, str] = {}
+    for batch in ("retire", "rectify", "national", "municipal", "coordination", "optimise"):
+        for item in plan[batch]:
+            for ref in item.get("absorbed") or item.get("platforms") or [item]:
+                placed.setdefault(ref["key"], batch)
+    passed_on = {"national", "municipal", "coordination", "optimise"}
+    want = {"不合格": {"retire"} | passed_on, "整改": {"rectify"} | passed_on}
     if planted:
-        print(f"  retire: recall {fmt(len(planted & listed) / len(planted))} ({len(planted & listed)}/{len(planted)}); "
-              f"evaluation_failed listed {len(failed)}, of which planted {len(failed & planted)}")
+        right = sum(1 for k, grade in planted.items() if placed.get(k) in want.get(grade, set()))
+        on_rectify = sum(1 for k, grade in planted.items() if grade == "整改" and placed.get(k) == "retire"
+                         and all(x["code"] == "evaluation_failed" for x in
+                                 next(r for r in plan["retire"] if r["key"] == k)["reasons"]))
+        print(f"  graded platforms placed by the policy: {fmt(right / len(planted))} ({right}/{len(planted)}); "
+              f"retired on 整改 alone: {on_rectify}; 撤销淘汰 {len(plan['retire'])}, 限期整改 {len(plan['rectify'])}")
 
 
 def scale_run(store: Store, n: int) -> None:

@@ -84,7 +84,7 @@ def tops(terms: IndustryTerms, keys: set[str] | list[str]) -> set[str]:
 
 
 def sample_run(store: Store, args: argparse.Namespace, terms: IndustryTerms) -> None:
-    from api.commands.db import wipe_graph
+    from graph.database import wipe_graph
     from ingest.pipeline import ingest_dataset
     from ingest.sample import generate_sample
 

@@ -29,6 +29,7 @@ import tarfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from graph import local_neo4j
 from graph.errors import EngineError, UsageError
@@ -50,7 +51,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _counts(settings: Settings) -> dict:
+def _counts(settings: Settings) -> dict[str, Any]:
     with Store(settings, max_retry_seconds=2.0) as store:
         info = store.server_info()
     return {"version": info.get("version"), "nodes": info.get("nodes"), "relationships": info.get("relationships")}
@@ -87,7 +88,7 @@ def write_archive(data: Path, target: Path, extra: dict | None = None) -> dict:
     return manifest
 
 
-def backup(settings: Settings, target: Path) -> dict:
+def backup(settings: Settings, target: Path) -> dict[str, Any]:
     """Write ``target/neo4j-store.tar.gz`` and ``target/manifest.json``; returns the manifest."""
     if not settings.uses_local_engine:
         raise UsageError(tr("db backup 只适用于本地引擎；外部 Neo4j 请用 neo4j-admin database dump 或 platgraph export。",
@@ -159,7 +160,7 @@ def stage(source: Path, staging: Path) -> Path:
     return store
 
 
-def restore(settings: Settings, source: Path) -> dict:
+def restore(settings: Settings, source: Path) -> dict[str, Any]:
     """Replace the local store with the backup in ``source``; the engine runs afterwards."""
     if not settings.uses_local_engine:
         raise UsageError(tr("db restore 只适用于本地引擎", "db restore is for the local engine"))

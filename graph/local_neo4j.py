@@ -21,6 +21,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import EngineError
 from graph.i18n import tr
@@ -172,7 +173,7 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def start(settings: Settings) -> dict:
+def start(settings: Settings) -> dict[str, Any]:
     """Start the local engine in the background (no-op if it runs) and wait until Bolt answers."""
     if not settings.uses_local_engine:
         raise EngineError(
@@ -262,7 +263,7 @@ READY_MARKER = b"platgraph-engine: ready"
 
 
 def _wait_for_bolt(settings: Settings, paths: EnginePaths, pid: int, began: float,
-                   proc: subprocess.Popen | None = None, log_offset: int | None = None) -> None:
+                   proc: subprocess.Popen[bytes] | None = None, log_offset: int | None = None) -> None:
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -104,7 +105,7 @@ class Industry:
     key_industry: bool = True
     cities: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (ingest/industry_terms.py)
+    keywords: tuple[str, ...] = ()  # words that point to it inside a longer name (graph/industry_terms.py)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ class Taxonomy:
         return ptype.category if ptype else None
 
 
-def _read(name: str, data_dir: Path | None = None) -> dict:
+def _read(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     with open((data_dir or DATA_DIR) / name, "rb") as fh:
         return tomllib.load(fh)
 

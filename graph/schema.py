@@ -4,12 +4,15 @@ This module is the whitelist. Cypher cannot take a label or relationship type as
 code that must put one into query text first passes it through :func:`check_label` or
 :func:`check_rel_type`; user input never reaches query text any other way.
 
-Every node label has a ``key`` property with a uniqueness constraint (DESIGN §3); ``docs/graph-model.md``
+Every node label has a ``key`` property with a uniqueness constraint; ``docs/graph-model.md``
 documents what each key is made of and is checked against this module by a test.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from graph.errors import UsageError
 from graph.store import Store, run_statements
 
 # label -> what its `key` is (documentation; the constraint is on `key` for all of them)
@@ -94,7 +97,7 @@ OBSOLETE_INDEXES = ("collaborates_kind_idx",)
 FULLTEXT_LABELS = ("Platform", "Institution", "Researcher", "Industry")
 
 
-class SchemaError(ValueError):
+class SchemaError(UsageError, ValueError):
     """A label or relationship type that is not in the schema's whitelist."""
 
 
@@ -147,7 +150,7 @@ def apply_schema(store: Store) -> None:
     store.write("CALL db.awaitIndexes(300)")
 
 
-def existing_constraints(store: Store) -> list[dict]:
+def existing_constraints(store: Store) -> list[dict[str, Any]]:
     """The uniqueness constraints in the database, as ``{"name", "label", "property"}``."""
     rows = store.read(
         "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "

@@ -74,6 +74,8 @@ class Store:
         password = self.settings.resolved_password()
         auth = (self.settings.neo4j_user, password) if password is not None else None
         self.database = self.settings.neo4j_database
+        self.retries = 0  # write transactions the driver ran again after a transient error
+        self._retry_lock = threading.Lock()
         self._auth = auth
         self._max_retry_seconds = max_retry_seconds
         self._driver = self._connect()
@@ -151,10 +153,24 @@ class Store:
             raise _translate(self.settings, exc) from exc
 
     def write_tx(self, work: Callable[[ManagedTransaction], Any]) -> Any:
-        """Run ``work`` in a managed write transaction; retried as a whole on transient errors."""
+        """Run ``work`` in a managed write transaction; retried as a whole on transient errors.
+
+        The driver retries by calling ``work`` again, so every call after the first is one retry,
+        counted in :attr:`retries` (two parallel batches touching one node is expected; the ingest
+        summary reports the count)."""
+        attempts = 0
+
+        def counted(tx: ManagedTransaction) -> Any:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                with self._retry_lock:
+                    self.retries += 1
+            return work(tx)
+
         try:
             with self._driver.session(database=self.database) as s:
-                return s.execute_write(work)
+                return s.execute_write(counted)
         except (ServiceUnavailable, SessionExpired, AuthError, ServerDatabaseUnavailable) as exc:
             raise _translate(self.settings, exc) from exc
 

@@ -218,6 +218,7 @@ class BulkLoad:
         (``SET n = row.props, n.key = …, n.src_run = $run``; an edge only to a node that exists).
         ``reference``: keys per label of the nodes the graph holds or the Cypher steps will write."""
         plan, run = self.plan, self.run
+        provenance = {"src_run": run}  # one dict shared by the millions of edges that carry only this
         fresh = _fresh_keys(plan, {label for label, _q, _f in FRESH_SPECS})
         fresh_rows = _fresh_rows(plan, fresh)
         for key, node in plan.nodes.get("Topic", {}).items():
@@ -242,7 +243,7 @@ class BulkLoad:
                     b_label = specs[rel]
                     for target in row[field]:
                         if target in known_keys[b_label]:
-                            self._rel(rel, label, b_label).add(key, target, {"src_run": run})
+                            self._rel(rel, label, b_label).add(key, target, provenance)
                 for membership in row.get("memberships", ()):
                     if membership["b"] in known_keys["Platform"]:
                         self._rel("MEMBER_OF", label, "Platform").add(

@@ -2,7 +2,7 @@
 
 Why: a planner's real list gives name, type, level, host and city — no 服务产业 — so without this every
 such platform counted toward no industry, and key industries looked empty. What a platform says about
-itself is read instead (ingest/industry_terms.py, keywords in graph/data/industries.toml):
+itself is read instead (graph/industry_terms.py, keywords in graph/data/industries.toml):
 
 1. its name (via ``name``), then 2. each research field (via ``fields``): the reference industries or
    chain segments whose keywords are in the text, the name's counting double, the most-named kept

@@ -45,7 +45,8 @@ def default_rejects_path(store: Store, run: str) -> Path:
 
 def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None,
                    progress: bool = False, bulk: bool | None = None) -> dict:
-    """Load the dataset at ``path`` into the graph and return the summary of DESIGN §5.
+    """Load the dataset at ``path`` into the graph and return its summary (the fields
+    ``platgraph ingest --format json`` prints, docs/cli.md).
 
     Raises :class:`graph.errors.UsageError` (exit 2) for an unreadable file or a missing required
     column before anything is written, and :class:`graph.errors.DatabaseUnavailable` (exit 3)

@@ -141,7 +141,7 @@ class Planner:
         self.validate_seconds = 0.0  # time in the pydantic models (the rest of planning is resolution)
         self.industries = _industry_index(store)
         self.graph_industries = set(self.industries.values())
-        self.terms = load_terms()  # reference industries' keywords: 铝及铝加工 → 铝 (ingest/industry_terms.py)
+        self.terms = load_terms()  # reference industries' keywords: 铝及铝加工 → 铝 (graph/industry_terms.py)
         self._variants_reported: set[tuple[str, str]] = set()
         self.institutions = InstitutionIndex.from_graph(store)
         self.graph_institutions = set(self.institutions.names)

@@ -1,4 +1,4 @@
-"""The input templates (DESIGN §4): table names and column headers in English and Chinese.
+"""The input templates (docs/data-templates.md): table names and column headers in English and Chinese.
 
 Why one module: the readers (header mapping), the validators (required columns), the blank
 templates and ``docs/data-templates.md`` all describe the same contract; keeping it in one table

@@ -14,7 +14,6 @@ through :meth:`graph.store.Store.upsert_batches`.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
+from graph.errors import Cancelled
 from graph.store import Store
 from ingest import cypher
 from ingest.plan import Plan
@@ -273,37 +273,20 @@ class BackgroundWriter:
                 failed.set()
                 raise
 
-        retries, driver_log = _RetryCounter(), logging.getLogger("neo4j.session")
-        driver_log.addFilter(retries)
+        retries_before = self.store.retries  # the driver re-runs a conflicting batch; Store counts it
         try:
             with ThreadPoolExecutor(self.writers, thread_name_prefix="platgraph-ingest-batch") as pool:
                 futures = [pool.submit(one, batch) for batch in batches]
                 wait(futures, return_when=FIRST_EXCEPTION)
         finally:
-            driver_log.removeFilter(retries)
-            self.retries += retries.count
+            self.retries += self.store.retries - retries_before
         for future in futures:
-            if future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
+            error = future.exception()
+            if error is not None:
+                raise error
 
 
-class _RetryCounter(logging.Filter):
-    """Counts the driver's "transaction failed and will be retried" warnings and keeps them off the
-    console: two batches of a parallel step touching the same node is expected, and the driver
-    retries the batch by itself. The count goes into the ingest summary (``write_retries``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if "will be retried" in str(record.msg):
-            self.count += 1
-            return False
-        return True
-
-
-class WriteCancelled(Exception):
+class WriteCancelled(Cancelled):
     """Raised inside the writer thread to stop after the batch in flight."""
 
 

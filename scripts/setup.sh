@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything platgraph needs on a fresh Debian machine, idempotently:
-#   Debian packages (Java 17, Maven, Chromium for browser tests, a CJK font, poppler), the Python
+#   Debian packages (Java 17, Maven, Chromium for browser tests, a CJK font, poppler, LibreOffice Writer), the Python
 #   package with its dev extras, and the Neo4j engine's jars from Maven Central (built once).
 # Safe to re-run: each step skips what is already there.
 set -euo pipefail
@@ -19,6 +19,7 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # (no `grep -q` on a pipe: with pipefail, fc-list's SIGPIPE would count as "missing")
 [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)  # DOCX → PDF in the report page test
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 if [ ${#missing[@]} -gt 0 ]; then
   say "Debian packages: ${missing[*]}"

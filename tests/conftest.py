@@ -11,8 +11,9 @@ are happy to have emptied, because tests wipe it to isolate their data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,13 +38,11 @@ def _configure_env() -> None:
 _configure_env()
 
 from graph import local_neo4j  # noqa: E402
+from graph.database import wipe_graph  # noqa: E402
 from graph.reference import load_reference  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.settings import Settings, get_settings  # noqa: E402
 from graph.store import Store, reset_store  # noqa: E402
-
-# What the database currently holds, so fixtures reload only when another fixture changed it.
-DB_STATE: dict[str, object] = {"state": None}
 
 
 @pytest.fixture(scope="session")
@@ -73,18 +72,59 @@ def store(engine: Settings) -> Iterator[Store]:
 
 
 def wipe(store: Store) -> None:
-    from graph.database import wipe_graph
-
     wipe_graph(store)
 
 
+class GraphState:
+    """Owns what the test database holds, so no test module tracks it by hand.
+
+    :meth:`use` makes the graph hold the named dataset: emptied, reference data loaded, then
+    ``build(store)`` (its result is kept and returned). A dataset loaded with ``keep=True`` (its
+    users only read) is reused by the next request for the same name, provided the graph still has
+    the node and relationship counts it had after loading — a test that wrote anyway forces a
+    reload instead of handing a changed graph on. Anything else reloads every time.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.name: str | None = None
+        self.results: dict[str, Any] = {}
+        self._fingerprint: tuple[int, int] | None = None
+
+    def _counts(self) -> tuple[int, int]:
+        row = self.store.read(COUNTS)[0]
+        return int(row["nodes"]), int(row["rels"])
+
+    def use(self, name: str, build: Callable[[Store], Any] | None = None, *, keep: bool = False) -> Any:
+        if keep and self.name == name and self._fingerprint == self._counts():
+            return self.results.get(name)
+        self.name = None  # until the load has finished
+        wipe(self.store)
+        load_reference(self.store)
+        self.results[name] = build(self.store) if build is not None else None
+        self.name = name
+        self._fingerprint = self._counts() if keep else None
+        return self.results[name]
+
+    def changed(self) -> None:
+        """A test replaced the graph by other means (``db reset``, a round trip): reload next time."""
+        self.name = None
+
+
+COUNTS = "CALL () { MATCH (n) RETURN count(n) AS nodes } CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } " \
+         "RETURN nodes, rels"
+
+
+@pytest.fixture(scope="session")
+def graph_state(store: Store) -> GraphState:
+    return GraphState(store)
+
+
 @pytest.fixture
-def clean_graph(store: Store) -> Store:
+def clean_graph(graph_state: GraphState) -> Store:
     """An empty graph with only the reference taxonomy, cities and industries loaded."""
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "clean"
-    return store
+    graph_state.use("clean")
+    return graph_state.store
 
 
 @pytest.fixture(scope="session")
@@ -98,17 +138,19 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sample_graph(store: Store, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def sample_graph(graph_state: GraphState, sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The sample dataset ingested into an otherwise clean graph (loaded once, reused while unchanged).
 
-    Tests using it must not modify the graph; ``DB_STATE["summary"]`` holds the ingest summary.
+    Tests using it must not modify the graph; :func:`sample_summary` is the ingest summary.
     """
     from ingest.pipeline import ingest_dataset
 
-    if DB_STATE["state"] != "sample":
-        wipe(store)
-        load_reference(store)
-        DB_STATE["summary"] = ingest_dataset(
-            store, sample_dir, rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv")
-        DB_STATE["state"] = "sample"
-    return store
+    rejects = tmp_path_factory.mktemp("rejects") / "rejects.csv"
+    graph_state.use("sample", lambda store: ingest_dataset(store, sample_dir, rejects_path=rejects), keep=True)
+    return graph_state.store
+
+
+@pytest.fixture
+def sample_summary(sample_graph: Store, graph_state: GraphState) -> dict[str, Any]:
+    """The ingest summary of the sample graph."""
+    return dict(graph_state.results["sample"])

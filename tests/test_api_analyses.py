@@ -13,10 +13,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.app import create_app
-from graph.reference import load_reference
 from graph.settings import Settings
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 
 API = "/api/v1"
 KEY = "analyses-admin-key-0001"
@@ -61,10 +60,8 @@ def dataset_zip() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def client(store: Store, settings: Settings) -> Iterator[TestClient]:
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "api-analyses"
+def client(store: Store, settings: Settings, graph_state: GraphState) -> Iterator[TestClient]:
+    graph_state.use("api-analyses")
     with TestClient(create_app(settings.model_copy(update={"platgraph_api_key": SecretStr(KEY)}))) as c:
         yield c
 
@@ -107,7 +104,7 @@ def test_unreadable_upload_is_422(client: TestClient) -> None:
     response = client.post(f"{API}/datasets", headers=ADMIN,
                            files={"file": ("bad.zip", buffer.getvalue(), "application/zip")})
     assert response.status_code == 422, response.text
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert "平台类型" in error["msg"] and error["loc"] == ["body"]
 
 
@@ -292,7 +289,7 @@ def test_unreadable_upload_is_422_in_the_requested_language(client: TestClient) 
     response = client.post(f"{API}/datasets", headers=ADMIN, params={"lang": "en"},
                            files={"file": ("bad.zip", buffer.getvalue(), "application/zip")})
     assert response.status_code == 422, response.text
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert "missing" in error["msg"].lower() and "平台类型" in error["msg"], error["msg"]
 
 

@@ -11,23 +11,19 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.app import create_app
-from graph.reference import load_reference
 from graph.settings import Settings
 from graph.store import Store
 from tests.api_fixtures import CHINESE_KEY, GXU_KEY, HOST_KEY, build_small_graph
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 
 API = "/api/v1"
 KEY = "test-admin-key-do-not-share"
 
 
 @pytest.fixture(scope="module")
-def small_graph(store: Store) -> Store:
-    wipe(store)
-    load_reference(store)
-    build_small_graph(store)
-    DB_STATE["state"] = "api-small"
-    return store
+def small_graph(graph_state: GraphState) -> Store:
+    graph_state.use("api-small", build_small_graph)
+    return graph_state.store
 
 
 def make_settings(settings: Settings, **update: object) -> Settings:
@@ -131,6 +127,8 @@ def test_unknown_platform_is_404_in_both_languages(client: TestClient) -> None:
     assert zh.status_code == 404 and "未找到平台" in zh.json()["detail"]
     en = client.get(f"{API}/platforms/NOPE", params={"lang": "en"})
     assert en.status_code == 404 and en.json()["detail"] == "platform not found: NOPE"
+    assert en.headers["content-type"] == "application/problem+json"
+    assert en.json()["status"] == 404 and en.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize(
@@ -140,7 +138,7 @@ def test_unknown_platform_is_404_in_both_languages(client: TestClient) -> None:
 def test_invalid_parameters_are_422_with_field(client: TestClient, params: dict) -> None:
     response = client.get(f"{API}/platforms", params=params)
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"][-1] == next(iter(params))
 
 

@@ -18,11 +18,10 @@ from pydantic import SecretStr, ValidationError
 from api import jobs
 from api.app import create_app
 from api.routers import reports
-from graph.reference import load_reference
 from graph.settings import Settings
 from graph.store import Store
 from tests.api_fixtures import build_small_graph
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 
 API = "/api/v1"
 ADMIN = "hardening-admin-key-0001"
@@ -31,13 +30,14 @@ READER = "hardening-read-key-00001"
 
 
 @pytest.fixture(scope="module")
-def small(store: Store) -> Store:
-    wipe(store)
-    load_reference(store)
-    build_small_graph(store)
-    store.write("MATCH (p:Platform {key: 'P001'}) SET p.src_run = 'R-secret-run'")
-    store.write("MERGE (:IngestRun {key: 'R-secret-run', dataset: '/srv/secret/dataset'})")
-    DB_STATE["state"] = "api-hardening"
+def small(graph_state: GraphState) -> Store:
+    def build(store: Store) -> None:
+        build_small_graph(store)
+        store.write("MATCH (p:Platform {key: 'P001'}) SET p.src_run = 'R-secret-run'")
+        store.write("MERGE (:IngestRun {key: 'R-secret-run', dataset: '/srv/secret/dataset'})")
+
+    graph_state.use("api-hardening", build)
+    store = graph_state.store
     return store
 
 
@@ -163,7 +163,7 @@ def test_child_jobs_are_killed_at_their_time_limit() -> None:
     began = time.monotonic()
     with pytest.raises(jobs.JobTimeout) as caught:
         jobs.run_in_child(_sleep_job, 120, timeout=3)
-    assert caught.value.status_code == 504
+    assert caught.value.http_status == 504
     assert time.monotonic() - began < 60  # killed, not waited for (a hang guard, not a speed target)
 
 

@@ -21,11 +21,10 @@ from pydantic import SecretStr
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
-from graph.reference import load_reference
 from graph.settings import Settings
 from graph.store import Store
 from tests.api_fixtures import build_small_graph
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 
 # Random generation only: schemathesis' deterministic 'coverage' phase (boundary values of every
 # parameter) triples the run time; the boundaries are asserted one by one in test_api_graph.py.
@@ -54,12 +53,9 @@ def no_internals_in_error_bodies(ctx: object, response: object, case: object) ->
 
 
 @pytest.fixture(scope="module", autouse=True)
-def small_graph(store: Store) -> Store:
-    wipe(store)
-    load_reference(store)
-    build_small_graph(store)
-    DB_STATE["state"] = "api-small"
-    return store
+def small_graph(graph_state: GraphState) -> Store:
+    graph_state.use("api-small", build_small_graph)
+    return graph_state.store
 
 
 @schema.parametrize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.deps import API_CONNECT_TIMEOUT, API_MAX_RETRY_SECONDS
 from api.routers.datasets import UnsafeArchive, check_archive, extract_data_files
 from graph import local_neo4j
 from graph.settings import Settings
@@ -129,7 +131,7 @@ def test_too_many_members_and_bad_files(keyed: TestClient) -> None:
                             files={"file": ("data.pdf", b"%PDF", "application/pdf")})
     assert wrong_kind.status_code == 422 and "XLSX" in wrong_kind.json()["detail"]
     no_file = keyed.post(f"{API}/datasets", headers={"X-API-Key": KEY})
-    assert no_file.status_code == 422 and no_file.json()["detail"][0]["loc"][-1] == "file"
+    assert no_file.status_code == 422 and no_file.json()["errors"][0]["loc"][-1] == "file"
 
 
 def test_extraction_flattens_paths_and_keeps_only_data_files(tmp_path: Path, settings: Settings) -> None:
@@ -172,11 +174,12 @@ READ_PATHS = ["/health", "/platforms", "/platforms/P001", "/institutions", "/ind
 
 
 def assert_unavailable(client: TestClient, path: str, **kwargs: object) -> dict:
-    began = time.perf_counter()
-    response = client.get(API + path, **kwargs)  # type: ignore[arg-type]
-    elapsed = time.perf_counter() - began
+    # How fast the 503 comes is bench/api.py's figure and the fault tests' (tests/test_faults_*.py);
+    # here: the waits that bound it are what the API configures.
+    assert client.app.state.store_holder.settings.neo4j_connect_timeout <= API_CONNECT_TIMEOUT <= 1.0  # type: ignore[attr-defined]  # Starlette's app is typed loosely
+    assert API_MAX_RETRY_SECONDS <= 0.5
+    response = client.get(API + path, **kwargs)  # type: ignore[arg-type]  # httpx's params type is narrower than object
     assert response.status_code == 503, (path, response.text)
-    assert elapsed < 2.0, (path, elapsed)
     body = response.json()
     assert body["code"] == "database_unavailable"
     assert "Neo4j" in body["detail_zh"] and "unavailable" in body["detail_en"]
@@ -227,4 +230,9 @@ def test_unexpected_error_is_500_without_internals(settings: Settings) -> None:
     with TestClient(app, raise_server_exceptions=False) as c:
         response = c.get("/probe-unexpected", params={"lang": "en"})
     assert response.status_code == 500
-    assert "secret.txt" not in response.text and "/srv" not in response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert "secret.txt" not in response.text and "/srv" not in response.text and "Traceback" not in response.text
+    assert body["status"] == 500 and body["code"] == "internal_error" and body["error_id"] in body["detail"]
+    assert body["instance"] == f"urn:uuid:{uuid.UUID(body['error_id'])}"
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)

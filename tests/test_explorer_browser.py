@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from playwright import sync_api as playwright_api
 
-from tests.conftest import DB_STATE, REPO, wipe
+from tests.conftest import REPO, GraphState
 from tests.test_viz_graph import GROUP_KEY, load_small_graph
 
 pytestmark = pytest.mark.browser
@@ -59,14 +59,10 @@ class ServerThread:
 
 
 @pytest.fixture(scope="module")
-def explorer_graph(store: Any) -> Any:
+def explorer_graph(graph_state: GraphState) -> Any:
     """The small hand-checked graph (reference data + platforms, people, an overlap group, gaps)."""
-    from graph.reference import load_reference
-
-    wipe(store)
-    load_reference(store)
-    load_small_graph(store)
-    DB_STATE["state"] = "explorer-small"
+    graph_state.use("explorer-small", load_small_graph)
+    store = graph_state.store
     return store
 
 
@@ -297,3 +293,4 @@ def test_cli_export_opens_offline(explorer_graph: Any, browser: Any, tmp_path: P
     assert result["canvas"] == 1 and result["nodes"] >= 3
     assert result["attempted"] == [] and result["errors"] == []
     assert "重叠组" in result["legend"]
+

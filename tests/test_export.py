@@ -32,7 +32,6 @@ from ingest.models import validate_row
 from ingest.pipeline import ingest_dataset
 from ingest.readers import read_dataset
 from ingest.tables import TABLES_BY_KEY
-from tests.conftest import DB_STATE
 
 runner = CliRunner()
 
@@ -116,8 +115,8 @@ def differences(before: dict[str, Any], after: dict[str, Any], limit: int = 15) 
 
 
 def reset(store: Store) -> None:
-    """What ``platgraph db reset --yes`` does: wipe, schema, reference data."""
-    DB_STATE["state"] = "export"  # other modules' cached-graph fixtures must reload
+    """What ``platgraph db reset --yes`` does: wipe, schema, reference data. The graph then holds
+    none of the fixtures' datasets; GraphState notices by its counts."""
     wipe_graph(store)
     migrate_database(store)
 

@@ -18,22 +18,18 @@ from api.cli import app as cli
 from graph import locks
 from graph.errors import AnalysisBusy, IngestBusy, LockLost
 from graph.locks import AnalysisLock, IngestLock, host_id, is_stale, read_lock
-from graph.reference import load_reference
 from graph.settings import Settings, get_settings
 from graph.store import Store
 from tests.api_fixtures import build_small_graph
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 
 ADMIN = "locks-admin-key-000001"
 
 
 @pytest.fixture
-def small(store: Store) -> Store:
-    wipe(store)
-    load_reference(store)
-    build_small_graph(store)
-    DB_STATE["state"] = "locks-small"
-    return store
+def small(graph_state: GraphState) -> Store:
+    graph_state.use("locks-small", build_small_graph)
+    return graph_state.store
 
 
 def _runner_env(**env: str) -> dict[str, str]:

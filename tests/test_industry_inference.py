@@ -24,7 +24,7 @@ from ingest.pipeline import ingest_dataset
 from ingest.rejects import read_rejects
 from queries.coverage.analysis import compute_coverage
 from viz.graphdata import search as explorer_search
-from viz.report.context import Ctx
+from viz.report.context import ReportContext
 from viz.report.labels import Labels
 from viz.report.model import Paragraph
 from viz.report.scope import resolve_scope
@@ -165,7 +165,7 @@ def test_inferred_industries_declared_wins_rerun_and_later_file(clean_graph: Sto
     scope = resolve_scope(clean_graph, None, None)
     assert read_inferred(clean_graph, scope) == {"platforms": 3, "edges": 3, "by_name": 1, "by_fields": 1,
                                                  "by_host": 1}
-    ctx = Ctx(lang="zh", scope=scope, labels=Labels("zh"), charts=False)
+    ctx = ReportContext(lang="zh", scope=scope, labels=Labels("zh"), charts=False)
     notes = [b.text for b in coverage_section(ctx, {"matrix": [], "gaps": [], "cities": []},
                                               read_inferred(clean_graph, scope)) if isinstance(b, Paragraph)]
     assert any("3 个平台未填写服务产业" in n for n in notes), notes

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from api.cli import app
 from graph.store import Store
 from ingest.rejects import read_rejects
-from tests.conftest import DB_STATE
 
 runner = CliRunner()
 
@@ -21,22 +20,23 @@ def _counts(store: Store) -> tuple[dict[str, int], dict[str, int]]:
     return nodes, rels
 
 
-def test_sample_counts_equal_truth(sample_graph: Store, sample_dir: Path) -> None:
+def test_sample_counts_equal_truth(sample_graph: Store, sample_dir: Path, sample_summary: dict) -> None:
     truth = json.loads((sample_dir / "truth.json").read_text(encoding="utf-8"))
     nodes, rels = _counts(sample_graph)
     for label, n in truth["expected_counts"]["nodes"].items():
         assert nodes.get(label, 0) == n, label
     for rel, n in truth["expected_counts"]["relationships"].items():
         assert rels.get(rel, 0) == n, rel
-    summary = DB_STATE["summary"]
+    summary = sample_summary
     for stats in summary["per_file"].values():
         assert stats["loaded"] + stats["rejected"] == stats["read"]
     assert summary["read"] == sum(truth["rows_read"].values())
 
 
-def test_sample_rejects_are_exactly_the_planted_bad_rows(sample_graph: Store, sample_dir: Path) -> None:
+def test_sample_rejects_are_exactly_the_planted_bad_rows(sample_graph: Store, sample_dir: Path,
+                                                         sample_summary: dict) -> None:
     truth = json.loads((sample_dir / "truth.json").read_text(encoding="utf-8"))
-    got = {(r["file"], int(r["row"]), r["column"]) for r in read_rejects(Path(DB_STATE["summary"]["rejects_file"]))}
+    got = {(r["file"], int(r["row"]), r["column"]) for r in read_rejects(Path(sample_summary["rejects_file"]))}
     assert got == {(r["file"], r["row"], r["column"]) for r in truth["rejects"]}
 
 

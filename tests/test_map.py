@@ -11,22 +11,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.reference import load_cities
-from tests.conftest import DB_STATE, REPO, wipe
+from tests.conftest import REPO, GraphState
 from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, ServerThread, free_port
 
 SMALL = REPO / "tests" / "data" / "ingest_small"
 
 
 @pytest.fixture(scope="module")
-def small_dataset(store: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small_dataset(store: Any, graph_state: GraphState, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """tests/data/ingest_small through the ingest path: P001 and P003 in 柳州 serve 机械装备."""
-    from graph.reference import load_reference
     from ingest.pipeline import ingest_dataset
 
-    wipe(store)
-    load_reference(store)
-    ingest_dataset(store, SMALL, rejects_path=tmp_path_factory.mktemp("rejects") / "r.csv")
-    DB_STATE["state"] = "map-small"
+    graph_state.use("map-small", lambda s: ingest_dataset(
+        s, SMALL, rejects_path=tmp_path_factory.mktemp("rejects") / "r.csv"))
     return store
 
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi.routing import APIRoute
 from pydantic import SecretStr
 
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, ServerThread, free_port
 from tests.test_viz_graph import load_small_graph
 
@@ -47,14 +47,10 @@ def html_routes(app: Any) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(store: Any, settings: Any) -> Iterator[ServerThread]:
+def server(store: Any, settings: Any, graph_state: GraphState) -> Iterator[ServerThread]:
     from api.app import create_app
-    from graph.reference import load_reference
 
-    wipe(store)
-    load_reference(store)
-    load_small_graph(store)
-    DB_STATE["state"] = "explorer-small"
+    graph_state.use("explorer-small", load_small_graph)
     keyed = settings.model_copy(update={"platgraph_read_keys": SecretStr(READ_KEY)})
     with ServerThread(create_app(keyed), free_port()) as running:
         yield running

@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.errors import UsageError
-from graph.reference import load_reference
 from graph.store import Store
-from tests.conftest import DB_STATE, wipe
+from tests.conftest import GraphState
 from viz.report import build_report, compose_report
 
 runner = CliRunner()
@@ -128,12 +127,9 @@ def analysed_graph(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
-def small_graph(store: Store) -> Store:
+def small_graph(graph_state: GraphState) -> Store:
     """Built once for the module: the report only reads, so every test can share it."""
-    wipe(store)
-    load_reference(store)
-    DB_STATE["state"] = "report-small-graph"
-    return analysed_graph(store)
+    return graph_state.use("report-small-graph", analysed_graph)
 
 
 class _Html(HTMLParser):
@@ -187,7 +183,7 @@ def parse_html(path: Path) -> _Html:
     return parser
 
 
-SECTIONS = ["summary", "network", "overlap", "gaps", "coverage", "plan", "method"]
+SECTIONS = ["executive", "summary", "network", "overlap", "gaps", "coverage", "plan", "method", "quality"]
 
 
 def test_html_report_is_self_contained_with_every_section(small_graph: Store, tmp_path: Path) -> None:
@@ -197,7 +193,7 @@ def test_html_report_is_self_contained_with_every_section(small_graph: Store, tm
     assert "<script" not in text and "<link" not in text
     page = parse_html(out)
     assert page.sections == SECTIONS
-    assert len(page.images) >= 8
+    assert len(page.images) >= 6  # overview, city, network, sector matrices, coverage heat map, city matrix
     assert all(src.startswith("data:image/png;base64,") for src in page.images)
     assert all(u.startswith(("data:image/png;base64,", "#")) for u in page.urls)
     summary = page.tables["summary-category"]
@@ -210,12 +206,12 @@ def test_docx_report_has_headings_tables_images_and_east_asian_fonts(small_graph
     out = build_report(small_graph, tmp_path / "report.docx", fmt="docx")
     document = Document(str(out))
     heading1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert heading1 == ["一、总体情况", "二、协同网络结构", "三、交叉重复平台", "四、产学研用协同缺口",
-                        "五、重点产业平台布局覆盖", "六、优化整合三批清单", "七、方法说明与数据来源"]
+    assert heading1 == ["摘要", "一、总体情况", "二、协同网络结构", "三、交叉重复平台", "四、产学研用协同缺口",
+                        "五、重点产业平台布局覆盖", "六、优化整合三批清单", "七、方法说明与数据来源", "附录、数据质量"]
     assert any(p.style.name == "Heading 2" for p in document.paragraphs)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert any(c.startswith("图 1") for c in captions) and any(c.startswith("表 1") for c in captions)
-    assert len(document.inline_shapes) >= 8
+    assert len(document.inline_shapes) >= 6
     level_table = next(t for t in document.tables if t.rows[0].cells[0].text == "级别")
     assert {r.cells[0].text: r.cells[1].text for r in level_table.rows[1:]} == {"自治区级": "8", "国家级": "1"}
     header_xml = level_table.rows[0]._tr.xml
@@ -245,7 +241,7 @@ def test_english_report(small_graph: Store, tmp_path: Path) -> None:
     assert page.sections == SECTIONS
     assert page.tables["summary-level"][0] == ["Level", "Count", "Share (%)"]
     document = Document(str(build_report(small_graph, tmp_path / "r.docx", fmt="docx", lang="en")))
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][0] == "1. Summary"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["Executive summary", "1. Summary"]
 
 
 def test_scope_by_industry_and_city(small_graph: Store) -> None:

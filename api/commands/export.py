@@ -7,7 +7,6 @@ on a terminal or JSON with ``--summary json`` (``--format`` already names the da
 
 from __future__ import annotations
 
-import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -41,7 +40,6 @@ def export(
     """把整个图导出为导入模板格式的数据集（可再导入的备份）/ Export the graph as a re-importable dataset."""
     from ingest.export import export_dataset
 
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     chosen_lang = lang.value if lang is not None else current_lang()
     show_progress = summary_fmt is OutputFormat.table and sys.stderr.isatty()
     from graph.locks import refuse_if_held

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -25,9 +24,6 @@ def ingest(
 ) -> None:
     """导入数据集：校验、实体消歧并写入图数据库 / Load a dataset: validate, resolve and write into the graph."""
     from ingest.pipeline import ingest_dataset
-
-    # "property does not exist" notices on a fresh graph are expected, not news for the user
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
     show_progress = fmt is OutputFormat.table and sys.stdout.isatty()
     with Store() as store:

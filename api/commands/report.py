@@ -3,7 +3,6 @@ graph and the latest analysis run."""
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
 from pathlib import Path
 
@@ -36,11 +35,8 @@ def report(
     from graph.i18n import current_lang
     from viz.report import build_report
 
-    # the analyses' queries name properties a sparse graph may lack; the server's notices about
-    # that are not the planner's concern and would bury the one line this command prints
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     chosen_lang = lang.value if lang is not None else current_lang()
-    set_lang(chosen_lang)  # type: ignore[arg-type]
+    set_lang(chosen_lang)  # type: ignore[arg-type]  # a Lang enum value or current_lang(): both zh | en
     chosen_fmt = fmt.value if fmt is not None else ("docx" if out.suffix.lower() == ".docx" else "html")
     with Store() as store:
         store.verify()

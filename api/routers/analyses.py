@@ -133,7 +133,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.get(
         "/plan",
         response_model=Document,
-        responses=NOT_FOUND,
+        responses=NOT_FOUND,  # an unknown batch
         summary="三批次方案 / the three-batch plan",
         description="优化调整一批、撤销淘汰一批、新认定建设一批，附理由及建设目标与现状对比。"
         "分页：每个批次取 `offset` 起的 `limit` 条，`page.totals` 给出各批次总数；`batch=retire` 只取一个批次"

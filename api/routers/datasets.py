@@ -33,6 +33,7 @@ from api.jobs import ingest_in_child
 from api.routers._common import READ_ERRORS
 from api.schemas import DatasetResult, ErrorBody
 from api.security import require_admin
+from graph.errors import TooLarge, UsageError
 from graph.i18n import tr
 from graph.settings import Settings, ensure_private_dir
 
@@ -85,17 +86,22 @@ def public_summary(value: Any, key: str = "") -> Any:
     return value
 
 
-class UnsafeArchive(HTTPException):
+class UnsafeArchive(UsageError):
+    """An upload refused before anything is extracted: 422, or 413 when it is too large unpacked."""
+
     def __init__(self, detail: str, status_code: int = 422) -> None:
-        super().__init__(status_code=status_code, detail=detail)
+        super().__init__(detail)
+        self.http_status = status_code
+        if status_code == 413:
+            self.code = "too_large"
 
 
 def limit_bytes(settings: Settings) -> int:
     return settings.platgraph_max_upload_mb * 1_048_576
 
 
-def too_large(settings: Settings) -> HTTPException:
-    return HTTPException(status_code=413, detail=tr(
+def too_large(settings: Settings) -> TooLarge:
+    return TooLarge(tr(
         "上传内容超过大小上限（{mb} MB，见 PLATGRAPH_MAX_UPLOAD_MB）",
         "upload larger than the limit ({mb} MB, see PLATGRAPH_MAX_UPLOAD_MB)",
         mb=settings.platgraph_max_upload_mb))
@@ -204,9 +210,9 @@ def build_router(settings: Settings) -> APIRouter:
                    413: {"model": ErrorBody, "description": "上传过大 / upload too large"},
                    422: {"model": ErrorBody, "description": "文件无法读取 / unreadable file"}},
         summary="上传并导入数据集（管理）/ upload and ingest a dataset (admin)",
-        description="上传 CSV 文件的 zip 压缩包或 XLSX 工作簿（模板见 DESIGN §4），导入图数据库；返回导入摘要与被拒行。"
+        description="上传 CSV 文件的 zip 压缩包或 XLSX 工作簿（模板见 docs/data-templates.md），导入图数据库；返回导入摘要与被拒行。"
         "大小上限 `PLATGRAPH_MAX_UPLOAD_MB`，需要 `X-API-Key`。\n\n"
-        "Upload a zip of CSV files or an XLSX workbook (templates in DESIGN §4) and ingest it; returns "
+        "Upload a zip of CSV files or an XLSX workbook (templates in docs/data-templates.md) and ingest it; returns "
         "the ingest summary and the rejected rows. Size limit `PLATGRAPH_MAX_UPLOAD_MB`; needs `X-API-Key`.",
     )
     def upload_dataset(

@@ -16,13 +16,16 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.deps import LangParam, get_store
-from api.routers._common import READ_ERRORS
+from api.routers._common import READ_ERRORS, jsonable
 from api.schemas import ErrorBody
 from api.security import require_read
 from graph.errors import UsageError
 from graph.i18n import tr
 from graph.store import Store
+from queries.coverage import read_coverage
 from viz import graphdata, pyvis_export
+from viz.report.heatgrid import heat_grid
+from viz.report.labels import Labels
 
 API_PREFIX = "/api/v1"
 
@@ -73,6 +76,21 @@ def build_router() -> APIRouter:
     def overview(store: Annotated[Store, Depends(get_store)],
                  industry: NameParam = None, lang: LangParam = "zh") -> dict[str, Any]:
         return graphdata.overview(store, industry, lang=lang).as_dict()
+
+    @router.get("/graph/heatmap", summary="覆盖热力图 / coverage heat map",
+                description="重点产业及产业链环节 × 平台类别 × 级别的平台数，覆盖缺口单元格附缺口说明（同 /coverage）。\n\n"
+                "Platforms per key industry and chain segment × category × level; gap cells carry the gap "
+                "(as /coverage reports it).")
+    def heatmap(store: Annotated[Store, Depends(get_store)], lang: LangParam = "zh") -> dict[str, Any]:
+        coverage = read_coverage(store, industry=None, lang=lang)
+        grid = heat_grid(coverage)
+        labels = Labels("en" if lang == "en" else "zh")
+        return jsonable({
+            **grid.as_dict(), "run": coverage.get("run"),
+            "names": {"category": {c: labels.category(c) for c in grid.categories},
+                      "level": {lv: labels.level(lv) for lv in grid.levels},
+                      "industry": {r.industry: labels.industry(r.industry) for r in grid.rows}},
+        })
 
     @router.get("/graph/search", summary="搜索建议 / search suggestions",
                 description="平台、单位、人员、产业的名称与别名检索（全文索引）。\n\n"

@@ -1,4 +1,4 @@
-"""``export_dataset``: the whole graph as a dataset in the ingest templates (DESIGN §4).
+"""``export_dataset``: the whole graph as a dataset in the ingest templates (docs/data-templates.md).
 
 Why an export in the *input* format: it is the backup planners can keep, diff and hand over, and it
 is checked by the one thing that matters — ``platgraph db reset`` + ``platgraph ingest OUT``

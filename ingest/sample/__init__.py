@@ -1,6 +1,6 @@
 """The sample dataset generator: a deterministic, realistic Guangxi dataset with known answers.
 
-``generate_sample(out_dir)`` writes the template files of DESIGN §4 (Chinese and English headers,
+``generate_sample(out_dir)`` writes the template files of docs/data-templates.md (Chinese and English headers,
 UTF-8, UTF-8 with BOM and GB18030, name variants, a few bad rows) and ``truth.json`` (see
 docs/sample-data.md). Everything is drawn from one ``random.Random(seed)``, so a seed gives the same
 bytes every time; ``platforms`` scales institutions, people and relationships proportionally.

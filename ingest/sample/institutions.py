@@ -58,7 +58,7 @@ class Resolver:
 
 
 class InstitutionFactory:
-    """Builds the institution list: the real ones of DESIGN §6, then generated names until the quota."""
+    """Builds the institution list: the real ones of :data:`ingest.sample.pools.REAL_INSTITUTIONS`, then generated names until the quota."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng

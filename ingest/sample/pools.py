@@ -2,7 +2,7 @@
 
 Why a module of plain constants: realism comes from the words (Guangxi places, real institutions,
 per-segment direction keywords), and keeping them in one place lets a reviewer read and correct
-them without touching the generator's logic. Real names are used as names only (DESIGN §6).
+them without touching the generator's logic. Real names are used as names only (docs/sample-data.md).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ BRAND_CHARS = ("华桂鑫恒泰瑞达源盛宏昌隆通博科创新峰正和邦�
                "银海天辰星明光耀晨启航卓越东南西北中尚众合力智慧云汇聚辉煌锦绣龙腾凤翔壮美八桂漓"
                "邕柳红水青山蓝湾榕")
 
-# Real institutions (DESIGN §6 and other well-known Guangxi bodies): name, kind, city, aliases, industries.
+# Real institutions (well-known Guangxi bodies, docs/sample-data.md): name, kind, city, aliases, industries.
 REAL_INSTITUTIONS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("广西大学", "university", "南宁", ("西大",), ("蔗糖", "机械装备", "电子信息", "现代特色农业", "铝")),
     ("广西医科大学", "university", "南宁", ("广西医大",), ("生物医药",)),

@@ -3,7 +3,7 @@
 Public API (the HTTP API, the plan, the reports and the explorer code against these names):
 
 - :func:`run_gap_analysis` — compute on the whole graph and write flags and scores back;
-- :func:`read_gaps` — the DESIGN §5 JSON, from the write-back (a city is computed live);
+- :func:`read_gaps` — the JSON of ``platgraph gaps`` and ``/gaps``, from the write-back (a city is computed live);
 - :func:`triple_helix_t`, :func:`four_helix_t` — the synergy maths, pure functions.
 
 Method: ``docs/methods.md`` § "Collaboration gaps and synergy".

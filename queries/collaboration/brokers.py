@@ -114,7 +114,7 @@ def brokers(stats: IndustryStats, projection: Projection) -> list[dict]:
             "id": node, "name": insts[node].name, "sector": insts[node].sector,
             "constraint": round(float(value), 6), "degree": int(net.degree[i]),
             "contact_sectors": contact_sectors,
-            "broker": len(contact_sectors) >= 2 and value <= cutoff + 1e-12,
+            "broker": bool(len(contact_sectors) >= 2 and value <= cutoff + 1e-12),  # numpy bool is not JSON
         })
     out.sort(key=lambda r: (not r["broker"], r["constraint"], r["id"]))
     return out

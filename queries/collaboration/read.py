@@ -1,4 +1,4 @@
-"""Reading the gap analysis for the CLI, the API, the plan and the reports (DESIGN §5 shape).
+"""Reading the gap analysis for the CLI, the API, the plan and the reports (one shape for all of them).
 
 Why mostly from the write-back: ``run_gap_analysis`` already stored per-industry matrices, gaps,
 synergy and brokers, per-platform flags and per-enterprise suggestions, so serving them is a few
@@ -80,7 +80,7 @@ def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) 
 
 def read_gaps(store: Store, *, industry: str | None = None, city: str | None = None, lang: Lang = "zh",
               limit: int = 100) -> dict[str, Any]:
-    """Collaboration gaps as DESIGN §5: industries (sector counts, pair matrix, ranked missing pairs,
+    """Collaboration gaps: industries (sector counts, pair matrix, ranked missing pairs,
     synergy, brokers), single-sector platforms (the first ``limit``; ``single_sector_total`` counts
     them all) and the ``limit`` best suggested partners, filtered by industry (name or alias; a chain
     segment too) and city. ``run`` is the analysis run read (None: never run)."""

@@ -3,7 +3,7 @@
 Public API (the CLI, the HTTP API, the reports and the explorer code against these names):
 
 * :func:`run_coverage_analysis` — compute and write back onto the industries, replacing earlier runs;
-* :func:`read_coverage` — the stored matrix, gaps and city coverage (DESIGN §5);
+* :func:`read_coverage` — the stored matrix, gaps and city coverage (shape in docs/methods.md);
 * :func:`targets_vs_actual` — per type and level, counts by status against the targets;
 * :func:`talent_view` — over-stretched researchers, industries with few senior people.
 """

@@ -57,7 +57,7 @@ def run_coverage_analysis(store: Store, run_key: str) -> dict[str, Any]:
 
 
 def read_coverage(store: Store, *, industry: str | None = None, lang: Lang | None = None) -> dict[str, Any]:
-    """The stored coverage as DESIGN §5: ``{"run", "matrix", "gaps", "cities"}``.
+    """The stored coverage: ``{"run", "matrix", "gaps", "cities"}``.
 
     ``industry`` (key, name or alias) restricts it to that industry and its segments; an unknown
     name is a usage error. With no stored run yet, returns empty lists and ``run`` None.

@@ -26,7 +26,7 @@ from typing import Any
 
 from graph.i18n import Lang, tr
 from graph.reference import LEVEL_NAMES, load_cities
-from queries.coverage.snapshot import LEVEL_ORDER, Ind, Plat, Snapshot
+from queries.coverage.snapshot import LEVEL_ORDER, IndustryFacts, PlatformFacts, Snapshot
 
 KIND_ORDER = {"category": 0, "level": 1, "city": 2}
 # Evaluation grades, best first; platforms under rectification or failed are not asked to extend.
@@ -52,13 +52,13 @@ class Coverage:
     snapshot: Snapshot
 
     @cached_property
-    def platforms(self) -> list[Plat]:
+    def platforms(self) -> list[PlatformFacts]:
         """The covering platforms (running or being built)."""
         return self.snapshot.covering()
 
     @cached_property
-    def by_industry(self) -> dict[str, list[Plat]]:
-        out: dict[str, list[Plat]] = defaultdict(list)
+    def by_industry(self) -> dict[str, list[PlatformFacts]]:
+        out: dict[str, list[PlatformFacts]] = defaultdict(list)
         for plat in self.platforms:
             for ind in self.snapshot.covered_by(plat):
                 out[ind].append(plat)
@@ -104,15 +104,15 @@ class Coverage:
         return adj
 
     @cached_property
-    def host_declares(self) -> dict[str, list[Plat]]:
+    def host_declares(self) -> dict[str, list[PlatformFacts]]:
         """Industry (top level) -> covering platforms whose host institution declares it (所属产业)."""
-        out: dict[str, list[Plat]] = defaultdict(list)
+        out: dict[str, list[PlatformFacts]] = defaultdict(list)
         for plat in self.platforms:
             for ind in self.snapshot.host_industries.get(plat.host or "", ()):
                 out[self.top_level.get(ind, ind)].append(plat)
         return out
 
-    def in_scope(self) -> list[Ind]:
+    def in_scope(self) -> list[IndustryFacts]:
         """Key industries and the segments of key industries, in a stable order."""
         inds = self.snapshot.industries
         return sorted(
@@ -147,16 +147,16 @@ def city_rows(cov: Coverage) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- nearest platforms
-def _order(plat: Plat, ind: Ind) -> tuple:
+def _order(plat: PlatformFacts, ind: IndustryFacts) -> tuple:
     return (LEVEL_ORDER.index(plat.level) if plat.level in LEVEL_ORDER else 9,
             EVAL_RANK.get(plat.evaluation, 3), 0 if plat.city in ind.cities else 1, plat.key)
 
 
-def _candidate(plat: Plat, relation: str, why_zh: str, why_en: str) -> dict[str, Any]:
+def _candidate(plat: PlatformFacts, relation: str, why_zh: str, why_en: str) -> dict[str, Any]:
     return {**plat.ref(), "evaluation": plat.evaluation, "relation": relation, "why_zh": why_zh, "why_en": why_en}
 
 
-def _pick(scored: list[tuple[int, tuple, Plat, str, str, str]]) -> list[dict[str, Any]]:
+def _pick(scored: list[tuple[int, tuple, PlatformFacts, str, str, str]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
     for _score, _tie, plat, rel, zh, en in sorted(scored, key=lambda s: (-s[0], s[1])):
@@ -169,12 +169,12 @@ def _pick(scored: list[tuple[int, tuple, Plat, str, str, str]]) -> list[dict[str
     return out
 
 
-def _adjacent(cov: Coverage, ind: Ind, n: int = 3) -> list[tuple[str, int]]:
+def _adjacent(cov: Coverage, ind: IndustryFacts, n: int = 3) -> list[tuple[str, int]]:
     top = ind.parent or ind.key
     return [(k, c) for k, c in cov.adjacency.get(top, Counter()).most_common() if k != top][:n]
 
 
-def nearest_category(cov: Coverage, ind: Ind, category: str) -> list[dict[str, Any]]:
+def nearest_category(cov: Coverage, ind: IndustryFacts, category: str) -> list[dict[str, Any]]:
     """Platforms of the missing category that could extend into the industry, nearest first:
     hosted by an institution that declares the industry (3), serving the parent industry or a
     sibling segment (2), serving an adjacent industry (1)."""
@@ -204,7 +204,7 @@ def nearest_category(cov: Coverage, ind: Ind, category: str) -> list[dict[str, A
     return _pick(scored)
 
 
-def nearest_national(cov: Coverage, ind: Ind) -> list[dict[str, Any]]:
+def nearest_national(cov: Coverage, ind: IndustryFacts) -> list[dict[str, Any]]:
     """Regional platforms of the industry best placed to be cultivated to national level (by
     evaluation, then age), then national platforms of adjacent industries."""
     scored = []
@@ -224,7 +224,7 @@ def nearest_national(cov: Coverage, ind: Ind) -> list[dict[str, Any]]:
     return _pick(scored)
 
 
-def nearest_city(cov: Coverage, ind: Ind, city: str) -> list[dict[str, Any]]:
+def nearest_city(cov: Coverage, ind: IndustryFacts, city: str) -> list[dict[str, Any]]:
     """Platforms of the same industry in other cities (could open a branch), then platforms
     already in that city serving an adjacent industry."""
     scored = []
@@ -243,14 +243,14 @@ def nearest_city(cov: Coverage, ind: Ind, city: str) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- gaps
-def _breakdown(cov: Coverage, ind: Ind, lang: Lang) -> str:
+def _breakdown(cov: Coverage, ind: IndustryFacts, lang: Lang) -> str:
     parts = []
     for cat, (zh, en) in cov.snapshot.categories.items():
         parts.append(f"{tr(zh, en, lang)} {cov.count(ind.key, cat)}")
     return tr("；", "; ", lang).join(parts)
 
 
-def _gap(cov: Coverage, ind: Ind, kind: str, value: str) -> dict[str, Any]:
+def _gap(cov: Coverage, ind: IndustryFacts, kind: str, value: str) -> dict[str, Any]:
     snap = cov.snapshot
     total = len(cov.by_industry.get(ind.key, []))
     en_name = f"{ind.key} ({ind.name_en})" if ind.name_en else ind.key
@@ -328,7 +328,7 @@ def find_gaps(cov: Coverage) -> list[dict[str, Any]]:
 
 
 def localise_gap(gap: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    """The DESIGN §5 shape in one language: ``missing``, ``reason`` and each nearest's ``why``."""
+    """The gap as the API and report show it, in one language: ``missing``, ``reason`` and each nearest's ``why``."""
     out = {k: v for k, v in gap.items() if not k.endswith(("_zh", "_en")) and k != "nearest"}
     out["missing"] = gap["missing_en"] if lang == "en" else gap["missing_zh"]
     out["reason"] = gap["reason_en"] if lang == "en" else gap["reason_zh"]

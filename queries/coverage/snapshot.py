@@ -27,7 +27,9 @@ PLATFORM_CHUNK = 5_000
 
 
 @dataclass(frozen=True)
-class Plat:
+class PlatformFacts:
+    """What the coverage and plan analyses need of one platform, read once per run."""
+
     key: str
     id: str | None
     name: str
@@ -54,7 +56,9 @@ class Plat:
 
 
 @dataclass(frozen=True)
-class Ind:
+class IndustryFacts:
+    """What the coverage and plan analyses need of one industry or chain segment."""
+
     key: str
     name: str
     name_en: str | None
@@ -68,8 +72,8 @@ class Ind:
 
 @dataclass
 class Snapshot:
-    platforms: dict[str, Plat]
-    industries: dict[str, Ind]
+    platforms: dict[str, PlatformFacts]
+    industries: dict[str, IndustryFacts]
     host_industries: dict[str, frozenset[str]]
     categories: dict[str, tuple[str, str]]  # key -> (zh, en)
     segments: dict[str, list[str]] = field(default_factory=dict)
@@ -81,7 +85,7 @@ class Snapshot:
                 segs[ind.parent].append(ind.key)
         self.segments = {k: sorted(v) for k, v in segs.items()}
 
-    def covered_by(self, plat: Plat, industries: tuple[str, ...] | None = None) -> set[str]:
+    def covered_by(self, plat: PlatformFacts, industries: tuple[str, ...] | None = None) -> set[str]:
         """Industries a platform covers: those it serves, plus the parent of each segment it serves
         (a platform for 动力电池 serves 汽车及新能源汽车 too; the reverse does not hold)."""
         out: set[str] = set()
@@ -92,7 +96,7 @@ class Snapshot:
                 out.add(ind.parent)
         return out
 
-    def covering(self) -> list[Plat]:
+    def covering(self) -> list[PlatformFacts]:
         return [p for p in self.platforms.values() if p.covering]
 
     def uses_segments(self) -> bool:
@@ -101,7 +105,7 @@ class Snapshot:
         return any(self.industries.get(k) is not None and self.industries[k].level == "segment"
                    for p in self.platforms.values() for k in p.industries)
 
-    def resolve_industry(self, text: str) -> Ind | None:
+    def resolve_industry(self, text: str) -> IndustryFacts | None:
         """An industry by key, name or alias (as a planner types it)."""
         needle = text.strip()
         for ind in self.industries.values():
@@ -117,9 +121,9 @@ def _int(value: object) -> int | None:
         return None
 
 
-def read_industries(store: Store) -> dict[str, Ind]:
+def read_industries(store: Store) -> dict[str, IndustryFacts]:
     """Industries and segments (segments inherit priority and cities from their industry)."""
-    industries: dict[str, Ind] = {}
+    industries: dict[str, IndustryFacts] = {}
     raw = store.read(cypher("industries"))
     by_key = {r["key"]: r for r in raw}
     for r in raw:
@@ -128,7 +132,7 @@ def read_industries(store: Store) -> dict[str, Ind]:
         if priority is None and parent in by_key:
             priority = _int(by_key[parent]["priority"])
         cities = r["cities"] or (by_key[parent]["cities"] if parent in by_key else [])
-        industries[r["key"]] = Ind(
+        industries[r["key"]] = IndustryFacts(
             key=r["key"], name=r["name"], name_en=r["name_en"],
             level="segment" if parent else (r["level"] or "industry"), parent=parent,
             priority=priority if priority is not None else DEFAULT_PRIORITY,
@@ -147,10 +151,10 @@ def _platform_chunks(tx: ManagedTransaction) -> list[list[list[Any]]]:
 def read_snapshot(store: Store) -> Snapshot:
     """Read platforms, industries and hosts' industries in a fixed number of bulk queries."""
     industries = read_industries(store)
-    platforms: dict[str, Plat] = {}
+    platforms: dict[str, PlatformFacts] = {}
     for chunk in store.read_tx(_platform_chunks):
         for key, id_, name, type_, cat, level, city, status, ev, est, host, host_name, inds in chunk:
-            platforms[key] = Plat(
+            platforms[key] = PlatformFacts(
                 key=key, id=id_, name=name or key, type=type_, category=cat, level=level, city=city,
                 status=status, evaluation=ev, established=_int(est), host=host, host_name=host_name,
                 industries=tuple(sorted(set(inds or ()))),

@@ -15,8 +15,16 @@ from queries.overlap import cypher
 from queries.overlap.blocking import Candidates, candidate_pairs
 from queries.overlap.groups import Group, build_groups
 from queries.overlap.profiles import Profile, load_profiles
-from queries.overlap.signals import THRESHOLD, PairScore, combine, explain, relation_of, score_parts
-from queries.overlap.text import DirectionVectors, core_similarity, prepare
+from queries.overlap.signals import (
+    THRESHOLD,
+    PairScore,
+    combine,
+    explain,
+    name_level_of,
+    relation_of,
+    score_parts,
+)
+from queries.overlap.text import DirectionVectors, prepare
 
 DELETE_CHUNK = 10_000
 
@@ -47,7 +55,7 @@ def score_candidates(profiles: Sequence[Profile], vectors: DirectionVectors | No
         if score >= threshold:
             if a.key > b.key:
                 a, b = b, a
-            level = core_similarity(a, b)[1]
+            level = name_level_of(a, b, direction)
             pair = PairScore(a.key, b.key, score, parts, guard, relation=relation_of(a, b, level), name_level=level)
             pair.signals = explain(pair, a, b)
             found.append(pair)

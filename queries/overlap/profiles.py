@@ -60,6 +60,11 @@ class Profile:
     # platforms share it: the term-frequency adjustment), set by queries.overlap.text.prepare
     core: str = ""
     core_weight: float = 1.0
+    # industries/segments the name's core points to (queries.overlap.topics), set with the core
+    name_topics: dict[str, str] = field(default_factory=dict)
+    # the top-level industries the names of all the host's platforms point to (a specialised host
+    # names at most a few: queries.overlap.topics), set by queries.overlap.text.prepare
+    host_industries: frozenset[str] = frozenset()
 
     @cached_property
     def terms(self) -> frozenset[str]:

@@ -76,7 +76,7 @@ def read_overlaps(
     store: Store,
     *,
     min_score: float = 0.0,
-    type: str | None = None,  # noqa: A002 - the public API's name (DESIGN §5 filter)
+    type: str | None = None,  # noqa: A002 - the public API's filter name (docs/api.md)
     level: str | None = None,
     city: str | None = None,
     industry: str | None = None,

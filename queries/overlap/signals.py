@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from graph.reference import load_cities, load_industries, load_taxonomy
 from queries.overlap.profiles import Profile
-from queries.overlap.text import core_similarity, shared_keywords
+from queries.overlap.text import core_similarity, rare_core_match, shared_keywords
+from queries.overlap.topics import different_sites, topic_match
 
 # Weights of the signals in the pair score (sum = 1), chosen on sample seeds 11 and 13 (grid search).
 # Content evidence (research direction, the team) weighs most; sharing a host, a city or a type family
@@ -46,6 +47,8 @@ SEGMENT_GUARD = 0.7
 # structure (host, type family, city) alone would make a "duplicate" of every pair of platforms a
 # host runs, and the score is scaled down like an unlinked pair's.
 CONTENT_MIN = 0.4
+# Field stations at different sites (graph/data/overlap_rules.toml): never reported.
+SITE_GUARD = 0.0
 # Signals below this are not listed as reasons (they contribute to the score but explain nothing).
 MIN_REASON = 0.05
 
@@ -184,9 +187,26 @@ def linked(a: Profile, b: Profile) -> bool:
     return not (a.institutions.keys().isdisjoint(b.institutions) and a.people.keys().isdisjoint(b.people))
 
 
+def name_direction(a: Profile, b: Profile, cosine: float) -> tuple[float, str]:
+    """Direction from names alone: the larger of the core comparison (exact/contained/similar, or
+    the TF-IDF cosine) and the same-host topic of the names (never added: both read the name)."""
+    core, level = core_similarity(a, b)
+    best, how = max(core, float(cosine)), level
+    topic = topic_match(a, b)
+    if topic.score > best:
+        best, how = topic.score, "topic"
+    return best, how
+
+
+def known_link(a: Profile, b: Profile) -> bool:
+    """A shared host or co-builder (the one link a list of names and hosts can show)."""
+    return not a.institutions.keys().isdisjoint(b.institutions)
+
+
 def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float | None], float]:
     """All signal scores of a pair (None where one side lacks the attribute) and the guard factor
-    (linkage guard × chain-segment guard). Numbers only: cheap enough for every candidate."""
+    (linkage guard × chain-segment guard × sparse-evidence guard × site guard). Numbers only: cheap
+    enough for every candidate."""
     has_inst = bool(a.institutions) and bool(b.institutions)
     has_people = bool(a.people) and bool(b.people)
     has_ind = bool(a.industries) and bool(b.industries)
@@ -194,7 +214,7 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
     if a.terms and b.terms:
         direction: float | None = KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine)
     elif a.core and b.core:
-        direction = max(core_similarity(a, b)[0], float(cosine))
+        direction = name_direction(a, b, cosine)[0]
     else:
         direction = None
     parts: dict[str, float | None] = {
@@ -211,7 +231,24 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
         guard *= UNLINKED_FACTOR  # unlinked is known only when both hosts and both teams are known
     if not has_people and (direction or 0.0) < CONTENT_MIN:
         guard *= UNLINKED_FACTOR
+    names_only = not (a.terms and b.terms)
+    if names_only and not has_people and a.host and b.host and not known_link(a, b) \
+            and not (rare_core_match(a, b) and compatible_types(a, b)):
+        # Sparse-evidence guard: only names to compare (no declared fields on one side, no team),
+        # and both hosts known and sharing no host or co-builder — only a rare core (carried by at
+        # most 3 platforms) of compatible types says
+        # "the same thing twice"; a common core (智能制造, 新材料) at unrelated bodies is a coverage
+        # fact. An unknown host is not "another host": like the linkage guard, unrelated is known
+        # only when both are known.
+        guard *= UNLINKED_FACTOR
+    if different_sites(a, b):
+        guard *= SITE_GUARD
     return parts, guard
+
+
+def compatible_types(a: Profile, b: Profile) -> bool:
+    """Same type, family or counterpart — or a type unknown (no evidence against)."""
+    return not (a.type and b.type) or type_score(a, b) > 0
 
 
 def combine(parts: dict[str, float | None], guard: float) -> float:
@@ -231,9 +268,16 @@ def relation_of(a: Profile, b: Profile, name_level: str) -> str:
     return DUPLICATE
 
 
+def name_level_of(a: Profile, b: Profile, cosine: float = 0.0) -> str:
+    """How the names compare when the direction came from them: exact | contained | similar | topic."""
+    if a.terms and b.terms or not (a.core and b.core):
+        return core_similarity(a, b)[1] if a.core and b.core else ""
+    return name_direction(a, b, cosine)[1]
+
+
 def score_pair(a: Profile, b: Profile, cosine: float) -> PairScore:
     parts, guard = score_parts(a, b, cosine)
-    level = core_similarity(a, b)[1] if a.core and b.core else ""
+    level = name_level_of(a, b, cosine)
     return PairScore(a.key, b.key, combine(parts, guard), parts, guard, relation=relation_of(a, b, level),
                      name_level=level)
 
@@ -263,6 +307,15 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
             en_words = _names(words, sep=", ") if words else "wording of names and directions"
             add("direction", f"研究方向相似度 {p['direction']:.2f}，共同关键词：{zh_words}",
                 f"research-direction similarity {p['direction']:.2f}; shared keywords: {en_words}")
+        elif pair.name_level == "topic":
+            topic = topic_match(a, b)
+            name = topic.key
+            name_en = industries[topic.key].name_en if topic.key in industries else topic.key
+            words = "」/「".join(dict.fromkeys(topic.words))
+            add("direction", f"同一依托单位，名称指向同一产业{'链环节' if topic.level == 'segment' else ''}"
+                f"「{name}」（「{words}」）",
+                f"same host, names point to the same {'chain segment' if topic.level == 'segment' else 'industry'} "
+                f"'{name_en}' ('{words}')")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":

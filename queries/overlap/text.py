@@ -21,6 +21,7 @@ from scipy import sparse
 
 from queries.overlap import names
 from queries.overlap.profiles import Profile, direction_terms
+from queries.overlap.topics import host_industries, name_topics
 
 RARE_CORE = 3  # a core shared by at most this many platforms is fully specific
 MIN_CORE_WEIGHT = 0.5  # a very common core still counts half
@@ -46,6 +47,9 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
     for prof in profiles:
         if not prof.core:
             prof.core = name_core(prof.name, prof.institution_spellings)
+        prof.name_topics = name_topics(prof.core)
+    for prof, industries in zip(profiles, host_industries(profiles), strict=True):
+        prof.host_industries = industries
     if counts is None:
         counts, extra = Counter(p.core for p in profiles if p.core), 0
         total = len(profiles)
@@ -55,6 +59,14 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
     for prof in profiles:
         prof.core_weight = core_weight(counts.get(prof.core, 0) + extra, total)
     return counts
+
+
+def rare_core_match(a: Profile, b: Profile) -> bool:
+    """Exact or contained cores that are fully specific (the shorter core is carried by at most
+    ``RARE_CORE`` platforms): 地中海贫血防治, 非粮生物质 — not 智能制造 or 新材料."""
+    score, level = core_similarity(a, b)
+    full = 1.0 if level == "exact" else CONTAINED
+    return level in ("exact", "contained") and score >= full - 1e-9
 
 
 def core_similarity(a: Profile, b: Profile) -> tuple[float, str]:

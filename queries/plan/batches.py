@@ -28,7 +28,7 @@ from typing import Any
 from graph.i18n import Lang, tr
 from graph.store import Store
 from queries.coverage._cypher import cypher
-from queries.coverage.snapshot import Plat, Snapshot
+from queries.coverage.snapshot import PlatformFacts, Snapshot
 from queries.plan.policy import Policy
 from queries.plan.whatif import CoverageIndex, describe_loss
 
@@ -71,7 +71,7 @@ def _history_text(history: list[dict[str, Any]], lang: Lang) -> str:
     return "，".join(f"{h['year']} 年{h['result']}" for h in history)
 
 
-def standing(plat: Plat, records: list[dict[str, Any]], policy: Policy, year: int, lang: Lang) -> Standing:
+def standing(plat: PlatformFacts, records: list[dict[str, Any]], policy: Policy, year: int, lang: Lang) -> Standing:
     """The platform's standing under the policy: failing evidence, inactivity, rectification."""
     dept = policy.department_of(plat.type)
     st = Standing(plat.key, policy.route(plat.level, dept), dept)

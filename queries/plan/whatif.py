@@ -28,7 +28,7 @@ from graph.errors import UsageError
 from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
 from queries.coverage.gaps import city_name, level_name
-from queries.coverage.snapshot import Plat, Snapshot, read_snapshot
+from queries.coverage.snapshot import PlatformFacts, Snapshot, read_snapshot
 
 Unit = tuple[str, str, str]  # (industry, kind, value)
 
@@ -48,7 +48,7 @@ class CoverageIndex:
             for unit in units:
                 self.providers[unit].add(plat.key)
 
-    def units_for(self, plat: Plat, industries: Iterable[str] | None = None) -> set[Unit]:
+    def units_for(self, plat: PlatformFacts, industries: Iterable[str] | None = None) -> set[Unit]:
         units: set[Unit] = set()
         for ind in self.snapshot.covered_by(plat, tuple(industries) if industries is not None else None):
             if plat.category:

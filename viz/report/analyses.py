@@ -7,7 +7,7 @@ They are plain imports: a renamed query function is an import error, not a quiet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graph.store import Store
@@ -16,9 +16,10 @@ from queries.coverage import read_coverage, targets_vs_actual
 from queries.overlap import read_groups, read_overlaps
 from queries.plan import build_plan
 from queries.runs import latest_run
+from viz.report.cypher import cypher
 from viz.report.scope import Scope
 
-GROUP_LIMIT = 200  # overlap groups listed in the report (the total is always stated)
+GROUP_LIMIT = 1000  # overlap groups read (the report ranks them by strength and lists the top ones)
 GAP_LIMIT = 50
 OVERLAP_MIN_SCORE = 0.0  # pairs as stored by the last run (the run already applied its threshold)
 
@@ -32,6 +33,7 @@ class AnalysisResults:
     coverage: dict[str, Any] | None = None
     targets: list[dict[str, Any]] | None = None
     plan: dict[str, Any] | None = None
+    strength: dict[str, dict[str, Any]] = field(default_factory=dict)  # overlap group key → pair scores
 
 
 def read_analyses(store: Store, scope: Scope, lang: str) -> AnalysisResults:
@@ -43,4 +45,5 @@ def read_analyses(store: Store, scope: Scope, lang: str) -> AnalysisResults:
         coverage=read_coverage(store, industry=scope.industry, lang=lang),
         targets=targets_vs_actual(store),
         plan=build_plan(store, lang=lang),
+        strength={r["group"]: r for r in store.read(cypher("group_strength"), {})},
     )

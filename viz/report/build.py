@@ -1,5 +1,5 @@
-"""Build the network report: gather from the graph and the latest analysis run, compose the seven
-sections once, write them as HTML or DOCX."""
+"""Build the network report: gather from the graph and the latest analysis run, compose the
+executive summary, the seven sections and the data-quality appendix once, write them as HTML or DOCX."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ from graph.errors import UsageError
 from graph.i18n import tr
 from graph.store import Store
 from viz.report.analyses import read_analyses
-from viz.report.context import Ctx
+from viz.report.context import ReportContext, scrub_ids
 from viz.report.fonts import cjk_font_family
 from viz.report.labels import Labels
-from viz.report.model import Report
+from viz.report.model import Layout, Report
 from viz.report.network import network_stats
 from viz.report.platform_network import read_platform_network
 from viz.report.scope import Scope, resolve_scope
 from viz.report.sec_coverage import coverage_section
+from viz.report.sec_executive import executive_section
 from viz.report.sec_gaps import gaps_section
 from viz.report.sec_method import method_section
 from viz.report.sec_network import network_section
 from viz.report.sec_overlap import overlap_section
 from viz.report.sec_plan import plan_section
+from viz.report.sec_quality import quality_section
 from viz.report.sec_summary import summary_section
 from viz.report.summary import read_inferred, read_summary
 
@@ -30,7 +32,7 @@ FORMATS = ("html", "docx")
 LANGS = ("zh", "en")
 
 
-def scope_text(ctx: Ctx, scope: Scope) -> str:
+def scope_text(ctx: ReportContext, scope: Scope) -> str:
     parts = []
     if scope.industry:
         parts.append(ctx.t("产业：{i}", "industry: {i}", i=ctx.labels.industry(scope.industry)))
@@ -47,7 +49,7 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     if charts:
         cjk_font_family()  # fail early, before any query, when no CJK font is installed
     scope = resolve_scope(store, industry, city)
-    ctx = Ctx(lang=lang, scope=scope, labels=Labels(lang), charts=charts)
+    ctx = ReportContext(lang=lang, scope=scope, labels=Labels(lang), charts=charts)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     results = read_analyses(store, scope, lang)
     report = Report(
@@ -55,13 +57,18 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
         subtitle=ctx.t("范围：{s}　生成时间：{g}", "Scope: {s}. Generated {g}", s=scope_text(ctx, scope), g=generated),
         lang=lang,
     )
-    report.add(*summary_section(ctx, read_summary(store, scope), results.targets))
+    summary = read_summary(store, scope)
+    report.add(*executive_section(ctx, summary, results, results.strength))
+    report.add(*summary_section(ctx, summary, results.targets))
     report.add(*network_section(ctx, network_stats(store, scope), read_platform_network(store, scope)))
-    report.add(*overlap_section(ctx, results.groups, results.overlaps))
+    report.add(*overlap_section(ctx, results.groups, results.overlaps, results.strength))
     report.add(*gaps_section(ctx, results.gaps))
     report.add(*coverage_section(ctx, results.coverage, read_inferred(store, scope)))
-    report.add(*plan_section(ctx, results.plan))
+    # The batches' tables have five to seven columns of sentences: landscape pages.
+    report.add(Layout(landscape=True), *plan_section(ctx, results.plan), Layout(landscape=False))
+    scrub_ids(report.blocks)  # no internal keys in the body: the run is named once, in the method section
     report.add(*method_section(ctx, store, results.latest_run, generated))
+    report.add(*quality_section(ctx, store))
     return report
 
 

@@ -143,17 +143,58 @@ def network_figure(title: str, graph: nx.Graph, industry_label: dict[str, str],
     return _png(fig)
 
 
-def paired_bars(title: str, labels: Sequence[str], first: Sequence[int], second: Sequence[int],
-                names: tuple[str, str]) -> bytes:
-    """Two values per label side by side (target vs actual), horizontal."""
-    fig = _new(7.5, max(2.2, 0.42 * len(labels) + 1.0))
+GAP_COLOUR = "#d62728"
+EMPTY_COLOUR = "#f0f0f0"
+
+
+def coverage_grid(title: str, rows: Sequence[str], indent: Sequence[bool], groups: Sequence[str],
+                  levels: Sequence[str], counts: Sequence[Sequence[int]], gaps: Sequence[Sequence[bool]],
+                  legend: tuple[str, str, str]) -> bytes:
+    """Industries (segments indented) × category × level: counts in blue, gap cells in red with
+    their zero, empty non-gap cells pale grey; one column block per category."""
+    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.patches import Patch
+
+    ncols = len(groups) * len(levels)
+    fig = _new(7.2, max(2.5, 0.145 * len(rows) + 1.6))
     ax = fig.add_subplot()
-    ys = list(range(len(labels)))
-    ax.barh([y - 0.2 for y in ys], list(first), height=0.4, color="#bbbbbb", label=names[0])
-    ax.barh([y + 0.2 for y in ys], list(second), height=0.4, color="#2f6db5", label=names[1])
-    ax.set_yticks(ys, list(labels))
-    ax.invert_yaxis()
-    ax.legend(frameon=False, fontsize=8)
-    ax.set_title(title)
-    ax.spines[["top", "right"]].set_visible(False)
+    peak = max((v for row in counts for v in row), default=0) or 1
+    blues = LinearSegmentedColormap.from_list("cover", ["#dbe8f6", "#1f4e8c"])
+    for i, (row, gap_row) in enumerate(zip(counts, gaps, strict=True)):
+        for j, (value, gap) in enumerate(zip(row, gap_row, strict=True)):
+            colour = GAP_COLOUR if gap else (EMPTY_COLOUR if not value else blues(math.sqrt(value / peak)))
+            ax.add_patch(_cell_patch(j, i, colour))
+            if value or gap:
+                dark = gap or math.sqrt(value / peak) > 0.55
+                ax.text(j + 0.5, i + 0.5, str(value), ha="center", va="center", fontsize=5.5,
+                        color="white" if dark else "#1d1d1f")
+    ax.set_xlim(0, ncols)
+    ax.set_ylim(len(rows), 0)
+    ax.set_yticks([i + 0.5 for i in range(len(rows))],
+                  [("　" + r) if ind else r for r, ind in zip(rows, indent, strict=True)], fontsize=6)
+    for tick, ind in zip(ax.get_yticklabels(), indent, strict=True):
+        tick.set_fontweight("normal" if ind else "bold")
+    ax.set_xticks([j + 0.5 for j in range(ncols)], list(levels) * len(groups), fontsize=6, rotation=90)
+    ax.xaxis.tick_top()
+    for g, name in enumerate(groups):
+        ax.text(g * len(levels) + len(levels) / 2, -0.08 * len(rows) / 10 - 2.2, name, ha="center", va="bottom",
+                fontsize=7, fontweight="bold", clip_on=False)
+        if g:
+            ax.axvline(g * len(levels), color="#1d1d1f", linewidth=1.2)
+    for i, ind in enumerate(indent):
+        if not ind and i:
+            ax.axhline(i, color="#1d1d1f", linewidth=0.6)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+    ax.set_title(title, fontsize=9, pad=42)
+    ax.legend(handles=[Patch(color=GAP_COLOUR, label=legend[0]), Patch(color="#5b86bf", label=legend[1]),
+                       Patch(color=EMPTY_COLOUR, label=legend[2])],
+              loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=6.5, frameon=False)
     return _png(fig)
+
+
+def _cell_patch(x: int, y: int, colour: str):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=0.5)

@@ -7,6 +7,7 @@ error, because the real report must have its charts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,9 @@ from viz.report.scope import Scope
 
 
 @dataclass
-class Ctx:
+class ReportContext:
+    """What every report section needs: language, scope, labels, whether to draw charts."""
+
     lang: str
     scope: Scope
     labels: Labels
@@ -26,7 +29,7 @@ class Ctx:
     table_no: int = 0
 
     def t(self, zh: str, en: str, **fmt: Any) -> str:
-        return tr(zh, en, self.lang, **fmt)  # type: ignore[arg-type]
+        return tr(zh, en, self.lang, **fmt)  # type: ignore[arg-type]  # lang is zh | en, held as str
 
     def whole_region_note(self, what_zh: str, what_en: str) -> Paragraph | None:
         """A note for a section whose query has no industry/city filter, when the report is scoped."""
@@ -49,7 +52,7 @@ def plain(value: Any, lang: str = "zh") -> str | int | float | None:
     """A table cell from an arbitrary query value: names of referenced nodes, lists joined."""
     sep = "; " if lang == "en" else "；"
     if isinstance(value, bool):
-        return tr("是", "yes", lang) if value else tr("否", "no", lang)  # type: ignore[arg-type]
+        return tr("是", "yes", lang) if value else tr("否", "no", lang)  # type: ignore[arg-type]  # zh | en as str
     if value is None or isinstance(value, int | float | str):
         return value
     if isinstance(value, dict):
@@ -66,3 +69,26 @@ def localised(item: dict[str, Any], key: str, lang: str) -> Any:
     if key in item:
         return item[key]
     return item.get(f"{key}_{'en' if lang == 'en' else 'zh'}")
+
+
+# An analysis run key (A20261201T002251780987-6f47a3) and an overlap group key (the run key plus
+# ":12"), with the word that introduces them in reasons the analyses write.
+INTERNAL_ID = re.compile(r"\s*(?:分析批次|analysis run)?\s*\bA\d{8}T\d{6,}-[0-9a-f]+(?::\d+)?")
+
+
+def without_ids(text: str) -> str:
+    """Text without analysis-run and overlap-group keys: "重叠组 A2026…:12 建议合并" → "重叠组建议合并".
+    A reader identifies a group by its platforms; the run is named once, in the method section."""
+    return INTERNAL_ID.sub("", text)
+
+
+def scrub_ids(blocks: list[Any]) -> list[Any]:
+    """The same blocks with internal keys removed from paragraphs and table cells."""
+    from viz.report.model import Paragraph, Table
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.text = without_ids(block.text)
+        elif isinstance(block, Table):
+            block.rows = [[without_ids(c) if isinstance(c, str) else c for c in row] for row in block.rows]
+    return blocks

@@ -10,14 +10,15 @@ import io
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from viz.report.model import Figure, Heading, Paragraph, Report, Table, clean_report
+from viz.report.layout import MARGIN_CM, PAGE_CM, TABLE_FONT_PT, column_widths, usable_cm
+from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table, clean_report
 
 BODY_EAST_ASIA = "宋体"  # SimSun: the standard body face of Chinese official documents
 HEADING_EAST_ASIA = "黑体"  # SimHei for headings
@@ -107,23 +108,15 @@ def _header_row(row) -> None:
         cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _column_widths(block: Table, usable_cm: float) -> list[float]:
-    """Column widths in cm, by the longest text in each column (clamped), so that a name or a
-    reason gets room and a count does not. Chinese characters count double (they are wide)."""
-
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-    texts = block.text_rows()
-    weights = []
-    for index, title in enumerate(block.columns):
-        longest = max([width(title)] + [width(row[index]) for row in texts])
-        weights.append(min(max(longest, 5), 60))
-    total = sum(weights)
-    return [usable_cm * w / total for w in weights]
+def _fixed_layout(table) -> None:
+    """``w:tblLayout type=fixed``: Word and LibreOffice keep our widths instead of autofitting."""
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
 
 
-def _table(document, block: Table, usable_cm: float) -> None:
+def _table(document, block: Table, width_cm: float) -> None:
     _caption(document, block.caption, "Table")
     table = document.add_table(rows=1, cols=len(block.columns))
     table.style = document.styles["Table Grid"]
@@ -138,36 +131,46 @@ def _table(document, block: Table, usable_cm: float) -> None:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.autofit = False
-    widths = _column_widths(block, usable_cm)
-    for column, width_cm in zip(table.columns, widths, strict=True):
-        column.width = Cm(width_cm)  # the table grid: what LibreOffice lays out by
+    _fixed_layout(table)
+    widths = column_widths(block, width_cm)
+    for column, cm in zip(table.columns, widths, strict=True):
+        column.width = Cm(cm)  # the table grid: what LibreOffice lays out by
     for row in table.rows:
-        for cell, width_cm in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width_cm)
+        for cell, cm in zip(row.cells, widths, strict=True):
+            cell.width = Cm(cm)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
+                    run.font.size = Pt(TABLE_FONT_PT)
     document.add_paragraph()
+
+
+def _orient(section, landscape: bool) -> None:
+    """A4 in the given orientation, with the report's margins."""
+    short, long_ = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
+    section.left_margin = section.right_margin = Cm(MARGIN_CM)
+    section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
 
 
 def write_docx(report: Report, out_path: Path) -> Path:
     report = clean_report(report)  # no control characters reach the XML (graph.textsafe)
     document = Document()
     _setup_styles(document)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, as Chinese offices print
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    _orient(document.sections[0], landscape=False)
     core = document.core_properties
     core.title = report.title
     core.subject = report.subtitle
     core.language = "zh-CN" if report.lang == "zh" else "en"
     document.add_paragraph(report.title, style="Title")
     document.add_paragraph(report.subtitle)
-    usable_cm = 21.0 - 2 * 2.2
+    landscape = False
     for block in report.blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, Layout):
+            if block.landscape != landscape:
+                landscape = block.landscape
+                _orient(document.add_section(WD_SECTION.NEW_PAGE), landscape)
+        elif isinstance(block, Heading):
             document.add_heading(block.text, level=block.level)
         elif isinstance(block, Paragraph):
             paragraph = document.add_paragraph(block.text)
@@ -175,9 +178,10 @@ def write_docx(report: Report, out_path: Path) -> Path:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
         elif isinstance(block, Table):
-            _table(document, block, usable_cm)
+            _table(document, block, usable_cm(landscape))
         elif isinstance(block, Figure):
-            document.add_picture(io.BytesIO(block.png), width=Cm(min(block.width_cm, usable_cm)))
+            width = min(block.width_cm, usable_cm(landscape))
+            document.add_picture(io.BytesIO(block.png), width=Cm(width))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _caption(document, block.caption, "Figure")
     document.save(str(out_path))

@@ -43,6 +43,8 @@ class MissingFontError(PlatgraphError):
     """No CJK font is installed: the report cannot render Chinese (exit code 2, a setup problem)."""
 
     exit_code = 2
+    http_status = 503  # the server lacks the font: an operator installs it
+    code = "font_missing"
 
 
 def _known_families() -> set[str]:

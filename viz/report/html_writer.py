@@ -11,9 +11,10 @@ import base64
 from html import escape
 from pathlib import Path
 
-from viz.report.model import Figure, Heading, Paragraph, Report, Table, clean_report
+from viz.report.layout import CELL_PAD_CM, MARGIN_CM, TABLE_FONT_PT, column_widths, usable_cm
+from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table, clean_report
 
-CSS = """
+CSS_TEMPLATE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
        "WenQuanYi Micro Hei", sans-serif; margin: 0; color: #1d1d1f; background: #f5f5f7; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
@@ -33,7 +34,32 @@ th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-ali
 th { background: #eef2f7; }
 td.num { text-align: right; white-space: nowrap; }
 tr:nth-child(even) td { background: #fafafa; }
+table.fixed { table-layout: fixed; }
+/* No overflow-wrap on cells: with it Chromium leaves landscape pages half empty when printing. */
+/* Print (Chromium "Save as PDF", --print-to-pdf): A4, the same margins, fonts and fixed column widths
+   as the Word version; wide tables on landscape pages (a named page). */
+@page { size: A4 portrait; margin: @MARGIN@cm; }
+@page wide { size: A4 landscape; margin: @MARGIN@cm; }
+@media print {
+  body { background: #fff; }
+  main { max-width: none; padding: 0; }
+  nav { display: none; }
+  .landscape { page: wide; }
+  header h1 { font-size: 20pt; }
+  h2 { font-size: 15pt; margin-top: 14pt; break-after: avoid; }
+  h3 { font-size: 12pt; margin-top: 10pt; break-after: avoid; }
+  p { font-size: 10.5pt; margin: 4pt 0; }
+  p.note { font-size: 9pt; }
+  .table-wrap { overflow: visible; margin: 6pt 0; }
+  table { font-size: @FONT@pt; }
+  th, td { padding: 1pt @PAD@cm; }
+  thead { display: table-header-group; }
+  figure { break-inside: avoid; margin: 6pt 0; }
+  figcaption, caption { font-size: 9pt; }
+}
 """
+CSS = (CSS_TEMPLATE.replace("@MARGIN@", str(MARGIN_CM)).replace("@FONT@", str(TABLE_FONT_PT))
+       .replace("@PAD@", f"{CELL_PAD_CM / 2:.2f}"))
 
 
 def _cell(value: object, text: str) -> str:
@@ -41,37 +67,59 @@ def _cell(value: object, text: str) -> str:
     return f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
 
 
+def _colgroup(block: Table, landscape: bool) -> str:
+    """Fixed column widths as percentages of the printed text width (the same as the Word version)."""
+    widths = column_widths(block, usable_cm(landscape))
+    total = sum(widths)
+    return "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in widths) + "</colgroup>"
+
+
+def _table_html(block: Table, landscape: bool) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
+    body = "".join(
+        "<tr>" + "".join(_cell(v, t) for v, t in zip(row, texts, strict=True)) + "</tr>"
+        for row, texts in zip(block.rows, block.text_rows(), strict=True)
+    )
+    if not block.rows:
+        body = f'<tr><td colspan="{len(block.columns)}">—</td></tr>'
+    return (f'<div class="table-wrap"><table class="fixed" data-kind="{escape(block.kind)}">'
+            f"<caption>{escape(block.caption)}</caption>{_colgroup(block, landscape)}"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
 def render_html(report: Report) -> str:
     parts: list[str] = []
     toc: list[str] = []
+    landscape = False
+
+    def emit(html: str) -> None:
+        # Each element on a landscape page carries the class (a CSS named page): consecutive ones
+        # share pages, and the page changes where the orientation does.
+        parts.append(f'<div class="landscape">{html}</div>' if landscape else html)
+
     for block in report.blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, Layout):
+            landscape = block.landscape
+        elif isinstance(block, Heading):
             tag = "h2" if block.level == 1 else "h3"
             anchor = f' id="{escape(block.anchor)}"' if block.anchor else ""
-            if block.level == 1 and block.anchor:
-                toc.append(f'<li><a href="#{escape(block.anchor)}">{escape(block.text)}</a></li>')
-            section = f'<section data-section="{escape(block.anchor)}">' if block.level == 1 else ""
-            if block.level == 1 and parts:
-                parts.append("</section>")
-            parts.append(f"{section}<{tag}{anchor}>{escape(block.text)}</{tag}>")
+            if block.level == 1:
+                if block.anchor:
+                    toc.append(f'<li><a href="#{escape(block.anchor)}">{escape(block.text)}</a></li>')
+                if parts:
+                    parts.append("</section>")
+                parts.append(f'<section data-section="{escape(block.anchor)}">')
+            emit(f"<{tag}{anchor}>{escape(block.text)}</{tag}>")
         elif isinstance(block, Paragraph):
             cls = ' class="note"' if block.note else ""
-            parts.append(f"<p{cls}>{escape(block.text)}</p>")
+            emit(f"<p{cls}>{escape(block.text)}</p>")
         elif isinstance(block, Table):
-            head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
-            body = "".join(
-                "<tr>" + "".join(_cell(v, t) for v, t in zip(row, texts, strict=True)) + "</tr>"
-                for row, texts in zip(block.rows, block.text_rows(), strict=True)
-            )
-            if not block.rows:
-                body = f'<tr><td colspan="{len(block.columns)}">—</td></tr>'
-            parts.append(f'<div class="table-wrap"><table data-kind="{escape(block.kind)}">'
-                         f"<caption>{escape(block.caption)}</caption><thead><tr>{head}</tr></thead>"
-                         f"<tbody>{body}</tbody></table></div>")
+            emit(_table_html(block, landscape))
         elif isinstance(block, Figure):
             data = base64.b64encode(block.png).decode("ascii")
-            parts.append(f'<figure data-kind="{escape(block.kind)}"><img alt="{escape(block.caption)}" '
-                         f'src="data:image/png;base64,{data}"><figcaption>{escape(block.caption)}</figcaption></figure>')
+            emit(f'<figure data-kind="{escape(block.kind)}"><img alt="{escape(block.caption)}" '
+                 f'style="width:{block.width_cm:g}cm" '
+                 f'src="data:image/png;base64,{data}"><figcaption>{escape(block.caption)}</figcaption></figure>')
     if parts:
         parts.append("</section>")
     lang = "en" if report.lang == "en" else "zh-CN"

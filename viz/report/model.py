@@ -68,6 +68,9 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     kind: str = ""  # a stable name the tests and CSS use, e.g. "overlap-groups"
+    # Relative share of the width each column wants (e.g. a name column 4, a count 1); None = by content.
+    # The writers turn these into fixed widths with :func:`viz.report.layout.column_widths`.
+    weights: list[float] | None = None
 
     def text_rows(self) -> list[list[str]]:
         return [[safe_text(cell) for cell in row] for row in self.rows]
@@ -81,7 +84,15 @@ class Figure:
     width_cm: float = 16.0
 
 
-Block = Heading | Paragraph | Table | Figure
+@dataclass
+class Layout:
+    """Switch the page orientation from here on: a wide table goes on landscape pages (a Word
+    section, a CSS named page) and the report returns to portrait after it."""
+
+    landscape: bool
+
+
+Block = Heading | Paragraph | Table | Figure | Layout
 
 
 @dataclass

@@ -8,10 +8,11 @@ from typing import Any
 
 from graph.reference import load_cities, load_taxonomy
 from viz.report import charts
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
+from viz.report.heatgrid import heat_grid
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
-GAPS_LISTED = 60
+GAPS_LISTED = 8  # the report's top items; the full list is in the plan workbook
 
 
 def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], dict[tuple[str, str], int]]:
@@ -27,7 +28,16 @@ def industry_category_counts(matrix: list[dict[str, Any]]) -> tuple[list[str], d
     return industries, cells
 
 
-def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
+def industry_text(ctx: ReportContext, item: dict[str, Any]) -> str:
+    """An industry, or a chain segment with its industry in brackets: 液压与传动（机械装备）."""
+    name = ctx.labels.industry(item.get("industry"))
+    parent = item.get("parent")
+    if item.get("industry_level") == "segment" and parent:
+        return ctx.t("{s}（{p}）", "{s} ({p})", s=name, p=ctx.labels.industry(parent))
+    return name
+
+
+def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
         blocks.append(Paragraph(ctx.t("覆盖分析不可用（未安装 queries.coverage）。",
@@ -38,17 +48,34 @@ def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[s
     categories = list(load_taxonomy().categories)
     industries, cells = industry_category_counts(coverage.get("matrix", []))
     cat_names = [ctx.labels.category(c) for c in categories]
-    if ctx.charts and industries:
-        values = [[cells[(i, c)] for c in categories] for i in industries]
-        png = charts.heat_map(ctx.t("重点产业 × 平台类别（平台数）", "Key industry × category (platforms)"),
-                              [ctx.labels.industry(i) for i in industries], cat_names, values)
-        blocks.append(Figure(ctx.next_figure(ctx.t("重点产业与平台类别覆盖热力图", "Industry × category heat map")),
-                             png, kind="coverage-heatmap"))
-    blocks.append(Table(ctx.next_table(ctx.t("重点产业 × 平台类别", "Key industry × category")),
-                        [ctx.t("产业", "Industry"), *cat_names, ctx.t("合计", "Total")],
-                        [[ctx.labels.industry(i), *[cells[(i, c)] for c in categories],
-                          sum(cells[(i, c)] for c in categories)] for i in industries],
-                        kind="coverage-matrix"))
+    grid = heat_grid(coverage)
+    blocks.append(Paragraph(ctx.t(
+        "下图按重点产业（粗体）及其产业链环节（缩进）、平台类别和级别统计在运行和建设中的平台数；红色格为覆盖缺口"
+        "（该产业没有这一类别的平台，或没有国家级平台），共 {g} 格；灰色格为没有平台但不计为缺口。",
+        "The figure counts running and building platforms per key industry (bold) and chain segment "
+        "(indented), by category and level. Red cells are coverage gaps (no platform of that category, or "
+        "no national platform): {g} cells. Grey cells have no platform but are not counted as gaps.",
+        g=grid.gap_cells())))
+    if ctx.charts and grid.rows:
+        png = charts.coverage_grid(
+            ctx.t("重点产业与产业链环节 × 平台类别 × 级别（平台数）",
+                  "Key industry and segment × category × level (platforms)"),
+            [ctx.labels.industry(r.industry) for r in grid.rows], [r.level == "segment" for r in grid.rows],
+            [ctx.labels.category(c) for c in grid.categories], [ctx.labels.level(lv) for lv in grid.levels],
+            [[r.counts.get(col, 0) for col in grid.columns] for r in grid.rows],
+            [[col in r.gaps for col in grid.columns] for r in grid.rows],
+            (ctx.t("覆盖缺口", "Coverage gap"), ctx.t("平台数（颜色越深越多）", "Platforms (darker = more)"),
+             ctx.t("无平台（不计为缺口）", "None (not a gap)")))
+        blocks.append(Figure(ctx.next_figure(ctx.t("重点产业覆盖热力图（红色为缺口）",
+                                                   "Coverage heat map (gaps in red)")),
+                             png, kind="coverage-heatmap", width_cm=17.0))
+    # The figure carries the counts; without charts the same grid is a table (industries only).
+    if not ctx.charts:
+        blocks.append(Table(ctx.next_table(ctx.t("重点产业 × 平台类别", "Key industry × category")),
+                            [ctx.t("产业", "Industry"), *cat_names, ctx.t("合计", "Total")],
+                            [[ctx.labels.industry(i), *[cells[(i, c)] for c in categories],
+                              sum(cells[(i, c)] for c in categories)] for i in industries],
+                            kind="coverage-matrix"))
     if inferred and inferred.get("platforms"):
         blocks.append(Paragraph(ctx.t(
             "注：其中 {p} 个平台未填写服务产业，其产业为推断（按名称 {n}、研究方向 {f}、依托单位 {h} 条关键词依据，"
@@ -60,15 +87,18 @@ def coverage_section(ctx: Ctx, coverage: dict[str, Any] | None, inferred: dict[s
 
     gaps = coverage.get("gaps", [])
     blocks.append(Heading(ctx.t("覆盖缺口（按优先级排序）", "Coverage gaps, ranked"), 2))
-    blocks.append(Paragraph(ctx.t("共识别覆盖缺口 {n} 处，下表列出最靠前的 {s} 处及可承担的现有平台。",
+    blocks.append(Paragraph(ctx.t("共识别覆盖缺口 {n} 处，下表列出最靠前的 {s} 处及可承担的现有平台；"
+                                  "全部缺口见 platgraph coverage（或接口 /api/v1/coverage），需新建的见规划工作簿。",
                                   "{n} coverage gaps were found; the table lists the first {s} and the existing "
-                                  "platforms nearest to filling them.", n=len(gaps), s=min(len(gaps), GAPS_LISTED))))
+                                  "platforms nearest to filling them; all of them: platgraph coverage (or "
+                                  "/api/v1/coverage); those to build are in the plan workbook.",
+                                  n=len(gaps), s=min(len(gaps), GAPS_LISTED))))
     blocks.append(Table(ctx.next_table(ctx.t("覆盖缺口", "Coverage gaps")),
                         [ctx.t("排序", "Rank"), ctx.t("产业", "Industry"), ctx.t("缺少", "Missing"),
                          ctx.t("依据", "Evidence"), ctx.t("最接近的现有平台", "Nearest existing platforms")],
-                        [[g.get("rank"), ctx.labels.industry(g.get("industry")), g.get("missing"), g.get("reason"),
+                        [[g.get("rank"), industry_text(ctx, g), g.get("missing"), g.get("reason"),
                           plain([n.get("name") for n in g.get("nearest", [])], ctx.lang)]
-                         for g in gaps[:GAPS_LISTED]], kind="coverage-gaps"))
+                         for g in gaps[:GAPS_LISTED]], kind="coverage-gaps", weights=[1, 3, 3, 8, 6]))
 
     city_rows = coverage.get("cities", [])
     blocks.append(Heading(ctx.t("城市布局", "Coverage by city"), 2))

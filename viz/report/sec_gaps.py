@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from viz.report import charts
-from viz.report.context import Ctx, localised, plain
+from viz.report.context import ReportContext, localised, plain
 from viz.report.labels import SECTOR_ORDER
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 
 MAX_PANELS = 12  # heat maps per figure (the report's key industries, highest priority first)
+LISTED = 6  # single-sector platforms and suggested partners shown; the full lists are in the workbook / API
 
 
 def sector_matrix(entry: dict[str, Any]) -> list[list[float]] | None:
@@ -39,7 +40,7 @@ def synergy_values(entry: dict[str, Any]) -> tuple[float | None, float | None]:
     return None, None
 
 
-def sector_counts_text(ctx: Ctx, sectors: Any) -> Any:
+def sector_counts_text(ctx: ReportContext, sectors: Any) -> Any:
     if isinstance(sectors, dict):
         sep = "; " if ctx.lang == "en" else "；"
         return sep.join(f"{ctx.labels.sector(s)} {sectors[s]}" for s in SECTOR_ORDER if s in sectors)
@@ -48,7 +49,7 @@ def sector_counts_text(ctx: Ctx, sectors: Any) -> Any:
     return plain(sectors, ctx.lang)
 
 
-def missing_text(ctx: Ctx, missing: Any) -> Any:
+def missing_text(ctx: ReportContext, missing: Any) -> Any:
     if not isinstance(missing, list):
         return plain(missing, ctx.lang)
     parts = []
@@ -61,7 +62,7 @@ def missing_text(ctx: Ctx, missing: Any) -> Any:
     return ("、" if ctx.lang == "zh" else ", ").join(parts)
 
 
-def gaps_section(ctx: Ctx, gaps: dict[str, Any] | None) -> list[Block]:
+def gaps_section(ctx: ReportContext, gaps: dict[str, Any] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("四、产学研用协同缺口", "4. Collaboration gaps"), 1, "gaps")]
     if gaps is None:
         blocks.append(Paragraph(ctx.t("协同缺口分析不可用（未安装 queries.collaboration）。",
@@ -95,30 +96,34 @@ def gaps_section(ctx: Ctx, gaps: dict[str, Any] | None) -> list[Block]:
                         [ctx.t("产业", "Industry"), ctx.t("参与单位（产/学/研/用）", "Institutions by sector"),
                          ctx.t("合作关系数", "Ties"), ctx.t("缺失或薄弱的合作", "Missing or weak pairs"),
                          ctx.t("三螺旋协同度 T3", "Synergy T3"), ctx.t("四螺旋协同度 T4", "Synergy T4")],
-                        rows, kind="gaps-industries"))
+                        rows, kind="gaps-industries", weights=[4, 8, 2, 4, 2, 2]))
 
     singles = gaps.get("single_sector_platforms", [])
     blocks.append(Heading(ctx.t("单一主体平台", "Single-sector platforms"), 2))
-    blocks.append(Paragraph(ctx.t("依托、共建单位和人员全部来自同一方（产、学、研或用）的平台，共 {n} 个。",
-                                  "Platforms whose host, co-builders and people all come from one sector: {n}.",
-                                  n=gaps.get("single_sector_total", len(singles)))))
+    blocks.append(Paragraph(ctx.t(
+        "依托、共建单位和人员全部来自同一方（产、学、研或用）的平台，共 {n} 个；下表列出前 {s} 个，"
+        "全部名单可在图谱浏览器的“协同缺口”图层或接口 /api/v1/gaps 中查看。",
+        "Platforms whose host, co-builders and people all come from one sector: {n}; the table lists the first "
+        "{s}; all of them are in the explorer's collaboration-gap layer and at /api/v1/gaps.",
+        n=gaps.get("single_sector_total", len(singles)), s=min(len(singles), LISTED))))
     blocks.append(Table(ctx.next_table(ctx.t("单一主体平台", "Single-sector platforms")),
-                        [ctx.t("编号", "ID"), ctx.t("平台", "Platform"), ctx.t("所属方", "Sector"),
-                         ctx.t("缺少的方", "Missing sectors")],
-                        [[p.get("id"), p.get("name"), ctx.labels.sector(p.get("sector")),
-                          plain([ctx.labels.sector(s) for s in p.get("missing_sectors") or []], ctx.lang)]
-                         for p in singles], kind="gaps-single-sector"))
+                        [ctx.t("平台", "Platform"), ctx.t("所属方", "Sector"), ctx.t("缺少的方", "Missing sectors"),
+                         ctx.t("所在市", "City")],
+                        [[p.get("name"), ctx.labels.sector(p.get("sector")),
+                          plain([ctx.labels.sector(s) for s in p.get("missing_sectors") or []], ctx.lang),
+                          ctx.labels.city(p.get("city")) if p.get("city") else None]
+                         for p in singles[:LISTED]], kind="gaps-single-sector", weights=[10, 2, 4, 2]))
 
     partners = gaps.get("suggested_partners", [])
     blocks.append(Heading(ctx.t("建议合作伙伴", "Suggested partners"), 2))
     blocks.append(Table(ctx.next_table(ctx.t("建议合作伙伴", "Suggested partners")),
                         [ctx.t("单位", "Institution"), ctx.t("建议合作单位", "Suggested partners"),
                          ctx.t("理由", "Why")],
-                        [partner_row(ctx, p) for p in partners], kind="gaps-partners"))
+                        [partner_row(ctx, p) for p in partners[:LISTED]], kind="gaps-partners", weights=[4, 4, 12]))
     return blocks
 
 
-def partner_row(ctx: Ctx, item: Any) -> list:
+def partner_row(ctx: ReportContext, item: Any) -> list:
     if not isinstance(item, dict):
         return [plain(item, ctx.lang), None, None]
     # Shape from queries.collaboration.read_gaps: {enterprise{id,name}, partner{id,name,sector}, industry, …}

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from graph.store import Store
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.cypher import cypher
 from viz.report.model import Block, Heading, Paragraph, Table
 
@@ -50,7 +50,7 @@ RUN_STATUS: dict[str, tuple[str, str]] = {
 }
 
 
-def status_text(status: str | None, ctx: Ctx) -> str:
+def status_text(status: str | None, ctx: ReportContext) -> str:
     """A run's status in the report's language; an unknown value is shown as stored."""
     zh_en = RUN_STATUS.get(status or "")
     return ctx.t(*zh_en) if zh_en else status or ""
@@ -65,7 +65,7 @@ def _loaded_text(value: Any, lang: str) -> Any:
     return plain(value, lang)
 
 
-def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, generated: str) -> list[Block]:
+def method_section(ctx: ReportContext, store: Store, latest_run: dict[str, Any] | None, generated: str) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("七、方法说明与数据来源", "7. Method notes and data provenance"), 1, "method")]
     blocks.append(Heading(ctx.t("方法说明", "Method notes"), 2))
     blocks.extend(Paragraph(ctx.t(zh, en), note=True) for zh, en in METHOD_NOTES)
@@ -74,8 +74,9 @@ def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, ge
     if latest_run:
         blocks.append(Paragraph(ctx.t("本报告的分析结果来自分析批次 {k}（{s} 开始，{f} 完成）。报告生成时间：{g}。",
                                       "The findings come from analysis run {k} (started {s}, finished {f}). "
-                                      "Report generated {g}.", k=latest_run.get("key"), s=latest_run.get("started"),
-                                      f=latest_run.get("finished"), g=generated)))
+                                      "Report generated {g}.", k=latest_run.get("key"),
+                                      s=_when(str(latest_run.get("started"))), f=_when(str(latest_run.get("finished"))),
+                                      g=generated)))
     else:
         blocks.append(Paragraph(ctx.t("图中还没有完成的分析批次（请先运行 platgraph analyze）。报告生成时间：{g}。",
                                       "No completed analysis run in the graph yet (run platgraph analyze first). "
@@ -83,17 +84,15 @@ def method_section(ctx: Ctx, store: Store, latest_run: dict[str, Any] | None, ge
     ingest = store.read(cypher("ingest_runs"), {"limit": RUNS_LISTED})
     blocks.append(Table(
         ctx.next_table(ctx.t("数据导入批次", "Ingest runs")),
-        [ctx.t("批次", "Run"), ctx.t("开始", "Started"), ctx.t("完成", "Finished"), ctx.t("状态", "Status"),
+        [ctx.t("开始", "Started"), ctx.t("完成", "Finished"), ctx.t("状态", "Status"),
          ctx.t("读取行数", "Rows read"), ctx.t("导入", "Loaded"), ctx.t("拒收行数", "Rejected"),
          ctx.t("数据文件", "Sources")],
-        [[r["key"], r["started"], r["finished"], status_text(r["status"], ctx), r["read"],
-          _loaded_text(r["loaded"], ctx.lang),
-          r["rejected"], plain(r["sources"], ctx.lang)] for r in ingest], kind="provenance-ingest"))
-    analysis = store.read(cypher("analysis_runs"), {"limit": RUNS_LISTED})
-    blocks.append(Table(
-        ctx.next_table(ctx.t("分析批次", "Analysis runs")),
-        [ctx.t("批次", "Run"), ctx.t("类型", "Kind"), ctx.t("开始", "Started"), ctx.t("完成", "Finished"),
-         ctx.t("状态", "Status")],
-        [[r["key"], r["kind"], r["started"], r["finished"], status_text(r["status"], ctx)] for r in analysis],
-        kind="provenance-analysis"))
+        [[_when(r["started"]), _when(r["finished"]), status_text(r["status"], ctx), r["read"],
+          _loaded_text(r["loaded"], ctx.lang), r["rejected"], plain(r["sources"], ctx.lang)] for r in ingest],
+        kind="provenance-ingest", weights=[3, 3, 2, 2, 8, 2, 5]))
     return blocks
+
+
+def _when(value: Any) -> Any:
+    """A stored timestamp to the minute (2026-12-01T00:22:51.78Z → 2026-12-01 00:22)."""
+    return value[:16].replace("T", " ") if isinstance(value, str) and len(value) >= 16 else value

@@ -4,13 +4,13 @@ network figure."""
 from __future__ import annotations
 
 from viz.report import charts
-from viz.report.context import Ctx
+from viz.report.context import ReportContext
 from viz.report.model import Block, Figure, Heading, Paragraph, Table
 from viz.report.network import NetworkStats
 from viz.report.platform_network import PlatformNetwork
 
 
-def network_section(ctx: Ctx, stats: NetworkStats, pnet: PlatformNetwork) -> list[Block]:
+def network_section(ctx: ReportContext, stats: NetworkStats, pnet: PlatformNetwork) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("二、协同网络结构", "2. Network structure"), 1, "network")]
     share = 100.0 * stats.largest_component / stats.connected if stats.connected else 0.0
     blocks.append(Paragraph(ctx.t(
@@ -69,5 +69,5 @@ def network_section(ctx: Ctx, stats: NetworkStats, pnet: PlatformNetwork) -> lis
         png = charts.network_figure(ctx.t("重点产业平台网络", "Key-industry platform network"), pnet.graph,
                                     labels, legend)
         blocks.append(Figure(ctx.next_figure(ctx.t("重点产业平台网络", "Key-industry platform network")), png,
-                             kind="network-figure"))
+                             kind="network-figure", width_cm=13.0))
     return blocks

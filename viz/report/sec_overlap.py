@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viz.report.context import Ctx, plain
+from viz.report.context import ReportContext, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
 
@@ -22,7 +22,19 @@ def keep_name(group: dict[str, Any]) -> str | None:
     return str(keep)
 
 
-def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None) -> list[Block]:
+def strongest_groups(groups: list[dict[str, Any]], strength: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Groups by their strongest pair score, then mean score, then size (ties by name order)."""
+    def key(g: dict[str, Any]) -> tuple:
+        s = strength.get(g.get("id") or "", {})
+        return (-(s.get("strongest") or 0.0), -(s.get("mean") or 0.0), -(g.get("size") or 0))
+    return sorted(groups, key=key)
+
+
+LISTED = 6  # the strongest groups; all of them are in the plan workbook's 优化调整 sheet
+
+
+def overlap_section(ctx: ReportContext, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None,
+                    strength: dict[str, dict[str, Any]] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("三、交叉重复平台", "3. Overlapping platforms"), 1, "overlap")]
     if groups is None:
         blocks.append(Paragraph(ctx.t("交叉重复分析不可用（未安装 queries.overlap）。",
@@ -30,12 +42,13 @@ def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str,
         return blocks
     if (note := ctx.whole_region_note("交叉重复分组", "the overlap grouping")) is not None:
         blocks.append(note)
-    items = groups.get("groups", [])
+    items = strongest_groups(groups.get("groups", []), strength or {})[:LISTED]
     pairs_total = overlaps.get("total") if overlaps else None
     blocks.append(Paragraph(ctx.t(
-        "最近一次分析识别出 {g} 组交叉重复平台{p}。下表列出其中 {s} 组，每组给出判定理由与处理建议。",
-        "The latest analysis found {g} groups of overlapping platforms{p}. The table lists {s} of them, each with "
-        "its reasons and the recommendation.",
+        "最近一次分析识别出 {g} 组交叉重复平台{p}。下表按相似度列出最强的 {s} 组，每组给出判定理由与处理建议；"
+        "全部各组见规划工作簿。",
+        "The latest analysis found {g} groups of overlapping platforms{p}. The table lists the {s} strongest, each "
+        "with its reasons and the recommendation; all groups are in the plan workbook.",
         g=groups.get("total", len(items)), s=len(items),
         p=(ctx.t("（涉及 {n} 对平台）", " ({n} overlapping pairs)", n=pairs_total) if pairs_total is not None else ""))))
     rows = []
@@ -45,5 +58,6 @@ def overlap_section(ctx: Ctx, groups: dict[str, Any] | None, overlaps: dict[str,
                      keep_name(group), plain(group.get("reasons"), ctx.lang)])
     blocks.append(Table(ctx.next_table(ctx.t("交叉重复平台组", "Overlap groups")),
                         [ctx.t("序号", "#"), ctx.t("平台", "Platforms"), ctx.t("建议", "Recommendation"),
-                         ctx.t("建议保留", "Keep"), ctx.t("理由", "Reasons")], rows, kind="overlap-groups"))
+                         ctx.t("建议保留", "Keep"), ctx.t("理由", "Reasons")], rows, kind="overlap-groups",
+                        weights=[1, 8, 2, 5, 12]))
     return blocks

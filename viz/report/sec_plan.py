@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viz.report.context import Ctx, localised, plain
+from viz.report.context import ReportContext, localised, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
 LISTED = 8  # items per batch in the report; every item is in the plan workbook (platgraph plan --xlsx)
@@ -30,7 +30,7 @@ EVIDENCE_NAMES = {
 INTERNAL_EVIDENCE = frozenset({"group", "run", "keep", "overlap_reasons", "platforms", "nearest"})
 
 
-def _texts(ctx: Ctx, reasons: Any) -> Any:
+def _texts(ctx: ReportContext, reasons: Any) -> Any:
     """The readable sentence of each reason (``text``, or ``reason`` for coverage losses)."""
     if isinstance(reasons, list):
         texts = []
@@ -50,7 +50,7 @@ def _value(key: str, value: Any, lang: str) -> Any:
     return plain(value, lang)
 
 
-def _evidence(ctx: Ctx, reasons: Any) -> Any:
+def _evidence(ctx: ReportContext, reasons: Any) -> Any:
     """Each reason's evidence as "name: value" text a planner can check against the graph."""
     if not isinstance(reasons, list):
         return None
@@ -75,14 +75,14 @@ def _name(ref: Any) -> Any:
     return ref
 
 
-def _more(ctx: Ctx, total: int) -> list[Block]:
+def _more(ctx: ReportContext, total: int) -> list[Block]:
     if total <= LISTED:
         return []
     return [Paragraph(ctx.t("（以上为前 {n} 项，共 {t} 项；完整清单见方案工作簿。）",
                             "(The first {n} of {t} items; the full list is in the plan workbook.)", n=LISTED, t=total))]
 
 
-def _summary(ctx: Ctx, plan: dict[str, Any]) -> Paragraph:
+def _summary(ctx: ReportContext, plan: dict[str, Any]) -> Paragraph:
     c = plan.get("counts") or {}
     status = plan.get("status_counts") or {}
     active = status.get("active", 0) + status.get("building", 0)
@@ -102,7 +102,7 @@ def _summary(ctx: Ctx, plan: dict[str, Any]) -> Paragraph:
         m=len(plan.get("municipal", [])), co=len(plan.get("coordination", []))))
 
 
-def _decided(ctx: Ctx, decided: dict[str, Any] | None) -> list[Block]:
+def _decided(ctx: ReportContext, decided: dict[str, Any] | None) -> list[Block]:
     if not decided:
         return [Paragraph(ctx.t("尚未记录决定：在方案工作簿的“决定”列作出决定后运行 platgraph plan apply。",
                                 "No decisions recorded yet: decide in the workbook's 决定 column, then run "
@@ -119,7 +119,7 @@ def _decided(ctx: Ctx, decided: dict[str, Any] | None) -> list[Block]:
     return blocks
 
 
-def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] | None = None) -> list[Block]:
+def plan_section(ctx: ReportContext, plan: dict[str, Any] | None, decided: dict[str, Any] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("六、优化整合三批清单", "6. The three batches"), 1, "plan")]
     if plan is None:
         blocks.append(Paragraph(ctx.t("方案清单不可用（未安装 queries.plan）。",
@@ -191,7 +191,7 @@ def plan_section(ctx: Ctx, plan: dict[str, Any] | None, decided: dict[str, Any] 
     return blocks
 
 
-def proposal_text(ctx: Ctx, item: dict[str, Any]) -> str:
+def proposal_text(ctx: ReportContext, item: dict[str, Any]) -> str:
     parts = [item.get("action_name"),
              item.get("suggested_type") and ctx.labels.ptype(item.get("suggested_type")),
              item.get("level") and ctx.labels.level(item.get("level")),

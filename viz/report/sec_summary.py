@@ -6,21 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from viz.report import charts
-from viz.report.context import Ctx
-from viz.report.model import Block, Figure, Heading, Paragraph, Table
+from viz.report.context import ReportContext
+from viz.report.model import Block, Figure, Heading, Layout, Paragraph, Table
 from viz.report.summary import DIMENSIONS, Summary
 
 CHARTED_TOGETHER = ("category", "level", "status")  # a few bars each: one figure with three panels
+TABLE_ONLY = ("type",)  # thirty-odd types: the table says it; a bar chart would repeat it on another page
 
 
-def dimension_title(ctx: Ctx, dimension: str) -> str:
+def dimension_title(ctx: ReportContext, dimension: str) -> str:
     return {
         "category": ctx.t("平台类别", "Category"), "type": ctx.t("平台类型", "Platform type"),
         "level": ctx.t("级别", "Level"), "status": ctx.t("状态", "Status"), "city": ctx.t("所在市", "City"),
     }[dimension]
 
 
-def summary_section(ctx: Ctx, summary: Summary, targets: list[dict[str, Any]] | None) -> list[Block]:
+def summary_section(ctx: ReportContext, summary: Summary, targets: list[dict[str, Any]] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("一、总体情况", "1. Summary"), 1, "summary")]
     blocks.append(Paragraph(ctx.t("本报告范围内共有科技创新平台 {n} 个。", "The scope of this report holds {n} platforms.",
                                   n=f"{summary.total:,}")))
@@ -37,7 +38,7 @@ def summary_section(ctx: Ctx, summary: Summary, targets: list[dict[str, Any]] | 
         names = [ctx.labels.dimension(dimension, value) for value, _ in ranked]
         counts = [n for _, n in ranked]
         blocks.append(Heading(ctx.t("按{d}统计", "By {d}", d=title.lower() if ctx.lang == "en" else title), 2))
-        if ctx.charts and ranked and dimension not in CHARTED_TOGETHER:
+        if ctx.charts and ranked and dimension not in CHARTED_TOGETHER + TABLE_ONLY:
             png = charts.bar_chart(ctx.t("平台数量（按{d}）", "Platforms by {d}", d=title), names, counts)
             blocks.append(Figure(ctx.next_figure(ctx.t("按{d}统计的平台数量", "Platforms by {d}", d=title)), png,
                                  kind=f"summary-{dimension}"))
@@ -59,26 +60,23 @@ TARGET_COLUMNS = (
 )
 
 
-def targets_blocks(ctx: Ctx, targets: list[dict[str, Any]] | None) -> list[Block]:
+def targets_blocks(ctx: ReportContext, targets: list[dict[str, Any]] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("建设目标与现状", "Targets vs actual"), 2, "targets")]
     if targets is None:
         blocks.append(Paragraph(ctx.t("目标对比功能不可用（未安装 queries.coverage）。",
                                       "Targets vs actual is not available (queries.coverage is not installed).")))
         return blocks
     targeted = [r for r in targets if r.get("target_total") is not None]
-    if ctx.charts and targeted:
-        names = [f"{ctx.labels.ptype(r['type'])}（{ctx.labels.level(r['level'])}）" if ctx.lang == "zh"
-                 else f"{ctx.labels.ptype(r['type'])} ({ctx.labels.level(r['level'])})" for r in targeted]
-        png = charts.paired_bars(ctx.t("保有量：目标与现有", "Total: target vs holding"), names,
-                                 [r["target_total"] for r in targeted], [r["holding"] for r in targeted],
-                                 (ctx.t("目标", "Target"), ctx.t("现有", "Holding")))
-        blocks.append(Figure(ctx.next_figure(ctx.t("各类平台保有量目标与现有数量", "Total targets vs holdings")),
-                             png, kind="targets"))
     if not targets:
         blocks.append(Paragraph(ctx.t("图中没有建设目标数据。", "The graph holds no targets.")))
         return blocks
     rows = []
-    for r in targets:
+    if len(targeted) < len(targets):
+        blocks.append(Paragraph(ctx.t(
+            "下表列出有建设目标的 {n} 项；没有目标的 {m} 类平台的数量见上文各表。",
+            "The table lists the {n} types and levels with a target; the {m} without one are counted in the "
+            "tables above.", n=len(targeted), m=len(targets) - len(targeted)), note=True))
+    for r in targeted:
         row: list = []
         for key, _, _ in TARGET_COLUMNS:
             value = r.get(key)
@@ -88,6 +86,9 @@ def targets_blocks(ctx: Ctx, targets: list[dict[str, Any]] | None) -> list[Block
                 value = ctx.labels.level(value) if value else ctx.t("全部级别", "all levels")
             row.append(value)
         rows.append(row)
+    # Ten columns: the table goes on landscape pages, then back to portrait.
+    blocks.append(Layout(landscape=True))
     blocks.append(Table(ctx.next_table(ctx.t("建设目标与现状对比", "Targets vs actual")),
                         [ctx.t(zh, en) for _, zh, en in TARGET_COLUMNS], rows, kind="targets"))
+    blocks.append(Layout(landscape=False))
     return blocks

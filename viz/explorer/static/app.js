@@ -42,6 +42,8 @@
     title: ["科技创新平台图谱浏览器", "Innovation platform graph explorer"],
     search_placeholder: ["搜索平台、单位、人员、产业…", "Search platforms, institutions, people, industries…"],
     overview: ["产业总览", "Industry overview"],
+    heatmap: ["覆盖热力图", "Coverage heat map"],
+    gap_industry: ["选择产业查看协同缺口…", "Choose an industry for its gaps…"],
     all_industries: ["全部产业", "All industries"],
     export_png: ["导出 PNG", "Export PNG"],
     export_html: ["导出网页", "Export HTML"],
@@ -403,7 +405,10 @@
   }
 
   // ------------------------------------------------------------------------------- loading
+  // The coverage heat map (coverage.js) overlays the graph; any graph view hides it.
+  function hideHeatmap() { if (window.coverageView) { window.coverageView.hide(); } }
   function loadNeighbourhood(id, limit) {
+    hideHeatmap();
     status(t("loading"));
     return getJSON("/graph/neighbourhood/" + encodeURIComponent(id), { depth: 1, limit: limit || NEIGHBOURHOOD_LIMIT })
       .then(setGraph).catch(fail);
@@ -415,10 +420,12 @@
       .catch(fail);
   }
   function loadOverview(industry) {
+    hideHeatmap();
     status(t("loading"));
     return getJSON("/graph/overview", { industry: industry || null }).then(setGraph).catch(fail);
   }
   function loadGroup(id) {
+    hideHeatmap();
     status(t("loading"));
     return getJSON("/graph/subgraph", { overlap_group: id }).then(function (data) {
       setGraph(data);
@@ -608,6 +615,19 @@
       });
     }).catch(function (err) { fail(err); });
   }
+  // The collaboration-gap layer for one industry: its sector matrix with the pairs that never work
+  // together and its single-sector platforms (coverage.js), and its platforms drawn with those marked.
+  function loadGapIndustry(industry) {
+    if (!industry) { return window.coverageView.collaboration(null); }
+    state.gapOn = true; $("layer-gap").checked = true;
+    hideHeatmap();
+    return Promise.all([
+      window.coverageView.collaboration(industry),
+      getJSON("/graph/subgraph", { industry: industry }).then(function (data) {
+        setGraph(data); applyLayers(); renderLegend();
+      })
+    ]).catch(fail);
+  }
   function loadGapList() {
     return getJSON("/gaps", { limit: 200 }).then(function (res) {
       state.gaps = res.single_sector_platforms || [];
@@ -754,6 +774,15 @@
         sel.appendChild(o);
       });
       sel.value = current;
+      var gapSel = $("gap-industry");
+      var gapCurrent = gapSel.value;
+      gapSel.textContent = "";
+      var none = el("option", t("gap_industry")); none.value = ""; gapSel.appendChild(none);
+      (res.items || []).forEach(function (i) {
+        var o = el("option", state.lang === "en" && i.name_en ? i.name_en : (i.name || i.id || i.key));
+        o.value = i.id || i.key; gapSel.appendChild(o);
+      });
+      gapSel.value = gapCurrent;
     }).catch(fail);
   }
 
@@ -804,7 +833,11 @@
       localStorage.setItem("platgraph.lang", state.lang);
       applyLanguage();
       loadIndustryOptions();
+      if (!$("heatmap").hidden) { window.coverageView.show(); }
+      if ($("gap-industry").value) { window.coverageView.collaboration($("gap-industry").value); }
     });
+    $("btn-heatmap").addEventListener("click", function () { window.coverageView.show(); });
+    $("gap-industry").addEventListener("change", function (ev) { loadGapIndustry(ev.target.value); });
     $("layer-overlap").addEventListener("change", function (ev) {
       state.overlapOn = ev.target.checked;
       if (state.overlapOn && !state.groups.length) { loadGroupList(); }
@@ -836,7 +869,10 @@
       var group = params.get("overlap_group");
       if (around) { return loadNeighbourhood(around); }
       if (group) { return loadGroup(group); }
-      return loadOverview(params.get("industry"));
+      if (params.get("industry")) { return loadOverview(params.get("industry")); }
+      // The default overview is the coverage heat map; the aggregated web is loaded under it
+      // (the 产业总览 button shows it).
+      return loadOverview(null).then(function () { return window.coverageView.show(); });
     }).catch(fail);
   }
 
@@ -847,7 +883,8 @@
     visibleCount: function () { return nodeView.length; },
     highlighted: highlighted,
     loadNeighbourhood: loadNeighbourhood, expand: expand, loadOverview: loadOverview, loadGroup: loadGroup,
-    exportPng: exportPng, exportHtml: exportHtml
+    exportPng: exportPng, exportHtml: exportHtml, loadGapIndustry: loadGapIndustry,
+    getJSON: getJSON  // with the API key when reads are closed (coverage.js uses it)
   };
   start();
 })();
