@@ -86,7 +86,9 @@ def test_map_page_offline_click_and_red_gaps(small_dataset: Any, settings: Any) 
             page = browser.new_page(viewport={"width": 1300, "height": 850})
             foreign: list[str] = []
             page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(server.url) else None)
-            page.goto(f"{server.url}/explore/map")
+            page.goto(f"{server.url}/explore")
+            page.locator("#link-map").click()  # the explorer links to the map
+            page.wait_for_url("**/explore/map")
             page.wait_for_function("window.platmap && window.platmap.state.ready", timeout=20_000)
             assert page.locator("path.city").count() == 14
             page.locator("path.city[data-city='柳州']").click()
