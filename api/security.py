@@ -42,6 +42,8 @@ API_PREFIX = "/api/v1"
 ADMIN_ROUTES = frozenset({("POST", f"{API_PREFIX}/datasets"), ("POST", f"{API_PREFIX}/analyses")})
 HEAVY_ROUTES = frozenset({("GET", f"{API_PREFIX}/reports/network")})
 PUBLIC_ROUTES = frozenset({("GET", f"{API_PREFIX}/health")})
+# POSTs that only read (a proposal to check, the nodes on screen to draw): read keys, small bodies.
+READ_POST_ROUTES = frozenset({("POST", f"{API_PREFIX}/overlaps/check"), ("POST", f"{API_PREFIX}/graph/export")})
 
 api_key_header = APIKeyHeader(
     name=API_KEY_HEADER,

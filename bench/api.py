@@ -377,11 +377,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reload", action="store_true", help="empty the graph and load the sample")
     parser.add_argument("--yes", action="store_true", help="confirm emptying this Neo4j")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     parser.add_argument("--warm", type=int, default=64,
                         help="warm-up calls per GET endpoint, one at a time, before measuring")
     parser.add_argument("--no-uncached", action="store_true", help="skip the cache-off comparison")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
 
     load_start = os.getloadavg()[0]
     with Store() as store:

@@ -209,7 +209,10 @@ def main() -> None:
     parser.add_argument("--out", help="where to write the sample (default: a temporary folder)")
     parser.add_argument("--scale", type=int, help="synthetic platforms for a speed-only run (e.g. 100000)")
     parser.add_argument("--yes", action="store_true", help="confirm: the configured graph is emptied")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         sys.exit("this empties the configured Neo4j graph; run it on your own engine and add --yes")
     from graph.database import wipe_graph

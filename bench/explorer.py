@@ -218,7 +218,10 @@ def main() -> None:
     parser.add_argument("--screenshots", help="folder for PNGs of the overview and the 300-node view")
     parser.add_argument("--reuse", action="store_true", help="measure the graph already loaded")
     parser.add_argument("--yes", action="store_true", help="confirm: the configured graph is emptied")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.reuse:
         if not args.yes:
             parser.error("this empties the configured graph: add --yes (or --reuse to keep it)")

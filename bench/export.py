@@ -101,8 +101,11 @@ def main() -> None:
     parser.add_argument("--no-read-all", action="store_true",
                         help="skip baseline 2 (it holds the whole graph in memory: ~2 GB at 20,000 platforms)")
     parser.add_argument("--yes", action="store_true", help="confirm that the graph may be emptied")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         sys.exit("this benchmark empties the graph at NEO4J_URI; add --yes")
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)

@@ -211,11 +211,14 @@ def main() -> None:
     parser.add_argument("--platforms", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--yes", action="store_true", help="confirm emptying the graph")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     parser.add_argument("--reuse", type=Path, help="sample folder already loaded in the graph (skip load)")
     parser.add_argument("--out", type=Path, help="where to write the sample (default: a temp folder)")
     parser.add_argument("--synthetic", type=int, help="write a synthetic graph of N platforms: speed only")
     parser.add_argument("--speed-only", action="store_true", help="time the analysis on the current graph")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if args.speed_only:
         with Store() as store:
             store.verify()

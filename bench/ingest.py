@@ -191,7 +191,10 @@ def main() -> None:
     parser.add_argument("--no-cypher", action="store_true", help="skip the Cypher-path baseline")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     parser.add_argument("--yes", action="store_true", help="confirm: the graph at NEO4J_URI is emptied")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         parser.error("this empties the graph at NEO4J_URI; add --yes to confirm")
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)

@@ -206,8 +206,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reload", action="store_true", help="empty the graph and load the sample first")
     parser.add_argument("--yes", action="store_true", help="confirm writing to (and with --reload emptying) this Neo4j")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         sys.exit("this benchmark ingests into the configured Neo4j: pass --yes (and point NEO4J_URI at your own engine)")
 

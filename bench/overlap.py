@@ -385,6 +385,7 @@ def scale_replicated(store: Store, workdir: Path, base: int, factor: int, seed: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--yes", action="store_true", help="confirm: the target graph is emptied")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     parser.add_argument("--platforms", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--tune-seed", type=int, default=11)
@@ -398,6 +399,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, help="where samples are written (default: a temp dir)")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     if not args.yes:
         parser.error("this empties the graph of the current NEO4J_URI; pass --yes to confirm")
     figures: dict[str, Any] = {"threshold": THRESHOLD, "weights": WEIGHTS}

@@ -71,8 +71,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--yes", action="store_true", help="empty the graph and load the sample")
+    parser.add_argument("--database", help="the database name, required with --yes when NEO4J_URI is not the local engine")
     group.add_argument("--reuse", action="store_true", help="measure the graph as it is")
     args = parser.parse_args()
+    from graph.settings import announce_wipe
+    announce_wipe(args.yes, args.database)  # names the target; remote needs --database
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
     with Store() as store, tempfile.TemporaryDirectory() as tmp:

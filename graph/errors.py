@@ -84,3 +84,16 @@ class IngestBusy(PlatgraphError):
 
     def __init__(self, message: str, *, zh: str | None = None, en: str | None = None) -> None:
         super().__init__(message, zh=zh or message, en=en or message)
+
+
+class AnalysisBusy(IngestBusy):
+    """Another analysis holds the analysis lock (exit code 4, HTTP 409 ``analysis_busy``)."""
+
+    code = "analysis_busy"
+
+
+class LockLost(IngestBusy):
+    """This process's ingest or analysis lock was taken over while it was paused: it stopped writing
+    (exit code 4, HTTP 409 ``lock_lost``)."""
+
+    code = "lock_lost"

@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.errors import EngineError
 from graph.i18n import tr
-from graph.settings import Settings
+from graph.settings import Settings, ensure_private_dir
 
 ENGINE_SRC = Path(__file__).parent / "engine"
 POM = ENGINE_SRC / "pom.xml"
@@ -136,7 +136,7 @@ def _run_build(cmd: list[str], what: str) -> None:
 def ensure_password(settings: Settings) -> Path:
     """Write the password the engine will set: from settings, else keep or generate one (mode 600)."""
     pw_file = settings.password_file
-    pw_file.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(pw_file.parent)  # the home holds the password, store and logs: owner-only (0700)
     if settings.neo4j_password is not None:
         wanted = settings.neo4j_password.get_secret_value()
     elif pw_file.is_file() and pw_file.read_text(encoding="utf-8").strip():

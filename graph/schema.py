@@ -28,7 +28,7 @@ NODE_LABELS: dict[str, str] = {
     "TypeFamily": "near-duplicate type family code from the taxonomy",
     "IngestRun": "run id (UTC timestamp + random suffix)",
     "AnalysisRun": "run id (UTC timestamp + random suffix)",
-    "IngestLock": "lock name ('ingest'): at most one node, held while an ingest writes (ingest/lock.py)",
+    "IngestLock": "lock name ('ingest' or 'analysis'): one node each, held while an ingest or an analysis writes (graph/locks.py)",
     "OverlapGroup": "analysis-run-scoped group id",
     "Target": "建设目标: platform type (or '类别:' + category) + '@' + level + '@' + year (from the dataset's "
               "targets file)",

@@ -156,6 +156,39 @@ def check_keys(raw: str) -> None:
                              f"第 {number} 个 API 密钥短于 {MIN_API_KEY_LENGTH} 个字符")
 
 
+def check_destructive_target(settings: Settings, database: str | None) -> None:
+    """Refuse a destructive command (emptying, replacing a graph) aimed at a Neo4j that is not the
+    local engine unless the caller named its database (``--database NAME``): ``--yes`` alone must
+    not wipe whatever ``NEO4J_URI`` happens to point at. Raises ``UsageError`` naming the target."""
+    from graph.errors import UsageError
+    from graph.i18n import tr
+
+    if settings.uses_local_engine and database is None:
+        return
+    if database != settings.neo4j_database:
+        raise UsageError(tr(
+            "目标不是本地引擎：{t}。确认请加 --database {d}（须与 NEO4J_DATABASE 一致），未做任何修改",
+            "the target is not the local engine: {t}. To confirm, add --database {d} (it must match "
+            "NEO4J_DATABASE); nothing was changed", t=settings.target, d=settings.neo4j_database))
+
+
+def announce_wipe(yes: bool, database: str | None, settings: Settings | None = None) -> None:
+    """For the benchmarks' ``--yes``: print the graph about to be emptied (URI and database) and stop
+    (exit with the reason) when it is not the local engine and ``--database`` does not name it."""
+    import sys
+
+    from graph.errors import UsageError
+
+    if not yes:
+        return
+    settings = settings or get_settings()
+    print(f"target / 目标: {settings.target}", file=sys.stderr)
+    try:
+        check_destructive_target(settings, database)
+    except UsageError as exc:
+        raise SystemExit(str(exc)) from None
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) and make it owner-only (0700): it holds the engine's password,
     store files, logs and rejects files with the rows planners sent."""

@@ -11,23 +11,7 @@ the way out, so ``unneutralise(neutralise(v)) == v`` for every text ``v``. Numbe
 
 from __future__ import annotations
 
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-PREFIX = "'"
+# The rule lives in graph.textsafe so that the reports (viz) apply the very same one.
+from graph.textsafe import FORMULA_TRIGGERS, PREFIX, needs_prefix, neutralise, unneutralise  # noqa: E402
 
-
-def needs_prefix(text: str) -> bool:
-    """True when ``text`` must carry the prefix: it starts, after any apostrophes, with a trigger."""
-    return text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS)
-
-
-def neutralise(text: str) -> str:
-    """The cell to write for ``text``: inert in a spreadsheet, and read back as ``text``."""
-    return PREFIX + text if needs_prefix(text) else text
-
-
-def unneutralise(text: str) -> str:
-    """The value a written cell stands for: one leading ``'`` dropped before a formula character."""
-    if text.startswith(PREFIX) and needs_prefix(text):
-        return text[1:]
-    return text
+__all__ = ["FORMULA_TRIGGERS", "PREFIX", "needs_prefix", "neutralise", "unneutralise"]

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
 from graph.reference import KIND_SECTOR, load_taxonomy, resolve_city, resolve_level, suggest_levels
+from graph.textsafe import first_control
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -43,10 +44,19 @@ def fail(zh: str, en: str) -> PydanticCustomError:
     return PydanticCustomError("platgraph", "{en}", {"zh": zh, "en": en})
 
 
+def _no_controls(text: str) -> str:
+    """Reject a value carrying a control character (graph.textsafe), naming which one."""
+    found = first_control(text) if text else None
+    if found:
+        raise fail(f"含控制字符 {found}（不可见字符，会损坏报告），请删除后重新导入",
+                   f"contains the control character {found} (invisible, breaks reports); remove it and re-ingest")
+    return text
+
+
 # ---------------------------------------------------------------------- field types
 def _text(limit: int) -> Any:
     def check(value: object) -> str | None:
-        text = clean_text(value)
+        text = _no_controls(clean_text(value))
         if len(text) > limit:
             raise fail(f"内容过长（{len(text)} 字符，上限 {limit}）", f"too long ({len(text)} characters, limit {limit})")
         return text or None
@@ -56,7 +66,7 @@ def _text(limit: int) -> Any:
 
 def _required(limit: int) -> Any:
     def check(value: object) -> str:
-        text = clean_text(value)
+        text = _no_controls(clean_text(value))
         if not text:
             raise fail("必填项为空", "required value is empty")
         if len(text) > limit:
@@ -69,7 +79,7 @@ def _required(limit: int) -> Any:
 def _multi(value: object) -> list[str]:
     if not value:
         return []
-    text = clean_text(value)
+    text = _no_controls(clean_text(value))
     if len(text) > MAX_TEXT:
         raise fail(f"内容过长（{len(text)} 字符，上限 {MAX_TEXT}）", f"too long ({len(text)} characters, limit {MAX_TEXT})")
     items = split_multi(text)

@@ -71,7 +71,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         store.verify()
         apply_schema(store)
         # one ingest at a time, from planning to the last write (ingest/lock.py); refused: IngestBusy
-        held.enter_context(IngestLock(store, dataset=str(path)))
+        lock = held.enter_context(IngestLock(store, dataset=str(path)))
         if store.read(cypher.HAS_REFERENCE)[0]["n"] == 0:
             load_reference(store)
 
@@ -87,6 +87,11 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         t = time.perf_counter()
         planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
         plan = planner.plan
+
+        def batch_written(name: str, n: int) -> None:
+            bar.advance_step(name, n)
+            lock.check()  # before the next batch: stop if a takeover ended our hold (graph/locks.py)
+
         ambiguities_file: Path | None = None
         if bulk_reason is None:  # plan everything, then write it with the offline importer
             with _failing_run(store, run, plan, rejects_file, began):
@@ -95,12 +100,14 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
                 timings["resolve"] = time.perf_counter() - t - planner.validate_seconds
                 write_rejects(rejects_file, plan.rejects)
                 ambiguities_file = _write_ambiguities(rejects_file, plan)
+                lock.check()
                 write_seconds = _bulk_write(store, plan, run)
                 retries, write_path = 0, "bulk"
                 if write_seconds is None:
                     bulk_reason, write_path = "the plan holds rows the importer cannot reproduce", "cypher"
-                    writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
+                    writer = BackgroundWriter(store, run, on_batch=batch_written)
                     try:
+                        lock.check()
                         writer.submit(write_steps(plan))
                         write_seconds = writer.finish()
                     except BaseException:
@@ -115,13 +122,14 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
             _mark(store, run, "completed", plan, loaded, rejects_file, ambiguities_file, began)
             return _summary(plan, loaded, rejects_file, ambiguities_file, run, interrupted, dataset, timings,
                             began, write_seconds, retries, inferred, write_path=write_path, bulk_skipped=bulk_reason)
-        writer = BackgroundWriter(store, run, on_batch=bar.advance_step)
+        writer = BackgroundWriter(store, run, on_batch=batch_written)
         try:
             # each finished segment is written on the writer thread while the next one is planned
             for sources in planner.segments():
                 steps = write_steps(plan, sources)
                 for name, _query, rows in steps:
                     bar.add_step(name, len(rows))
+                lock.check()
                 writer.submit(steps)
             timings["validate"] = planner.validate_seconds
             timings["resolve"] = time.perf_counter() - t - planner.validate_seconds

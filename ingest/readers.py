@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +36,12 @@ XLSX_MAX_RATIO = 200
 # (real workbooks compress 5-30x; a 'bomb' is thousands to one).
 XLSX_MEMBER_CHECK_BYTES = 10 * 1024 * 1024
 XLSX_MAX_MEMBERS = 10_000
+# A sheet's declared dimensions are ignored (a 5 KB sheet can declare A1:XFD1048576, and openpyxl
+# would pad every row to 16,384 cells): the header row's own cells set the width, plus this many
+# columns so that stray cells just right of the table are still reported; beyond the row cap a row
+# with content is an error naming the file, sheet and row (a national dataset is well below it).
+XLSX_EXTRA_COLUMNS = 16
+XLSX_MAX_ROWS = 1_000_000
 # Input files are read whole: beyond this size a file is refused before it is read (a 100,000-
 # platform dataset is well under 100 MB per file).
 MAX_INPUT_FILE_BYTES = 1024 * 1024 * 1024
@@ -69,13 +75,35 @@ class RawTable:
         return self.headers.get(key) or self.spec.column(key).zh
 
 
+# Written by ``platgraph export`` (ingest/export): the manifest beside the files, the workbook's creator.
+EXPORT_MANIFEST = "platgraph-export.json"
+EXPORT_CREATOR = "platgraph export"
+
+
+def is_export_folder(folder: Path) -> bool:
+    """True when ``folder`` holds a dataset written by ``platgraph export`` (its manifest is there)."""
+    return (folder / EXPORT_MANIFEST).is_file()
+
+
 def _cell_text(value: object) -> str:
     """A cell value as text, exactly as a person sees it (2019.0 → '2019', no formula evaluation).
 
-    One leading ``'`` before ``= + - @`` (tab, CR) is dropped: it is the neutralising prefix that
-    exports and reports put there so Excel does not run the cell (:mod:`ingest.cells`)."""
+    A leading ``'`` is kept: in a file a planner wrote it is part of the value. Only in a dataset
+    that platgraph exported is it the neutralising prefix (:func:`_export_cell_text`)."""
     if type(value) is str:  # nearly every cell (all of a CSV): the fast path
+        return value
+    return _other_text(value, _cell_text)
+
+
+def _export_cell_text(value: object) -> str:
+    """:func:`_cell_text` for a platgraph export: one leading ``'`` before ``= + - @`` (tab, CR) is
+    dropped, the prefix the export put there so that Excel does not run the cell (graph.textsafe)."""
+    if type(value) is str:
         return unneutralise(value) if value[:1] == "'" else value
+    return _other_text(value, _export_cell_text)
+
+
+def _other_text(value: object, text_of: Callable[[object], str]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -87,11 +115,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return ";".join(_cell_text(v) for v in value)
+        return ";".join(text_of(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
-        return unneutralise(value)  # '=x written by an export (ingest.cells) is the value =x
+        return text_of(str(value))
     return str(value)
 
 
@@ -109,14 +137,16 @@ def _check_required(spec: TableSpec, source: str, mapping: dict[str, object]) ->
 
 
 def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
-                 records: Iterator[tuple[int, list[object]]], encoding: str | None = None) -> RawTable:
+                 records: Iterator[tuple[int, list[object]]], encoding: str | None = None,
+                 exported: bool = False) -> RawTable:
     mapping, unknown = map_headers(spec, headers)
     _check_required(spec, source, mapping)
     written = {key: str(headers[pos]).strip() for key, pos in mapping.items()}
     width = len(headers)
     rows: list[RawRow] = []
+    text_of = _export_cell_text if exported else _cell_text
     for number, values in records:
-        texts = [_cell_text(v) for v in values]
+        texts = [text_of(v) for v in values]
         if not any(t.strip() for t in texts):
             continue
         cells = {key: (texts[pos] if pos < len(texts) else "") for key, pos in mapping.items()}
@@ -152,8 +182,9 @@ def check_file_size(path: Path, source: str) -> None:
                             m=MAX_INPUT_FILE_BYTES // (1024 * 1024)))
 
 
-def read_csv(path: Path, spec: TableSpec) -> RawTable:
+def read_csv(path: Path, spec: TableSpec, exported: bool | None = None) -> RawTable:
     source = path.name
+    exported = is_export_folder(path.parent) if exported is None else exported
     check_file_size(path, source)
     try:
         data = path.read_bytes()
@@ -171,7 +202,7 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
             for number, record in enumerate(reader, start=2):
                 yield number, list(record)
 
-        return _build_table(spec, source, path, [h.strip() for h in headers], records(), encoding)
+        return _build_table(spec, source, path, [h.strip() for h in headers], records(), encoding, exported)
     except csv.Error as exc:
         raise UsageError(tr("{f}：CSV 格式错误（第 {n} 行附近：{e}），未写入任何数据",
                             "{f}: malformed CSV (near line {n}: {e}); nothing was written",
@@ -179,9 +210,10 @@ def read_csv(path: Path, spec: TableSpec) -> RawTable:
 
 
 # ---------------------------------------------------------------------- JSON Lines
-def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
+def read_jsonl(path: Path, spec: TableSpec, exported: bool | None = None) -> RawTable:
     """One JSON object per line; keys are headers in English or Chinese. A bad line is one bad row."""
     source = path.name
+    text_of = _export_cell_text if (is_export_folder(path.parent) if exported is None else exported) else _cell_text
     check_file_size(path, source)
     try:
         text, encoding = decode_bytes(path.read_bytes(), source)
@@ -225,7 +257,7 @@ def read_jsonl(path: Path, spec: TableSpec) -> RawTable:
                 written.setdefault(key, keys[pos])
         values = list(obj.values())
         cells = {key: "" for key in spec_keys(spec)}
-        cells.update({key: _cell_text(values[pos]) for key, pos in cache[keys].items()})
+        cells.update({key: text_of(values[pos]) for key, pos in cache[keys].items()})
         rows.append(RawRow(number, cells))
     _check_required(spec, source, written)
     unknown = [h for h in headers if h not in written.values()]
@@ -279,6 +311,7 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[str]]:
                             "{f}: cannot open the workbook ({e}); nothing was written", f=path.name, e=exc)) from exc
     tables: list[RawTable] = []
     ignored: list[str] = []
+    exported = workbook.properties.creator == EXPORT_CREATOR or is_export_folder(path.parent)
     try:
         for sheet in workbook.worksheets:
             spec = table_for_name(sheet.title)
@@ -286,17 +319,27 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[str]]:
             if spec is None:
                 ignored.append(source)
                 continue
-            values = sheet.iter_rows(values_only=True)
-            headers = next(values, None)
+            sheet.reset_dimensions()  # never trust the declared <dimension ref>
+            headers = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+            while headers and headers[-1] is None:
+                headers = headers[:-1]
             if not headers or not any(h is not None for h in headers):
                 raise UsageError(tr("{f}：工作表没有表头行", "{f}: the sheet has no header row", f=source))
             header_texts = [_cell_text(h).strip() for h in headers]
+            values = sheet.iter_rows(min_row=2, max_col=len(headers) + XLSX_EXTRA_COLUMNS, values_only=True)
 
-            def records(values: Iterator = values) -> Iterator[tuple[int, list[object]]]:
+            def records(values: Iterator = values, source: str = source) -> Iterator[tuple[int, list[object]]]:
                 for number, record in enumerate(values, start=2):
+                    if record.count(None) == len(record):
+                        continue  # an empty (or padded) row: nothing to load or reject
+                    if number > XLSX_MAX_ROWS + 1:
+                        raise UsageError(tr(
+                            "{f}：第 {n} 行超出每个工作表 {m} 行数据的上限，未写入任何数据；请拆分后分批导入",
+                            "{f}: row {n} is beyond the limit of {m} data rows per sheet; nothing was written. "
+                            "Split the sheet and ingest the parts", f=source, n=number, m=XLSX_MAX_ROWS))
                     yield number, list(record)
 
-            tables.append(_build_table(spec, source, path, header_texts, records()))
+            tables.append(_build_table(spec, source, path, header_texts, records(), exported=exported))
     finally:
         workbook.close()
     return tables, ignored

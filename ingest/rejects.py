@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph.errors import UsageError
 from graph.i18n import tr
+from graph.textsafe import neutralise
 
 MAX_VALUE = 500  # a huge cell is cut in the report (the reason says how long it was)
 
@@ -63,8 +64,9 @@ class Ambiguity:
 
 
 def _safe(cell: str) -> str:
-    """Keep a cell that looks like a formula inert when the report is opened in a spreadsheet."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+    """Keep a cell that looks like a formula inert when the file is opened in a spreadsheet: the
+    one rule of :mod:`graph.textsafe` (tab and carriage return included)."""
+    return neutralise(cell)
 
 
 def check_writable(folder: Path) -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from graph.locks import AnalysisLock
 from graph.store import Store
 from queries.runs import finish_analysis_run, start_analysis_run
 
@@ -30,7 +31,19 @@ def analyses() -> dict[str, Analysis]:
 
 
 def run_all(store: Store, on_step: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run every analysis under a fresh AnalysisRun; mark the run failed if any step raises."""
+    """Run every analysis under a fresh AnalysisRun; mark the run failed if any step raises.
+
+    Under the analysis lock (graph/locks.py): a second analysis meanwhile — the CLI, ``POST
+    /analyses``, a retried request — is refused with AnalysisBusy (exit 4, HTTP 409) instead of
+    deleting this run's results while it writes them."""
+    with AnalysisLock(store) as lock:
+        summary = _run_all(store, on_step, lock)
+        if lock.interrupted:
+            summary["interrupted_runs"] = lock.interrupted
+        return summary
+
+
+def _run_all(store: Store, on_step: Callable[[str], None] | None, lock: AnalysisLock) -> dict[str, Any]:
     run_key = start_analysis_run(store, "all")
     summary: dict[str, Any] = {"run": run_key}
     began = time.perf_counter()
@@ -38,6 +51,7 @@ def run_all(store: Store, on_step: Callable[[str], None] | None = None) -> dict[
         for name, analysis in analyses().items():
             if on_step is not None:
                 on_step(name)
+            lock.check()  # taken over while paused: stop before writing more
             step_began = time.perf_counter()
             result = analysis(store, run_key)
             summary[name] = {**result, "seconds": round(time.perf_counter() - step_began, 2)}

@@ -63,13 +63,16 @@ def run_in_own_run(store: Store, kind: str, analysis: Any) -> str:
     Why: a command that finds no stored results (a freshly loaded graph) must compute them rather
     than answer "nothing found"; the run is recorded, and marked failed if the analysis raises.
     """
-    run_key = start_analysis_run(store, kind)
-    try:
-        summary = analysis(store, run_key)
-    except Exception:
-        finish_analysis_run(store, run_key, {}, status="failed")
-        raise
-    finish_analysis_run(store, run_key, summary)
+    from graph.locks import AnalysisLock  # one analysis writes back at a time (queries/analyze.py)
+
+    with AnalysisLock(store):
+        run_key = start_analysis_run(store, kind)
+        try:
+            summary = analysis(store, run_key)
+        except Exception:
+            finish_analysis_run(store, run_key, {}, status="failed")
+            raise
+        finish_analysis_run(store, run_key, summary)
     return run_key
 
 

@@ -92,7 +92,9 @@ def test_upload_returns_summary_and_rejects(uploaded: dict, store: Store) -> Non
     # The rejects file is kept where the CLI keeps it (the IngestRun points at it).
     from pathlib import Path
 
-    assert Path(summary["rejects_file"]).is_file()
+    # named by its file name only: the answer carries no server path (docs/security.md)
+    assert "/" not in summary["rejects_file"]
+    assert (Path(store.settings.home) / "ingest" / summary["rejects_file"]).is_file()
 
 
 def test_unreadable_upload_is_422(client: TestClient) -> None:

@@ -86,7 +86,9 @@ def test_map_page_offline_click_and_red_gaps(small_dataset: Any, settings: Any) 
             page = browser.new_page(viewport={"width": 1300, "height": 850})
             foreign: list[str] = []
             page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(server.url) else None)
-            page.goto(f"{server.url}/explore/map")
+            page.goto(f"{server.url}/explore")
+            page.locator("#link-map").click()  # the explorer links to the map
+            page.wait_for_url("**/explore/map")
             page.wait_for_function("window.platmap && window.platmap.state.ready", timeout=20_000)
             assert page.locator("path.city").count() == 14
             page.locator("path.city[data-city='柳州']").click()
@@ -123,3 +125,16 @@ def test_report_map_figure_has_cjk_labels(tmp_path: Path) -> None:
     names = family if isinstance(family, list) else [family]
     chosen = font_manager.findfont(font_manager.FontProperties(family=names))
     assert "CJK" in chosen or "Noto" in chosen or "WenQuanYi" in chosen, chosen
+
+
+def test_report_carries_the_map(small_dataset: Any) -> None:
+    """The coverage section of the report has the Guangxi map, with its gap cities named in words."""
+    from queries.analyze import run_all
+    from viz.report import compose_report
+
+    run_all(small_dataset)
+    report = compose_report(small_dataset, lang="zh")
+    [figure] = [f for f in report.figures() if f.kind == "coverage-map"]
+    assert figure.png.startswith(b"\x89PNG") and "广西" in figure.caption
+    texts = [getattr(b, "text", "") for b in report.blocks]
+    assert any("红色城市是重点产业的布局城市" in t and "桂林" in t for t in texts)

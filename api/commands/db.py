@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -13,7 +14,8 @@ from graph.backup import restore as restore_store
 from graph.database import migrate_database, wipe_graph
 from graph.errors import UsageError
 from graph.i18n import tr
-from graph.settings import get_settings
+from graph.locks import refuse_if_held
+from graph.settings import Settings, check_destructive_target, get_settings
 from graph.store import Store
 
 app = typer.Typer(help="本地 Neo4j 引擎与图模式 / the local Neo4j engine and the graph schema", no_args_is_help=True)
@@ -89,14 +91,32 @@ def migrate() -> None:
     console.print(tr("✓ 图模式与参考数据就绪：{c}", "✓ schema and reference data ready: {c}", c=counts))
 
 
+def confirm_target(settings: Settings, yes: bool, database: str | None, what_zh: str, what_en: str) -> None:
+    """Name the target (URI and database) before a destructive command, then require ``--yes`` and,
+    when the URI is not the local engine, the database's name (``--database`` or typed at a prompt)."""
+    console.print(tr("目标：{t}", "target: {t}", t=settings.target), highlight=False)
+    if not yes:
+        raise UsageError(tr("{w}；确认请加 --yes", "{w}; add --yes to confirm", w=tr(what_zh, what_en)))
+    if database is None and not settings.uses_local_engine and sys.stdin.isatty():
+        database = typer.prompt(tr("目标不是本地引擎；请输入数据库名确认", "the target is not the local engine; "
+                                   "type the database name to confirm"))
+    check_destructive_target(settings, database)
+
+
+DatabaseOption = typer.Option(None, "--database", help="非本地引擎时须给出数据库名确认 / the database name, "
+                              "required to confirm when the URI is not the local engine")
+
+
 @app.command()
 @handle_errors
-def reset(yes: bool = typer.Option(False, "--yes", help="确认清空 / confirm emptying the graph")) -> None:
+def reset(yes: bool = typer.Option(False, "--yes", help="确认清空 / confirm emptying the graph"),
+          database: str | None = DatabaseOption) -> None:
     """清空图中的全部数据（保留约束与索引，并重新加载参考数据）/ Empty the graph (keeps the schema)."""
-    if not yes:
-        raise UsageError(tr("这会删除图中的全部数据；确认请加 --yes", "this deletes every node; add --yes to confirm"))
-    with Store() as store:
+    settings = get_settings()
+    confirm_target(settings, yes, database, "这会删除图中的全部数据", "this deletes every node")
+    with Store(settings) as store:
         store.verify()
+        refuse_if_held(store)  # never under a running ingest (exit 4)
         wipe_graph(store)
         counts = migrate_database(store)
     console.print(tr("✓ 图已清空，参考数据已重新加载：{c}", "✓ graph emptied; reference data reloaded: {c}", c=counts))
@@ -117,7 +137,7 @@ def restore(
     yes: bool = typer.Option(False, "--yes", help="确认覆盖当前数据库 / confirm replacing the current store"),
 ) -> None:
     """用备份替换本地数据库 / Replace the local store with a backup."""
-    if not yes:
-        raise UsageError(tr("这会替换当前数据库；确认请加 --yes", "this replaces the current store; add --yes to confirm"))
-    counts = restore_store(get_settings(), source)
+    settings = get_settings()
+    confirm_target(settings, yes, None, "这会替换当前数据库", "this replaces the current store")
+    counts = restore_store(settings, source)
     console.print(tr("✓ 已恢复：{c}", "✓ restored: {c}", c=counts))

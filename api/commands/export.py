@@ -42,7 +42,10 @@ def export(
 
     chosen_lang = lang.value if lang is not None else current_lang()
     show_progress = summary_fmt is OutputFormat.table and sys.stderr.isatty()
+    from graph.locks import refuse_if_held
+
     with Store() as store, _Progress(show_progress) as progress:
+        refuse_if_held(store)  # a dataset half written by a running ingest is no backup (exit 4)
         summary = export_dataset(store, out, fmt=fmt.value, lang=chosen_lang, force=force,
                                  on_table=progress.add, on_rows=progress.advance)
     if summary_fmt is OutputFormat.json:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import LangParam, get_store
 from api.routers._common import READ_ERRORS, jsonable
+from api.schemas import ErrorBody
 from api.security import require_read
 from graph.errors import UsageError
 from graph.i18n import tr
@@ -54,6 +55,11 @@ def view_graph(store: Store, *, around: str | None, industry: str | None, overla
     if industry:
         return graphdata.industry(store, industry, limit=limit, lang=lang)
     return graphdata.overlap_group(store, str(overlap_group), limit=limit, lang=lang)
+
+
+def _json_error(description: str) -> dict[str, Any]:
+    """An error answer of an HTML route: JSON, not the route's text/html (for OpenAPI)."""
+    return {"description": description, "content": {"application/json": {"schema": ErrorBody.model_json_schema()}}}
 
 
 def _html(document: str, filename: str) -> HTMLResponse:
@@ -117,6 +123,8 @@ def build_router() -> APIRouter:
         return _html(pyvis_export.render_html(graph, lang), f"{graph.title or 'platgraph'}.html")
 
     @router.post("/graph/export", response_class=HTMLResponse,
+                 responses={400: _json_error("请求体无法解析 / body cannot be parsed"),
+                            413: _json_error("请求体过大 / body too large")},
                  summary="导出当前视图为 pyvis 网页 / export the current view as pyvis HTML",
                  description="请求体给出屏幕上的节点（键与标签）；返回这些节点及其间关系的单文件 HTML。\n\n"
                  "The body lists the nodes on screen (key and label); returns a self-contained HTML of "

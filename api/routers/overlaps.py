@@ -90,6 +90,7 @@ def build_router(settings: Settings) -> APIRouter:
         "/overlaps/check",
         response_model=CheckResult,
         responses={400: {"model": ErrorBody, "description": "请求体无法解析 / body cannot be parsed"},
+                   413: {"model": ErrorBody, "description": "请求体过大 / body too large"},
                    422: {"model": ErrorBody, "description": "请求体无效 / invalid body"}},
         summary="拟新建平台预审核查 / check a proposed platform",
         description="提交拟新建平台（名称、类型、级别、依托与共建单位、城市、研究方向、产业、人员），"

@@ -77,7 +77,7 @@ SET p.sectors = row.sectors, p.single_sector = row.single_sector,
 """
 
 CLEAR_STALE_PLATFORMS = """
-MATCH (p:Platform) WHERE p.gap_run IS NOT NULL AND p.gap_run <> $run
+MATCH (p:Platform) WHERE p.gap_run IS NOT NULL AND p.gap_run < $run
 REMOVE p.sectors, p.single_sector, p.missing_sectors, p.gap_run
 """
 
@@ -90,7 +90,7 @@ SET n.synergy_t3 = row.synergy_t3, n.synergy_t4 = row.synergy_t4, n.sector_count
 """
 
 CLEAR_STALE_INDUSTRIES = """
-MATCH (n:Industry) WHERE n.gap_run IS NOT NULL AND n.gap_run <> $run
+MATCH (n:Industry) WHERE n.gap_run IS NOT NULL AND n.gap_run < $run
 REMOVE n.synergy_t3, n.synergy_t4, n.sector_counts, n.sector_matrix, n.missing_pairs, n.brokers, n.gap_run
 """
 
@@ -103,7 +103,7 @@ SET i.constraint = row.constraint, i.broker = row.broker, i.broker_industries = 
 """
 
 CLEAR_STALE_INSTITUTIONS = """
-MATCH (i:Institution) WHERE i.gap_run IS NOT NULL AND i.gap_run <> $run
+MATCH (i:Institution) WHERE i.gap_run IS NOT NULL AND i.gap_run < $run
 REMOVE i.constraint, i.broker, i.broker_industries, i.suggested_partners, i.suggest_industries, i.suggest_best,
        i.gap_run
 """

@@ -98,21 +98,21 @@ SET i.run = $run, p.overlap_group = g.key, p.overlap_run = $run
 
 # Deletes run in bounded chunks (a managed transaction each) until nothing is left.
 DELETE_OLD_PAIRS = """
-MATCH ()-[r:OVERLAPS]->() WHERE r.run IS NULL OR r.run <> $run
+MATCH ()-[r:OVERLAPS]->() WHERE r.run IS NULL OR r.run < $run
 WITH r LIMIT $chunk
 DELETE r
 RETURN count(*) AS n
 """
 
 DELETE_OLD_GROUPS = """
-MATCH (g:OverlapGroup) WHERE g.run IS NULL OR g.run <> $run
+MATCH (g:OverlapGroup) WHERE g.run IS NULL OR g.run < $run
 WITH g LIMIT $chunk
 DETACH DELETE g
 RETURN count(*) AS n
 """
 
 CLEAR_OLD_FLAGS = """
-MATCH (p:Platform) WHERE p.overlap_run IS NOT NULL AND p.overlap_run <> $run
+MATCH (p:Platform) WHERE p.overlap_run IS NOT NULL AND p.overlap_run < $run
 WITH p LIMIT $chunk
 REMOVE p.overlap_group, p.overlap_run
 RETURN count(*) AS n

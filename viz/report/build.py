@@ -9,6 +9,7 @@ from pathlib import Path
 from graph.errors import UsageError
 from graph.i18n import tr
 from graph.store import Store
+from queries.geo import city_map
 from viz.report.analyses import read_analyses
 from viz.report.context import ReportContext, scrub_ids
 from viz.report.fonts import cjk_font_family
@@ -63,7 +64,8 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     report.add(*network_section(ctx, network_stats(store, scope), read_platform_network(store, scope)))
     report.add(*overlap_section(ctx, results.groups, results.overlaps, results.strength))
     report.add(*gaps_section(ctx, results.gaps))
-    report.add(*coverage_section(ctx, results.coverage, read_inferred(store, scope)))
+    city_platforms = {c["key"]: c["platforms"] for c in city_map(store)["cities"]}
+    report.add(*coverage_section(ctx, results.coverage, read_inferred(store, scope), city_platforms))
     # The batches' tables have five to seven columns of sentences: landscape pages.
     report.add(Layout(landscape=True), *plan_section(ctx, results.plan), Layout(landscape=False))
     scrub_ids(report.blocks)  # no internal keys in the body: the run is named once, in the method section

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from viz.report.layout import MARGIN_CM, PAGE_CM, TABLE_FONT_PT, column_widths, usable_cm
-from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table
+from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table, clean_report
 
 BODY_EAST_ASIA = "宋体"  # SimSun: the standard body face of Chinese official documents
 HEADING_EAST_ASIA = "黑体"  # SimHei for headings
@@ -154,6 +154,7 @@ def _orient(section, landscape: bool) -> None:
 
 
 def write_docx(report: Report, out_path: Path) -> Path:
+    report = clean_report(report)  # no control characters reach the XML (graph.textsafe)
     document = Document()
     _setup_styles(document)
     _orient(document.sections[0], landscape=False)

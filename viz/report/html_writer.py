@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from viz.report.layout import CELL_PAD_CM, MARGIN_CM, TABLE_FONT_PT, column_widths, usable_cm
-from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table
+from viz.report.model import Figure, Heading, Layout, Paragraph, Report, Table, clean_report
 
 CSS_TEMPLATE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
@@ -135,5 +135,5 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, out_path: Path) -> Path:
-    out_path.write_text(render_html(report), encoding="utf-8")
+    out_path.write_text(render_html(clean_report(report)), encoding="utf-8")
     return out_path

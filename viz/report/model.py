@@ -7,12 +7,15 @@ decides how those look. It also lets the tests check the content independently o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+
+from graph.textsafe import FORMULA_TRIGGERS, neutralise, strip_controls
 
 Cell = str | int | float | None
 
-# Characters that make a spreadsheet or a Word field treat a cell as a formula or a command.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Characters that make a spreadsheet or a Word field treat a cell as a formula or a command: the
+# one rule of graph.textsafe (exports and rejects files use it too).
+FORMULA_PREFIXES = FORMULA_TRIGGERS
 
 
 def safe_text(value: Cell) -> str:
@@ -27,10 +30,23 @@ def safe_text(value: Cell) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.4f}".rstrip("0").rstrip(".") if value == value else ""
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return neutralise(strip_controls(str(value)))
+
+
+def clean_report(report: Report) -> Report:
+    """A copy of ``report`` whose every text has no control characters: Word refuses a document
+    with one (python-docx raises), and data may carry them (graph.textsafe)."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return strip_controls(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if is_dataclass(value) and not isinstance(value, type):
+            return replace(value, **{f.name: clean(getattr(value, f.name)) for f in fields(value)})
+        return value
+
+    return clean(report)  # type: ignore[return-value]
 
 
 @dataclass

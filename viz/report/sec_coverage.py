@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from graph.reference import load_cities, load_taxonomy
+from graph.reference import load_taxonomy
+from viz.geo.figure import city_map_png
 from viz.report import charts
 from viz.report.context import ReportContext, plain
 from viz.report.heatgrid import heat_grid
@@ -37,7 +38,34 @@ def industry_text(ctx: ReportContext, item: dict[str, Any]) -> str:
     return name
 
 
-def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None) -> list[Block]:
+def city_map_figure(ctx: ReportContext, city_platforms: dict[str, int],
+                    by_ind: dict[str, dict[str, dict[str, Any]]], ind_order: list[str]) -> list[Block]:
+    """Guangxi's 14 cities coloured by platforms; red where a key industry's layout city (布局城市)
+    has no platform serving it, named below the map so the figure can be read without the table."""
+    gaps: dict[str, list[str]] = defaultdict(list)
+    for ind in ind_order:
+        for city, row in by_ind[ind].items():
+            if row.get("declared") and not int(row.get("count") or 0):
+                gaps[city].append(ctx.labels.industry(ind))
+    png = city_map_png(city_platforms, title=ctx.t("各市平台数与重点产业布局缺口", "Platforms per city and layout gaps"),
+                       gap_cities=sorted(gaps), legend_gap=ctx.t("重点产业布局城市无平台", "Layout city without a platform"),
+                       lang=ctx.lang)
+    blocks: list[Block] = [Figure(ctx.next_figure(ctx.t("广西各市平台分布与布局缺口", "Platforms across Guangxi's cities")),
+                                  png, kind="coverage-map")]
+    sep = "、" if ctx.lang == "zh" else ", "
+    if gaps:
+        listed = "；".join(f"{ctx.labels.city(c)}（{sep.join(inds)}）" for c, inds in sorted(gaps.items()))
+        blocks.append(Paragraph(ctx.t("红色城市是重点产业的布局城市，但没有服务该产业的平台：{x}。",
+                                      "Red cities are layout cities of a key industry with no platform serving it: {x}.",
+                                      x=listed)))
+    else:
+        blocks.append(Paragraph(ctx.t("每个重点产业的布局城市都至少有一个服务该产业的平台。",
+                                      "Every layout city of every key industry has at least one platform serving it.")))
+    return blocks
+
+
+def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None,
+                     city_platforms: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
         blocks.append(Paragraph(ctx.t("覆盖分析不可用（未安装 queries.coverage）。",
@@ -102,18 +130,12 @@ def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferr
 
     city_rows = coverage.get("cities", [])
     blocks.append(Heading(ctx.t("城市布局", "Coverage by city"), 2))
-    city_keys = list(load_cities())
     by_ind: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in city_rows:
         by_ind[row["industry"]][row["city"]] = row
     ind_order = [i for i in industries if i in by_ind] + sorted(set(by_ind) - set(industries))
-    if ctx.charts and ind_order:
-        values = [[int(by_ind[i].get(c, {}).get("count") or 0) for c in city_keys] for i in ind_order]
-        png = charts.heat_map(ctx.t("重点产业 × 城市（平台数）", "Key industry × city (platforms)"),
-                              [ctx.labels.industry(i) for i in ind_order], [ctx.labels.city(c) for c in city_keys],
-                              values, cmap="Greens")
-        blocks.append(Figure(ctx.next_figure(ctx.t("重点产业城市布局矩阵", "Industry × city matrix")), png,
-                             kind="coverage-cities"))
+    if ctx.charts and city_platforms is not None:
+        blocks.extend(city_map_figure(ctx, city_platforms, by_ind, ind_order))
     sep = "、" if ctx.lang == "zh" else ", "
     rows = []
     for ind in ind_order:

@@ -42,6 +42,7 @@
     title: ["科技创新平台图谱浏览器", "Innovation platform graph explorer"],
     search_placeholder: ["搜索平台、单位、人员、产业…", "Search platforms, institutions, people, industries…"],
     overview: ["产业总览", "Industry overview"],
+    map_link: ["广西地图", "Guangxi map"],
     heatmap: ["覆盖热力图", "Coverage heat map"],
     gap_industry: ["选择产业查看协同缺口…", "Choose an industry for its gaps…"],
     all_industries: ["全部产业", "All industries"],
