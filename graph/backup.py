@@ -64,7 +64,7 @@ def _refuse_under_ingest(settings: Settings) -> None:
         refuse_if_held(store)
 
 
-def write_archive(data: Path, target: Path, extra: dict | None = None) -> dict:
+def write_archive(data: Path, target: Path, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Archive the store folder ``data`` as ``target/neo4j-store.tar.gz`` with ``target/manifest.json``
     (checksums of every file and of the archive), each written as ``.partial`` and then renamed."""
     ensure_private_dir(target)
@@ -100,7 +100,7 @@ def backup(settings: Settings, target: Path) -> dict[str, Any]:
     if (target / ARCHIVE).exists():
         raise UsageError(tr("{f} 已存在，请换一个目录", "{f} already exists; choose another folder", f=target / ARCHIVE))
     was_running = local_neo4j.is_running(settings)
-    counts: dict = {}
+    counts: dict[str, Any] = {}
     if was_running:
         _refuse_under_ingest(settings)
         counts = _counts(settings)
@@ -117,7 +117,7 @@ def backup(settings: Settings, target: Path) -> dict[str, Any]:
 
 
 def _bad(zh: str, en: str, **kw: object) -> UsageError:
-    return UsageError(tr("备份不可用，未做任何修改：" + zh, "unusable backup, nothing was changed: " + en, **kw))
+    return UsageError(tr("备份不可用，未做任何修改：" + zh, "unusable backup, nothing was changed: " + en, None, **kw))
 
 
 def _check_members(tar: tarfile.TarFile) -> None:

@@ -81,6 +81,9 @@ class IngestBusy(PlatgraphError):
     exit_code = 4
     http_status = 409
     code = "ingest_busy"
+    # What an API caller is told (no host, pid or server path); set by graph.locks.busy.
+    public_zh: str | None = None
+    public_en: str | None = None
 
     def __init__(self, message: str, *, zh: str | None = None, en: str | None = None) -> None:
         super().__init__(message, zh=zh or message, en=en or message)
