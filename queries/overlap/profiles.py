@@ -78,7 +78,7 @@ class Profile:
     def size(self) -> int:
         return len(self.people)
 
-    def keep_rank(self) -> tuple:
+    def keep_rank(self) -> tuple[Any, ...]:
         """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
         return (
             LEVEL_RANK.get(self.level or "", 0),
@@ -119,6 +119,7 @@ def family_of(type_key: str | None, family: str | None = None) -> str | None:
 def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, Profile]:
     """Every counted platform's profile, keyed by platform key (five bulk reads in total)."""
     profiles: dict[str, Profile] = {}
+    prof: Profile | None
     for row in _stream(store, cypher.LOAD_PLATFORMS, {"statuses": statuses or ACTIVE_STATUSES}):
         prof = Profile(
             key=row["key"], name=row["name"] or row["key"], type=row["type"],
