@@ -17,6 +17,7 @@ from typing import Any
 from graph.names import normalize_name
 from graph.reference import LEVEL_RANK, load_taxonomy
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.overlap import cypher
 
 # Platforms that still count; revoked and merged ones are history, not duplicates.
@@ -85,7 +86,7 @@ class Profile:
     def size(self) -> int:
         return len(self.people)
 
-    def keep_rank(self) -> tuple:
+    def keep_rank(self) -> tuple[Any, ...]:
         """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
         return (
             LEVEL_RANK.get(self.level or "", 0),
@@ -114,7 +115,9 @@ def direction_terms(prof: Profile) -> list[str]:
 
 
 def _stream(store: Store, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return store.read(query, params or {})
+    """The rows of a :func:`queries.bulkread.chunked` query of maps, in the query's order."""
+    rows: list[dict[str, Any]] = store.read_tx(lambda tx: list(chunked_rows(tx, query, params)))
+    return rows
 
 
 def family_of(type_key: str | None, family: str | None = None) -> str | None:
@@ -126,6 +129,7 @@ def family_of(type_key: str | None, family: str | None = None) -> str | None:
 def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, Profile]:
     """Every counted platform's profile, keyed by platform key (five bulk reads in total)."""
     profiles: dict[str, Profile] = {}
+    prof: Profile | None
     for row in _stream(store, cypher.LOAD_PLATFORMS, {"statuses": statuses or ACTIVE_STATUSES}):
         prof = Profile(
             key=row["key"], name=row["name"] or row["key"], type=row["type"],

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.errors import UsageError
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from graph.names import clean_text, normalize_name, split_multi
 from graph.reference import load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
@@ -216,7 +216,7 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
     return prof, resolution
 
 
-def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
+def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
                    min_score: float | None = None, index: CheckIndex | None = None) -> dict[str, Any]:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
 
@@ -239,7 +239,7 @@ def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
     threshold = THRESHOLD if min_score is None else float(min_score)
     scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
                               others=index.ordered, cosines=cosines)
-    lng = "en" if lang == "en" else "zh"
+    lng: Lang = "en" if lang == "en" else "zh"
     by_key = {p.key: p for p in (index.ordered[int(r)] for r in cand)}
     pairs = []
     for pair in scored:
