@@ -163,24 +163,42 @@ class DataVersion:
 
 
 class VersionedValue(Generic[T]):
-    """One value derived from the whole graph (the proposal check's platform profiles), rebuilt
-    when the data version changes; concurrent callers share one build."""
+    """One value derived from the whole graph (the proposal check's index), rebuilt when the data
+    version changes; concurrent callers share one build.
 
-    def __init__(self, versions: DataVersion, build: Callable[[Store], T]) -> None:
+    With ``refresh``, a changed version calls ``refresh(store, old)`` instead of ``build(store)``:
+    the value decides itself whether and how to change (the check index reloads only what an ingest
+    wrote, and stays as it is when an analysis wrote back its results). With the cache off the
+    refresh is asked on every call, which keeps the answer current at the refresh's cost.
+    ``builds`` counts the times the value changed."""
+
+    def __init__(self, versions: DataVersion, build: Callable[[Store], T],
+                 refresh: Callable[[Store, T], T] | None = None) -> None:
         self.versions = versions
         self.build = build
-        self._value: tuple[str, T] | None = None
+        self.refresh = refresh
+        self._value: tuple[str | None, T] | None = None
         self._lock = threading.Lock()
         self.builds = 0
+
+    def _next(self, store: Store) -> T:
+        old = self._value[1] if self._value is not None else None
+        value = self.refresh(store, old) if self.refresh is not None and old is not None else self.build(store)
+        if value is not old:
+            self.builds += 1
+        return value
 
     def get(self, store: Store) -> T:
         version = self.versions.current_blocking() if self.versions.interval > 0 else None
         if version is None:  # cache off, or Neo4j unreachable (the build then raises the 503)
-            return self.build(store)
+            if self.refresh is None:
+                return self.build(store)
+            with self._lock:
+                self._value = (None, self._next(store))
+                return self._value[1]
         with self._lock:
             if self._value is None or self._value[0] != version.value:
-                self.builds += 1
-                self._value = (version.value, self.build(store))
+                self._value = (version.value, self._next(store))
             return self._value[1]
 
 

@@ -4,8 +4,8 @@ pre-approval check of a proposed platform (live, writes nothing).
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
 and the CLI give the same answer for the same input. The check scores the proposal against the
 graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), built
-once per data version (``api/cache.py``) and shared by the checks that follow, instead of being
-rebuilt for every call.
+once and shared by the checks that follow; when the data version changes (``api/cache.py``) it is
+refreshed from what the new ingest runs wrote instead of being rebuilt from a full read.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, Proposal
 from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
-from queries.overlap import build_check_index, check_proposal, read_groups, read_overlaps
+from queries.overlap import build_check_index, check_proposal, read_groups, read_overlaps, refresh_check_index
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -37,10 +37,11 @@ PROPOSAL_EXAMPLE = {
 
 
 def check_index_for(request: Request) -> VersionedValue[Any]:
-    """The app's proposal-check index, kept per data version."""
+    """The app's proposal-check index: built at the first check, then refreshed from what each
+    ingest wrote when the data version changes (``queries/overlap/proposal_index.py``)."""
     state = request.app.state
     if getattr(state, "proposal_index", None) is None:
-        state.proposal_index = VersionedValue(state.data_version, build_check_index)
+        state.proposal_index = VersionedValue(state.data_version, build_check_index, refresh_check_index)
     return state.proposal_index
 
 

@@ -42,6 +42,39 @@ MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic)
 RETURN p.key AS p, coalesce(t.name, t.key) AS topic
 """
 
+# The same reads for the given platforms only (same columns): the proposal check's index reloads
+# the platforms an ingest changed (queries/overlap/proposal_index.py).
+LOAD_PLATFORMS_BY_KEY = """
+MATCH (p:Platform) WHERE p.key IN $keys AND coalesce(p.status, 'active') IN $statuses
+OPTIONAL MATCH (p)-[:HOSTED_BY]->(h:Institution)
+WITH p, head(collect(h)) AS h
+RETURN p.key AS key, p.name AS name, p.type AS type, p.family AS family, p.level AS level,
+       p.city AS city, p.established AS established, p.evaluation AS evaluation,
+       p.status AS status, coalesce(p.fields, []) AS fields,
+       h.key AS host, h.name AS host_name, coalesce(h.aliases, []) AS host_aliases
+"""
+
+LOAD_CO_BUILDERS_BY_KEY = """
+MATCH (p:Platform)-[:CO_BUILT_BY]->(i:Institution) WHERE p.key IN $keys
+RETURN p.key AS p, i.key AS i, i.name AS name, coalesce(i.aliases, []) AS aliases
+"""
+
+LOAD_MEMBERS_BY_KEY = """
+MATCH (r:Researcher)-[m:MEMBER_OF]->(p:Platform) WHERE p.key IN $keys
+RETURN p.key AS p, r.key AS r, r.name AS name, m.role AS role
+"""
+
+LOAD_SERVES_BY_KEY = """
+MATCH (p:Platform)-[:SERVES]->(i:Industry) WHERE p.key IN $keys
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+RETURN p.key AS p, i.key AS i, i.level AS level, parent.key AS parent
+"""
+
+LOAD_TOPICS_BY_KEY = """
+MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic) WHERE p.key IN $keys
+RETURN p.key AS p, coalesce(t.name, t.key) AS topic
+"""
+
 LOAD_INDUSTRY_NAMES = """
 MATCH (i:Industry)
 RETURN i.key AS key, coalesce(i.name_en, i.key) AS name_en
