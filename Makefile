@@ -3,7 +3,7 @@
 #   make test   — install what is missing, run the whole test suite against a real Neo4j
 PYTHON ?= python3
 # Packages that type-check cleanly (config in pyproject.toml); grow this list to the whole tree.
-MYPY_CLEAN ?= graph
+MYPY_CLEAN ?= graph queries
 
 .PHONY: setup demo test lint bench
 setup:

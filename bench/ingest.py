@@ -44,7 +44,7 @@ from graph.database import wipe_graph  # noqa: E402
 from graph.reference import load_reference  # noqa: E402
 from graph.schema import apply_schema  # noqa: E402
 from graph.store import Store  # noqa: E402
-from ingest.plan import Planner  # noqa: E402
+from ingest.load_plan import Planner  # noqa: E402
 from ingest.readers import read_dataset  # noqa: E402
 from ingest.writer import write_steps  # noqa: E402
 

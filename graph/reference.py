@@ -276,7 +276,7 @@ def load_reference_institutions(data_dir: Path | None = None) -> tuple[Reference
     Why not Institution nodes from the start: ~100 institutions that no dataset names would join
     every institution count, collaboration gap and report. Ingest resolves host, co-builder and
     institution names against this list after the graph, and writes the institution it names as
-    ``(:Institution {reference: true})`` (:mod:`ingest.plan`); a later institutions file enriches
+    ``(:Institution {reference: true})`` (:mod:`ingest.load_plan`); a later institutions file enriches
     that node. A missing file is an empty list (a province without one still ingests).
     """
     path = (data_dir or DATA_DIR) / "institutions.toml"

@@ -40,7 +40,7 @@ from graph.schema import apply_schema, check_label
 from graph.store import Store
 from ingest import cypher
 from ingest.bulk_csv import NodeFile, NotBulkable, RelFile, import_args
-from ingest.plan import Plan
+from ingest.load_plan import Plan
 from ingest.writer import (
     FRESH_QUERIES,
     FRESH_SPECS,

@@ -2,7 +2,7 @@
 
 Why this order: every reason to refuse a *file* (unreadable, missing required column) is found while
 reading, before the first write. Rows are then planned (validated, resolved) segment by segment
-(:data:`ingest.plan.SEGMENTS`); a finished segment holds only rows that passed, and is written on a
+(:data:`ingest.load_plan.SEGMENTS`); a finished segment holds only rows that passed, and is written on a
 background thread while the next segment is planned, so Python and Neo4j work on the two cores at
 once. The run is recorded as an ``IngestRun`` that goes ``running`` → ``completed``; if Neo4j goes
 away mid-run the run stays ``running`` (visibly unfinished) and, since every write is idempotent
@@ -28,8 +28,8 @@ from graph.store import Store
 from ingest import cypher
 from ingest.bulk import unavailable_reason as bulk_unavailable
 from ingest.infer_industries import infer_industries
+from ingest.load_plan import Planner
 from ingest.lock import IngestLock
-from ingest.plan import Planner
 from ingest.readers import read_dataset
 from ingest.rejects import check_writable, write_ambiguities, write_rejects
 from ingest.writer import BackgroundWriter, loaded_counts, write_steps

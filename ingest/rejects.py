@@ -36,7 +36,7 @@ class Reject:
     value: str
     reason_zh: str
     reason_en: str
-    record: str = ""  # the row's name or id (see ingest.plan.record_name)
+    record: str = ""  # the row's name or id (see ingest.load_plan.record_name)
 
     def as_list(self) -> list[str]:
         value = self.value if len(self.value) <= MAX_VALUE else self.value[:MAX_VALUE] + "…"

@@ -1,4 +1,4 @@
-"""Writes a :class:`ingest.plan.Plan` into Neo4j: nodes first, then relationships, in batches.
+"""Writes a :class:`ingest.load_plan.Plan` into Neo4j: nodes first, then relationships, in batches.
 
 Why this order: relationship upserts ``MATCH`` both ends by key (a unique-constraint index seek),
 so every node must exist first; pruning (dropping relationships a re-stated node no longer lists)
@@ -24,7 +24,7 @@ from typing import Any
 from graph.errors import Cancelled
 from graph.store import Store
 from ingest import cypher
-from ingest.plan import Plan
+from ingest.load_plan import Plan
 
 BATCH_SIZE = 5_000
 
@@ -141,7 +141,7 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) ->
 
     ``sources`` restricts the steps to the nodes of those labels and the relationships that start
     from them (``COLLABORATES_WITH`` names the collaborations): the pipeline writes the plan one
-    segment at a time (:data:`ingest.plan.SEGMENTS`) while the next is planned.
+    segment at a time (:data:`ingest.load_plan.SEGMENTS`) while the next is planned.
     """
     fresh = _fresh_keys(plan, sources)
     fresh_rows = _fresh_rows(plan, fresh)

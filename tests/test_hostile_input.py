@@ -18,8 +18,8 @@ import pytest
 from graph.errors import UsageError
 from graph.schema import NODE_LABELS, REL_TYPES
 from graph.store import Store
+from ingest.load_plan import Planner
 from ingest.pipeline import ingest_dataset
-from ingest.plan import Planner
 from ingest.readers import (
     CSV_FIELD_LIMIT,
     JSON_MAX_DEPTH,

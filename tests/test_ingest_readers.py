@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from graph.errors import UsageError
 from graph.schema import NODE_LABELS, REL_TYPES
 from graph.store import Store
+from ingest.load_plan import Planner
 from ingest.pipeline import ingest_dataset
-from ingest.plan import Planner
 from ingest.readers import XLSX_MAX_RATIO, check_zip_safe, read_dataset
 from ingest.rejects import read_rejects
 from ingest.tables import TABLES_BY_KEY, map_headers, table_for_name

@@ -55,7 +55,7 @@ def test_sample_cli_json_and_rerun_idempotent(sample_graph: Store, sample_dir: P
 
 def test_sample_xlsx_plans_the_same_graph_as_csv(clean_graph: Store, tmp_path: Path) -> None:
     """The XLSX form of the sample yields the same nodes, relationships and rejected rows as the CSV."""
-    from ingest.plan import Planner
+    from ingest.load_plan import Planner
     from ingest.readers import read_dataset
     from ingest.sample import generate_sample
 

@@ -11,8 +11,8 @@ import pytest
 
 from graph.reference import load_reference
 from graph.store import Store
+from ingest.load_plan import SEGMENTS, Planner
 from ingest.pipeline import ingest_dataset
-from ingest.plan import SEGMENTS, Planner
 from ingest.readers import read_dataset
 from ingest.writer import ALL_SOURCES, FRESH_QUERIES, write_plan, write_steps
 from tests.conftest import wipe

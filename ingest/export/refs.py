@@ -74,7 +74,7 @@ class InstitutionRefs:
 
 
 def expected_institution_key(code: str | None, name: str) -> str:
-    """The key a fresh ingest gives an institutions row (``ingest.plan.Planner._institution_key``
+    """The key a fresh ingest gives an institutions row (``ingest.load_plan.Planner._institution_key``
     when nothing is known yet): the credit code, else the normalised name."""
     return code or normalize_name(name)
 

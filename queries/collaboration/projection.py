@@ -126,4 +126,5 @@ def load_projection(store: Store, city: str | None = None) -> Projection:
         ]
         return Projection(institutions, industries, inst_industries, platforms, collaborations, city)
 
-    return store.read_tx(work)
+    projection: Projection = store.read_tx(work)
+    return projection

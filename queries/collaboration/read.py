@@ -32,8 +32,9 @@ def resolve_industry(store: Store, name: str) -> tuple[str, list[str], str | Non
     return row["key"], [row["key"], *row["segments"]], row["parent"]
 
 
-def _industry_entry(key: str, name_en: str | None, level: str | None, priority: Any, counts: dict,
-                    pairs: list, gaps: list, syn: dict, brokers: list, lang: Lang) -> dict[str, Any]:
+def _industry_entry(key: str, name_en: str | None, level: str | None, priority: Any, counts: dict[str, int],
+                    pairs: list[dict[str, Any]], gaps: list[dict[str, Any]], syn: dict[str, Any],
+                    brokers: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
     name = key if lang == "zh" else (name_en or key)
     return {
         "industry": key, "name": name, "level": level, "priority": priority,
@@ -45,7 +46,7 @@ def _industry_entry(key: str, name_en: str | None, level: str | None, priority: 
     }
 
 
-def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[list[dict], str | None]:
+def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[list[dict[str, Any]], str | None]:
     rows = store.read(cypher.READ_INDUSTRIES, {"industry": industry})
     out, run = [], None
     for r in rows:
@@ -62,7 +63,7 @@ def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[
     return out, run
 
 
-def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) -> list[dict]:
+def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) -> list[dict[str, Any]]:
     projection = load_projection(store, city)
     result = compute(projection, with_partners=False)
     out = []

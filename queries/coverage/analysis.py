@@ -94,4 +94,5 @@ def _resolve(store: Store, text: str) -> str:
     rows = store.read(RESOLVE_INDUSTRY, {"text": text.strip()})
     if not rows:
         raise UsageError(tr("未知产业：{t}", "unknown industry: {t}", t=text))
-    return rows[0]["key"]
+    key: str = rows[0]["key"]
+    return key

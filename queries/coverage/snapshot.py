@@ -48,7 +48,7 @@ class PlatformFacts:
     def covering(self) -> bool:
         return self.status in COVERING_STATUSES
 
-    def ref(self) -> dict:
+    def ref(self) -> dict[str, Any]:
         """The fields a planner needs to find the platform in the graph."""
         return {"key": self.key, "id": self.id, "name": self.name, "type": self.type,
                 "category": self.category, "level": self.level, "city": self.city,
@@ -114,9 +114,10 @@ class Snapshot:
         return None
 
 
-def _int(value: object) -> int | None:
+def _int(value: Any) -> int | None:
+    """A database value (untyped: a number, a numeric string, or junk) as an int, else None."""
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except (TypeError, ValueError):
         return None
 

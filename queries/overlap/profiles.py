@@ -78,7 +78,7 @@ class Profile:
     def size(self) -> int:
         return len(self.people)
 
-    def keep_rank(self) -> tuple:
+    def keep_rank(self) -> tuple[Any, ...]:
         """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
         return (
             LEVEL_RANK.get(self.level or "", 0),
@@ -131,6 +131,7 @@ def load_profiles(store: Store, statuses: list[str] | None = None,
     platforms, co_builders, members, serves, topics = _ALL_READS if keys is None else _KEYED_READS
     by_key = {} if keys is None else {"keys": list(keys)}
     profiles: dict[str, Profile] = {}
+    prof: Profile | None
     for row in _stream(store, platforms, {"statuses": statuses or ACTIVE_STATUSES, **by_key}):
         prof = Profile(
             key=row["key"], name=row["name"] or row["key"], type=row["type"],

@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.errors import UsageError
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from graph.names import clean_text, split_multi
 from graph.reference import load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
@@ -128,7 +128,7 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
     return prof, resolution
 
 
-def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
+def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
                    min_score: float | None = None, index: CheckIndex | None = None) -> dict[str, Any]:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
 
@@ -152,7 +152,7 @@ def check_proposal(store: Store, proposal: dict | Proposal, *, lang: str = "zh",
     others = index.rows
     scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
                               others=others, cosines=cosines)  # type: ignore[arg-type]  # no empty row is a candidate
-    lng = "en" if lang == "en" else "zh"
+    lng: Lang = "en" if lang == "en" else "zh"
     by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
     pairs = []
     for pair in scored:

@@ -15,6 +15,7 @@ direction is compared through the names' cores (:mod:`queries.overlap.names`). S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.reference import load_cities, load_industries, load_taxonomy
 from queries.overlap.profiles import Profile
@@ -96,7 +97,7 @@ class Signal:
     detail_en: str
     weight: float = 0.0  # contribution to the pair score (weight share × signal × guard)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"signal": self.signal, "score": round(self.score, 4), "weight": round(self.weight, 4),
                 "detail_zh": self.detail_zh, "detail_en": self.detail_en}
 
@@ -351,8 +352,8 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
             add("industry", f"服务相同产业/环节：{_names(shared)}", f"serve the same industry/segment: {_names(en, sep=', ')}")
     if p["type_family"] is not None and p["type_family"] >= MIN_REASON:
         if a.type == b.type:
-            en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
-            add("type_family", f"平台类型相同：{a.type}", f"same platform type: {en}")
+            type_en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
+            add("type_family", f"平台类型相同：{a.type}", f"same platform type: {type_en}")
         elif a.family and a.family == b.family:
             fam = taxonomy.families.get(a.family)
             fam_zh, fam_en = (fam.name, fam.name_en) if fam else (a.family, a.family)

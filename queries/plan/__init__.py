@@ -44,14 +44,15 @@ def _matches(row: dict[str, Any], key: Key) -> bool:
             and (row.get("level") is None or row["level"] == lv))
 
 
-def plan_changes(optimise: list[dict], retire: list[dict], build: list[dict]) -> tuple[Counter, Counter]:
+def plan_changes(optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
+                 build: list[dict[str, Any]]) -> tuple[Counter[Key], Counter[Key]]:
     """(platforms leaving, platforms arriving) per (type, category, level): retired and absorbed
     platforms leave; a conversion moves one platform to its new type; a build adds one."""
     from graph.reference import load_taxonomy
 
     types = load_taxonomy().types
-    out: Counter = Counter()
-    add: Counter = Counter()
+    out: Counter[Key] = Counter()
+    add: Counter[Key] = Counter()
     for r in retire:
         out[(r["type"], r["category"], r["level"])] += 1
     for o in optimise:
@@ -67,8 +68,8 @@ def plan_changes(optimise: list[dict], retire: list[dict], build: list[dict]) ->
     return out, add
 
 
-def targets_after(rows: list[dict[str, Any]], optimise: list[dict], retire: list[dict],
-                  build: list[dict]) -> list[dict[str, Any]]:
+def targets_after(rows: list[dict[str, Any]], optimise: list[dict[str, Any]],
+                  retire: list[dict[str, Any]], build: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Targets vs actual, plus what the plan would change (per type, category or level)."""
     out, add = plan_changes(optimise, retire, build)
     result = []
@@ -114,7 +115,7 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
     quotas = type_quotas(targets, policy) if sized_by == "targets" else {}
     leaving = {r["key"] for r in retire} | {p["key"] for o in merges_and_more for p in o["absorbed"]}
     build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas, leaving=leaving)
-    lists: dict[str, list[dict]] = {"national": [], "municipal": [], "department": []}
+    lists: dict[str, list[dict[str, Any]]] = {"national": [], "municipal": [], "department": []}
     for item in passed + passed_rectify + passed_convert + coordinate:
         lists[item["route"]].append(item)
     from queries.plan.decisions import latest_decisions  # it imports this module

@@ -34,6 +34,14 @@ from queries.plan.whatif import CoverageIndex, describe_loss
 
 REC_NAMES = {"merge": ("合并", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
              "review": ("复核", "review")}
+
+
+def rec_name(rec: str, lang: Lang) -> str:
+    """A group's recommendation (merge, integrate…) as a planner reads it; an unknown one as is."""
+    zh, en = REC_NAMES.get(rec, (rec, rec))
+    return tr(zh, en, lang)
+
+
 ROUTE_NAMES = {"national": ("国家级、部级平台（建议报国家主管部门）", "national and ministerial platforms (recommendations to "
                             "the national department)"),
                "municipal": ("市级平台（交由设区市）", "municipal platforms (for the city)"),
@@ -195,7 +203,7 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
                 "platforms": [snap.platforms[k].ref() for k in others],
                 "with": [snap.platforms[k].ref() for k in main],
                 "action": tr("与主管部门协调重叠（{r}）", "coordinate the overlap with the departments ({r})", lang,
-                             r=tr(*REC_NAMES.get(rec, (rec, rec)), lang)),
+                             r=rec_name(rec, lang)),
                 "reasons": _group_reasons(g, names, lang) + [{
                     "code": "across_departments",
                     "text": tr("涉及 {d}，合并不跨部门进行，由主管部门协调", "spans {d}: merges never cross departments; "
@@ -206,7 +214,7 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
     return items, coordinate
 
 
-def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> tuple[list[dict], list[dict]]:
+def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Platforms whose recognition should end (acting departments), and the same evidence for
     platforms others recognise (routed to their lists)."""
     snap: Snapshot = index.snapshot
@@ -232,7 +240,7 @@ def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> t
     return items, passed_on
 
 
-def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang, taken: set[str]) -> tuple[list[dict], list[dict]]:
+def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang, taken: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """限期整改: platforms graded 整改 whose rectification has not been decided yet."""
     items, passed_on = [], []
     for key in sorted(st):
@@ -253,7 +261,7 @@ def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang, taken: se
 
 
 def convert_batch(snap: Snapshot, st: dict[str, Standing], policy: Policy, lang: Lang,
-                  taken: set[str]) -> tuple[list[dict], list[dict]]:
+                  taken: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """合理归并: each platform of a legacy type becomes a 转建 / 纳入 item (the plan's own ones), or a
     recommendation (national types)."""
     items, passed_on = [], []

@@ -64,8 +64,9 @@ def _host_evidence(store: Store, cov: Coverage, industries: list[str]) -> dict[s
 
 
 def _score(e: dict[str, Any], same_city: bool) -> float:
-    return (e["people"] + 2 * e["senior"] + 2 * math.log1p(e["collaborations"]) + 3 * e["platforms"]
+    score: float = (e["people"] + 2 * e["senior"] + 2 * math.log1p(e["collaborations"]) + 3 * e["platforms"]
             + (2 if e["declares"] else 0) + (3 if same_city else 0))
+    return score
 
 
 KIND_ORDER = {"category": 0, "city": 1, "level": 2, "thin": 3}
@@ -91,7 +92,7 @@ def _thin(cov: Coverage, policy: Policy, covered: set[tuple[str, str]]) -> list[
     """When the gaps are fewer than the builds the targets ask for: the industries (not segments)
     thinnest in a category that matters to them, by priority, relevance, then fewest platforms."""
     snap = cov.snapshot
-    out = []
+    out: list[dict[str, Any]] = []
     for ind in snap.industries.values():
         if ind.level != "industry" or not ind.key_industry:
             continue
@@ -149,8 +150,8 @@ def _choose(candidates: list[dict[str, Any]], size: int, share: float) -> list[d
     """The first ``size`` gaps with at most ``share`` of the list in one category: the cap is on
     the list as chosen, so a short list is trimmed from its lowest-ranked items until it holds."""
     cap = max(1, int(size * share))
-    per_cat: Counter = Counter()
-    chosen = []
+    per_cat: Counter[str] = Counter()
+    chosen: list[dict[str, Any]] = []
     for gap in candidates:
         if len(chosen) >= size:
             break
@@ -218,7 +219,7 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
 
 def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: Lang, *, size: int,
                 policy: Policy | None = None, quotas: dict[str, int] | None = None,
-                leaving: set[str] | frozenset[str] = frozenset()) -> list[dict]:
+                leaving: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """Up to ``size`` build proposals for the gaps that matter most, each with a type that suits the
     industry (never a legacy type), candidate hosts of the kind the type calls for, and reasons.
     A missing national platform becomes a 培育/争创 item for the best regional candidate."""
@@ -228,9 +229,9 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
     ranked = _candidate_gaps(cov, gaps, policy)
     if len(ranked) < size:
         ranked += _thin(cov, policy, {(g["industry"], g["category"]) for g in ranked if g["kind"] == "category"})
-    candidates = []
+    candidates: list[dict[str, Any]] = []
     cap = max(1, int(size * policy.max_category_share))
-    per_cat: Counter = Counter()
+    per_cat: Counter[str] = Counter()
     for gap in ranked:
         if len(candidates) >= size:
             break
@@ -297,7 +298,7 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
             "industry": ind.key, "industry_level": ind.level, "parent": ind.parent,
             "priority": ind.priority, "kind": gap["kind"], "value": gap["value"], "kinds": list(gap["kinds"]),
             "relevance": gap["relevance"], "category": category, "level": level, "city": city,
-            "category_name": tr(*snap.categories.get(category or "", (category, category)), lang=lang),
+            "category_name": tr(*snap.categories[category], lang=lang) if category in snap.categories else category,
             "level_name": level_name(level, lang), "suggested_type": ptype,
             "candidate_hosts": hosts, "nearest": local["nearest"], "reasons": reasons,
         })

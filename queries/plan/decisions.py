@@ -43,8 +43,8 @@ def _title(item: dict[str, Any]) -> str:
     return "、".join(n for n in names if n)
 
 
-def _check(index: CoverageIndex, optimise: list[dict], retire: list[dict], build: list[dict],
-           targets: list[dict], lang: Lang) -> dict[str, Any]:
+def _check(index: CoverageIndex, optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
+           build: list[dict[str, Any]], targets: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
     merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]] for o in optimise
               if o.get("recommendation") == "merge" and o.get("absorbed")]
     lost = index.losses(merges, [r["key"] for r in retire])
@@ -68,7 +68,7 @@ def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str
     unknown = sorted(k for k in decided if k not in items)
     agreed = {k for k, d in decided.items() if d["decision"] == "同意" and k in items}
 
-    def pick(batch: str, only_agreed: bool) -> list[dict]:
+    def pick(batch: str, only_agreed: bool) -> list[dict[str, Any]]:
         return [i for i in plan[batch] if not only_agreed or i["item"] in agreed]
 
     index = CoverageIndex(read_snapshot(store))

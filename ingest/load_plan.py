@@ -1,5 +1,8 @@
 """From raw tables to a load plan: validate every row, resolve every reference, collect rejects.
 
+(Named ``load_plan`` — what to write into the graph — so it is not confused with :mod:`queries.plan`,
+the 优化整合 plan the planners sign.)
+
 Why a plan: everything that can reject a row happens here, in memory, before the first write, so
 the rows written are exactly the rows that passed, the rejects file is complete before loading
 starts, and the writer (:mod:`ingest.writer`) is a plain sequence of batched upserts.
