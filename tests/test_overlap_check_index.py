@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from graph.settings import Settings
 from graph.store import Store
 from ingest.pipeline import ingest_dataset
 from queries.overlap import check_proposal, compute_overlaps
@@ -223,3 +224,20 @@ def test_removing_and_re_adding_keeps_rows_consistent(clean_graph: Store) -> Non
     assert _postings_by_key(current) == _postings_by_key(index)
     assert np.isclose(current.idf[[current.vocab[t] for t in index.vocab]], index.idf).all()
     assert _vectors_by_key(relaid) == _vectors_by_key(index)
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("fields", [f"方向{i}" for i in range(51)], "50"),
+    ("people", ["张" * 101], "100"),
+])
+def test_an_oversized_proposal_is_a_clear_422(clean_graph: Store, settings: Settings, field: str,
+                                              value: list[str], says: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/v1/overlaps/check", json={"name": "广西甘蔗育种重点实验室", field: value})
+    assert response.status_code == 422
+    text = response.text
+    assert field in text and says in text  # names the field and the cap

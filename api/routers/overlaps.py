@@ -3,9 +3,10 @@ pre-approval check of a proposed platform (live, writes nothing).
 
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
 and the CLI give the same answer for the same input. The check scores the proposal against the
-graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), built
-once per data version (the one cache mechanism, ``graph/versioned_cache.py``) and shared by the checks that follow, instead of being
-rebuilt for every call.
+graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), kept
+per data version (the one cache mechanism, ``graph/versioned_cache.py``) and shared by the checks
+that follow; a new version refreshes the last index from what the new ingest runs wrote instead of
+rebuilding it from a full read (:func:`check_index`).
 """
 
 from __future__ import annotations
