@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from graph.store import Store
-from tests.test_viz_graph import GROUP_KEY, load_small_graph
+from tests.viz_fixtures import GROUP_KEY, load_small_graph
 from viz import graphdata, pyvis_export
 
 # any attribute or CSS that would make the browser fetch something

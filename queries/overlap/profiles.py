@@ -17,6 +17,7 @@ from typing import Any
 from graph.names import normalize_name
 from graph.reference import LEVEL_RANK, load_taxonomy
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.overlap import cypher
 
 # Platforms that still count; revoked and merged ones are history, not duplicates.
@@ -107,7 +108,9 @@ def direction_terms(prof: Profile) -> list[str]:
 
 
 def _stream(store: Store, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return store.read(query, params or {})
+    """The rows of a :func:`queries.bulkread.chunked` query of maps, in the query's order."""
+    rows: list[dict[str, Any]] = store.read_tx(lambda tx: list(chunked_rows(tx, query, params)))
+    return rows
 
 
 def family_of(type_key: str | None, family: str | None = None) -> str | None:
