@@ -12,14 +12,17 @@ Prints, from one run against one graph (the current NEO4J_URI / PLATGRAPH_HOME):
 4. over HTTP: ``platgraph serve`` (one process) and ``--clients`` concurrent clients posting
    ``--requests`` checks: p50 / p95 / p99, with the first request after start-up (which builds the
    index) timed apart;
-5. with ``--after-ingest`` (WRITES to the graph: a scratch copy only, and ``--yes``): while the server
+5. read-only, the refresh a ``--simulate``-platform ingest causes: the platforms reloaded by key as if
+   restated, their hosts re-read, the index updated in memory, then a check — every step of the
+   refresh except that the stamp queries find nothing (no run wrote);
+6. with ``--after-ingest`` (WRITES to the graph: a scratch copy only, and ``--yes``): while the server
    runs with its index built, a small batch (``--batch`` platforms: new near-duplicates at new
    institutions with new teams, and existing platforms revoked) is ingested by ``platgraph ingest``
    in its own process, as a planner runs it; then the time from the ingest's exit to the first
    answered check (which refreshes the index), whether that check finds a new platform, and the same
    refresh in this process with its parts.
 
-Read-only measures (1–4) on the shared graph; 5 on a scratch graph, e.g. one made by ``--generate``
+Read-only measures (1–5) on the shared graph; 6 on a scratch graph, e.g. one made by ``--generate``
 (EMPTIES the graph and loads the sample; ``--replicate K`` then makes K disjoint copies inside Neo4j).
 CPU-heavy at 100,000 platforms: run it once, under the heavy-run lock. Commands: docs/benchmarks.md.
 """
@@ -191,7 +194,7 @@ def make_batch(index: CheckIndex, folder: Path, size: int, tag: str) -> dict:
 
 
 def after_ingest(store: Store, base_url: str, index: CheckIndex, batch: int, rounds: int, workdir: Path) -> None:
-    print(f"\n== 5. first check after an ingest ({rounds} rounds, {batch} platforms each: "
+    print(f"\n== 6. first check after an ingest ({rounds} rounds, {batch} platforms each: "
           f"{batch // 2} new, {batch // 2} revoked) ==")
     current = index
     for r in range(rounds):
@@ -218,6 +221,40 @@ def after_ingest(store: Store, base_url: str, index: CheckIndex, batch: int, rou
         current = refreshed
 
 
+def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
+    """The refresh a small ingest causes, without writing: ``batch`` platforms reloaded by key as if
+    restated, their hosts re-read, the index updated in memory — every step of
+    :func:`refresh_check_index` after an ingest, with the stamp queries run for a run that wrote
+    nothing (so they find nothing: with the src_run indexes a seek, without them a scan)."""
+    from queries.overlap import proposal_cypher
+    from queries.overlap.profiles import ACTIVE_STATUSES
+
+    print(f"\n== 5. refresh after a {batch}-platform change, simulated read-only on this graph ==")
+    indexes = {r["name"] for r in store.read("SHOW INDEXES YIELD name RETURN name")}
+    seeks = sum(1 for n in indexes if n.endswith("_src_run_idx"))
+    picked = random.Random(3).sample(index.ordered, batch)
+    keys = [p.key for p in picked]
+    t = [time.perf_counter()]
+    marker = read_marker(store)
+    t.append(time.perf_counter())
+    runs = ["(a run that wrote nothing)"]
+    store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})
+    store.read(proposal_cypher.RESTATED_ENDS, {"runs": runs})
+    t.append(time.perf_counter())
+    loaded = load_profiles(store, keys=keys)
+    lookups = index.lookups.updated(store, sorted({p.host for p in picked if p.host})) if index.lookups else None
+    t.append(time.perf_counter())
+    new = index.updated(dict(loaded), lookups, marker)
+    t.append(time.perf_counter())
+    store.read(proposal_cypher.ACTIVE_PLATFORMS, {"statuses": ACTIVE_STATUSES})
+    t.append(time.perf_counter())
+    check_proposal(store, proposals(new, 1, seed=17)[0], index=new)
+    t.append(time.perf_counter())
+    parts = ["marker", "stamp queries", "keyed reads", "in-memory update", "count check", "the check"]
+    print(f"  first check after the change: {t[-1] - t[0]:.2f} s = " + " + ".join(
+        f"{name} {t[i + 1] - t[i]:.2f}" for i, name in enumerate(parts)) + f" ({new.how}; src_run indexes: {seeks}/6)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--yes", action="store_true", help="confirm writing to the graph (--generate, --after-ingest)")
@@ -233,6 +270,7 @@ def main() -> None:
                         "(WRITES a small batch to the graph: scratch graphs only)")
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--simulate", type=int, default=20, help="read-only refresh of this many platforms (0: skip)")
     args = parser.parse_args()
     if (args.generate or args.after_ingest) and not args.yes:
         parser.error("--generate and --after-ingest write to the graph of the current NEO4J_URI; pass --yes")
@@ -248,6 +286,8 @@ def main() -> None:
                 print(f"  replicated x{args.replicate} inside Neo4j in {replicate(store, args.replicate):.1f} s")
         index = full_build(store)
         in_process(store, index, args.checks, args.rebuilds)
+        if args.simulate:
+            simulated_refresh(store, index, args.simulate)
         server, base_url = serve(args.port)
         try:
             if args.clients:

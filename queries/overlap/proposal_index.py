@@ -370,7 +370,20 @@ def build_check_index(store: Store, marker: Marker | None = None) -> CheckIndex:
     """Load every counted platform and index it (a full read; see :func:`refresh_check_index`)."""
     marker = marker or read_marker(store)
     topics = {r["key"]: r["name"] for r in store.read(proposal_cypher.TOPIC_NAMES)}
-    return CheckIndex(load_profiles(store), NameLookups(store), marker, topics)
+    index = CheckIndex(load_profiles(store), NameLookups(store), marker, topics)
+    _plan_refresh_queries(store)
+    return index
+
+
+def _plan_refresh_queries(store: Store) -> None:
+    """Run the refresh's queries once with nothing to find, so that Neo4j has planned them before
+    the first check after an ingest needs them (planning a dozen queries on a busy machine took
+    longer than running them)."""
+    none: dict[str, Any] = {"runs": [], "keys": [], "institutions": [], "topics": []}
+    for query in (proposal_cypher.CHANGED_PLATFORMS, proposal_cypher.RESTATED_ENDS,
+                  proposal_cypher.PLATFORMS_OF_ENDS, proposal_cypher.LOAD_INSTITUTION_NAMES_BY_KEY):
+        store.read(query, none)
+    load_profiles(store, keys=[])
 
 
 def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
