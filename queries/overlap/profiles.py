@@ -63,6 +63,13 @@ class Profile:
     core_weight: float = 1.0
     # industries/segments the name's core points to (queries.overlap.topics), set with the core
     name_topics: dict[str, str] = field(default_factory=dict)
+    # for each concept the name names (and its broader ones), how many platforms' cores name it or a
+    # narrower one — the topic's term frequency, set by queries.overlap.text.prepare
+    concept_spread: dict[str, int] = field(default_factory=dict)
+    # the host's name without its legal form (queries.overlap.topics.host_family), set with the core
+    host_family: str = ""
+    # topic-thesaurus concepts the name's core names (graph/topic_thesaurus.py), set with the core
+    name_concepts: dict[str, str] = field(default_factory=dict)
     # how many platforms' cores contain this core (itself included): the term frequency of the core
     # as a topic word (装载机 is inside 装载机整机远程运维 too), set by queries.overlap.text.prepare
     core_spread: int = 1
