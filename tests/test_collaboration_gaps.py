@@ -1,4 +1,4 @@
-"""Collaboration gaps on hand-built graphs with known answers (real Neo4j, no mocks)."""
+"""Collaboration gaps on small graphs with known answers, loaded through the ingest (real Neo4j, no mocks)."""
 
 from __future__ import annotations
 
