@@ -69,7 +69,7 @@ TABLES = {
 }
 
 
-def build_small_graph(store: Store) -> None:
+def build_report_graph(store: Store) -> None:
     """Nine platforms in four key industries, with collaborations and a target, loaded by the ingest."""
     ingest_tables(store, TABLES)
 
@@ -78,7 +78,7 @@ def analysed_graph(store: Store) -> Store:
     """The small graph with every analysis run and written back (as ``platgraph analyze`` does)."""
     from queries.analyze import run_all
 
-    build_small_graph(store)
+    build_report_graph(store)
     run_all(store)
     return store
 

@@ -155,6 +155,16 @@ def tokens(prof: Profile) -> list[str]:
     return toks
 
 
+def sublinear_tf(count: int) -> float:
+    """Term frequency as the vectors weigh it: 1 + ln(count)."""
+    return 1.0 + math.log(count)
+
+
+def smoothed_idf(n: int, df: np.ndarray) -> np.ndarray:
+    """Inverse document frequency over ``n`` platforms, smoothed: ln((1 + n) / (1 + df)) + 1."""
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
 class DirectionVectors:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) for a list of profiles."""
 
@@ -169,7 +179,7 @@ class DirectionVectors:
                 idx = vocab.setdefault(tok, len(vocab))
                 counts[idx] = counts.get(idx, 0) + 1
             indices.extend(counts)
-            data.extend(1.0 + math.log(c) for c in counts.values())
+            data.extend(sublinear_tf(c) for c in counts.values())
             indptr.append(len(indices))
         n = len(profiles)
         matrix = sparse.csr_matrix(
@@ -178,7 +188,7 @@ class DirectionVectors:
         )
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         self.df = df
-        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        idf = smoothed_idf(n, df)
         self.idf = idf
         matrix = matrix @ sparse.diags(idf)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -196,7 +206,7 @@ class DirectionVectors:
             if idx is not None:
                 counts[idx] = counts.get(idx, 0) + 1
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[cols]
+        vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * self.idf[cols]
         norm = float(np.sqrt((vals * vals).sum())) or 1.0
         return cols, vals / norm
 
