@@ -21,7 +21,8 @@ from graph.store import Store
 from queries.coverage._cypher import cypher
 from queries.coverage.snapshot import read_snapshot
 from queries.coverage.targets import targets_vs_actual
-from queries.plan import targets_after
+from queries.plan import Items, targets_after
+from queries.plan.results import Decisions
 from queries.plan.whatif import CoverageIndex, describe_loss
 
 BATCHES = ("optimise", "retire", "rectify", "build", "national", "municipal", "coordination")
@@ -43,8 +44,8 @@ def _title(item: dict[str, Any]) -> str:
     return "、".join(n for n in names if n)
 
 
-def _check(index: CoverageIndex, optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
-           build: list[dict[str, Any]], targets: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _check(index: CoverageIndex, optimise: Items, retire: Items, build: Items, targets: list[dict[str, Any]],
+           lang: Lang) -> dict[str, Any]:
     merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]] for o in optimise
               if o.get("recommendation") == "merge" and o.get("absorbed")]
     lost = index.losses(merges, [r["key"] for r in retire])
@@ -110,7 +111,7 @@ def record_decisions(store: Store, plan: dict[str, Any], decisions: list[dict[st
     return key
 
 
-def latest_decisions(store: Store) -> dict[str, Any] | None:
+def latest_decisions(store: Store) -> Decisions | None:
     """The plan as decided (the latest applied workbook), or None before the first apply."""
     rows = store.read(cypher("latest_decisions", "plan"))
     if not rows:

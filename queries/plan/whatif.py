@@ -29,6 +29,7 @@ from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
 from queries.coverage.gaps import city_name, level_name
 from queries.coverage.snapshot import PlatformFacts, Snapshot, read_snapshot
+from queries.plan.results import CoverageLoss
 
 Unit = tuple[str, str, str]  # (industry, kind, value)
 
@@ -106,7 +107,7 @@ class CoverageIndex:
         return out
 
 
-def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], lang: Lang) -> dict[str, Any]:
+def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], lang: Lang) -> CoverageLoss:
     """One loss as a planner reads it: what is lost, where, and which platforms provided it."""
     ind_key, kind, value = unit
     snap = index.snapshot
