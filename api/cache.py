@@ -86,7 +86,7 @@ T = TypeVar("T")
 def read_version(store: Store) -> str:
     """The graph's data version now: last committed transaction, counts and the latest runs."""
     def work(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
-        return tx.run(VERSION_QUERY).single().data()
+        return tx.run(VERSION_QUERY).data()[0]  # one row, always (aggregates)
 
     with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as session:
         row = session.execute_read(work)

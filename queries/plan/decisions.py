@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from queries.plan.whatif import CoverageIndex, describe_loss
 BATCHES = ("optimise", "retire", "rectify", "build", "national", "municipal", "coordination")
 
 
-def _items(plan: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+def _items(plan: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     return {item["item"]: (batch, item) for batch in BATCHES for item in plan.get(batch, [])}
 
 
@@ -61,7 +62,7 @@ def _check(index: CoverageIndex, optimise: Items, retire: Items, build: Items, t
     }
 
 
-def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str, Any]],
+def decided_what_if(store: Store, plan: Mapping[str, Any], decisions: list[dict[str, Any]],
                     lang: Lang) -> dict[str, Any]:
     """The decided plan against the draft: ``{"draft", "decided", "counts", "unknown", "decisions"}``."""
     items = _items(plan)
@@ -92,7 +93,7 @@ def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str
     }
 
 
-def record_decisions(store: Store, plan: dict[str, Any], decisions: list[dict[str, Any]], result: dict[str, Any],
+def record_decisions(store: Store, plan: Mapping[str, Any], decisions: list[dict[str, Any]], result: dict[str, Any],
                      file: str) -> str:
     """Write the decision set; returns its key."""
     items = _items(plan)

@@ -134,8 +134,9 @@ def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], la
 def _groups(merge: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     if not merge:
         return []
-    if all(isinstance(m, str) for m in merge):
-        return [list(merge)]  # type: ignore[arg-type]
+    names = [m for m in merge if isinstance(m, str)]
+    if len(names) == len(merge):  # one group, given as its names
+        return [names]
     return [list(g) for g in merge]
 
 
