@@ -156,39 +156,47 @@ class PlatformBuilder:
         return None
 
     # ------------------------------------------------------------------ names
-    def make_name(self, type_key: str, level: str, themes: list[str], host: int, city: str) -> str | None:
-        """The first unused name from the type's pattern and the candidate themes (None if none is free)."""
+    def make_name(self, type_key: str, level: str, themes: list[str], host: int, city: str,
+                  unit: str = "", co_builders: Sequence[int] = ()) -> tuple[str, str] | None:
+        """(name, theme): the first unused name from the type's pattern and the candidate themes
+        whose theme would make no same-institution or rare-core look-alike with a platform of another
+        planted unit (:meth:`World.theme_ok`) — None if none is free: the truth says "not overlap"
+        only where the names agree."""
         rng, names = self.rng, self.w.names
         host_name = self.w.insts[host].name
         if type_key in HOST_BASED:
             name = host_name + HOST_BASED[type_key]
-            return None if name in names else name
+            # its theme is the host's name: the overlap analysis reads the topic of a host-named
+            # centre from the host's name (queries/overlap/text.py), so the same rule applies here
+            ok = name not in names and self.w.theme_ok(host_name, [host, *co_builders], type_key, unit)
+            return (name, host_name) if ok else None
         if type_key in BRAND_BASED:
             suffix = BRAND_BASED[type_key]
             for _ in range(30):
                 brand = rng.choice(pools.BRAND_CHARS) + rng.choice(pools.BRAND_CHARS)
                 name = f"{rng.choice((city, city + '市', '广西', ''))}{brand}{suffix}"
-                if name not in names:
-                    return name
+                if name not in names and self.w.theme_ok(brand, [host, *co_builders], type_key, unit):
+                    return name, brand
             return None
+        candidates: list[tuple[str, str]]
         if type_key == "星创天地":
             prefixes = [rng.choice(_COUNTIES), *rng.sample(_COUNTIES, 3)]
-            candidates = [f"{p}{t}星创天地" for t in themes for p in prefixes]
+            candidates = [(f"{p}{t}星创天地", t) for t in themes for p in prefixes]
         elif type_key in NATIONAL_AFFIX:
             pre, suf = NATIONAL_AFFIX[type_key]
-            candidates = [f"{pre}{t}{suf}" for t in themes] + [f"{pre}{city}{t}{suf}" for t in themes]
+            candidates = [(f"{pre}{t}{suf}", t) for t in themes] + [(f"{pre}{city}{t}{suf}", t) for t in themes]
         elif level == "municipal":
             suf = REGIONAL_SUFFIX.get(type_key, type_key)
-            candidates = [f"{city}市{t}{suf}" for t in themes] + [f"{city}市{host_name}{t}{suf}" for t in themes]
+            candidates = [(f"{city}市{t}{suf}", t) for t in themes] + [(f"{city}市{host_name}{t}{suf}", t) for t in themes]
         else:
             suf = REGIONAL_SUFFIX.get(type_key, type_key)
             pre = "广西高校" if type_key == "高校重点实验室" else "广西"
             county = rng.choice(_COUNTIES)
-            candidates = ([f"{pre}{t}{suf}" for t in themes] + [f"{city}{t}{suf}" for t in themes]
-                          + [f"{county}{t}{suf}" for t in themes] + [f"{host_name}{t}{suf}" for t in themes])
-        for name in candidates:
-            if name not in names:
-                return name
+            candidates = ([(f"{pre}{t}{suf}", t) for t in themes] + [(f"{city}{t}{suf}", t) for t in themes]
+                          + [(f"{county}{t}{suf}", t) for t in themes] + [(f"{host_name}{t}{suf}", t) for t in themes])
+        for name, theme in candidates:
+            if name not in names and self.w.theme_ok(theme, [host, *co_builders], type_key, unit):
+                return name, theme
         return None
 
     def themes(self, type_key: str, keywords: list[str], segment: str) -> list[str]:
@@ -284,12 +292,15 @@ class PlatformBuilder:
                 return None
         else:
             return None
-        name = self.make_name(type_key, level, themes or self.themes(type_key, kws, segment), host, pcity)
-        if name is None:
+        named = self.make_name(type_key, level, themes or self.themes(type_key, kws, segment), host, pcity,
+                               unit=group or ("hard" if tag == "hard" else ""), co_builders=co_builders)
+        if named is None:
             return None
+        name, theme = named
         p = Platform(idx=-1, name=name, type_key=type_key, level=level, industry=industry, segment=segment,
                      host=host, co_builders=list(co_builders), city=pcity, keywords=list(kws),
-                     established=established or rng.randint(1998, 2024), tag=tag, group=group)
+                     established=established or rng.randint(1998, 2024), tag=tag, group=group,
+                     theme=theme)
         self.lifecycle(p, status=status, evaluation=evaluation)
         roll = rng.random()
         p.serves = ([segment] if roll < 0.6 else [segment, industry] if roll < 0.85 else [industry]) if segment else [industry]

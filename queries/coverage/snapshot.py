@@ -16,6 +16,7 @@ from neo4j import ManagedTransaction
 
 from graph.reference import LEVELS
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.coverage._cypher import cypher
 from queries.coverage.results import PlatformRef
 
@@ -161,6 +162,7 @@ def read_snapshot(store: Store) -> Snapshot:
                 status=status, evaluation=ev, established=_int(est), host=host, host_name=host_name,
                 industries=tuple(sorted(set(inds or ()))),
             )
-    host_industries = {r["institution"]: frozenset(r["industries"]) for r in store.read(cypher("host_industries"))}
+    host_industries = {inst: frozenset(industries) for inst, industries in store.read_tx(
+        lambda tx: list(chunked_rows(tx, cypher("host_industries"))))}
     categories = {r["key"]: (r["name"], r["name_en"]) for r in store.read(cypher("categories"))}
     return Snapshot(platforms, industries, host_industries, categories)
