@@ -148,6 +148,8 @@ def _postings(prof: Profile) -> Iterable[tuple[str, str]]:
     """(look-up, key) entries of one profile: institutions, people, whole core, core bigrams."""
     for inst in prof.institutions:
         yield "institution", inst
+    if prof.host_family:  # one host written two ways (queries.overlap.topics.host_family), as blocking.py
+        yield "institution", "family:" + prof.host_family
     for person in prof.people:
         yield "person", person
     if prof.core:
@@ -250,6 +252,8 @@ class CheckIndex:
         rows: set[int] = set()
         for inst in prof.institutions:
             rows.update(post["institution"].get(inst, ()))
+        if prof.host_family:
+            rows.update(post["institution"].get("family:" + prof.host_family, ()))
         for person in prof.people:
             rows.update(post["person"].get(person, ()))
         if prof.core:
