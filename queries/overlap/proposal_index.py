@@ -54,7 +54,7 @@ from graph.store import Store
 from queries.overlap import cypher, proposal_cypher
 from queries.overlap.blocking import CORE_CAP, RARE_BIGRAM_DF, _core_bigrams
 from queries.overlap.profiles import ACTIVE_STATUSES, Profile, load_profiles
-from queries.overlap.text import prepare, smoothed_idf, sublinear_tf, tokens
+from queries.overlap.text import prepare, smoothed_idf, spread_index, sublinear_tf, tokens
 
 PROPOSAL_TOP_K = 100  # nearest platforms by research-direction/name wording always compared
 MIN_COSINE = 0.1
@@ -204,6 +204,7 @@ class CheckIndex:
 
     def _finish(self) -> None:
         """Everything derived from the rows: row of each key, idf, normalised columns."""
+        spread_index(self.core_counts)  # built here, not by the first check
         self.row_of = {p.key: r for r, p in enumerate(self.rows) if p is not None}
         self.live = np.fromiter((p is not None for p in self.rows), dtype=bool, count=len(self.rows))
         indptr, indices, raw = self._raw
