@@ -38,13 +38,13 @@ CITIES = ("南宁", "柳州", "崇左", None)
 
 def random_graph(seed: int) -> CollabGraph:
     """Institutions of every sector in four cities (one unknown), platforms with co-builders and
-    people from anywhere, ties tagged with industries, segments, nothing or an unknown key."""
+    people from anywhere, ties tagged with industries, segments or nothing."""
     rng = np.random.default_rng(seed)
     g = CollabGraph()
     keys = []
     for n in range(70):
         sector = SECTORS[int(rng.integers(len(SECTORS)))]
-        key = f"{sector[0].upper()}{n:02d}"
+        key = f"{sector[0]}{n:02d}"
         keys.append(key)
         declared = tuple(str(i) for i in rng.choice(INDUSTRIES, size=int(rng.integers(0, 3)), replace=False))
         g.inst(key, sector, city=CITIES[int(rng.integers(len(CITIES)))], industries=declared)
@@ -55,7 +55,7 @@ def random_graph(seed: int) -> CollabGraph:
         g.platform(f"P{n:02d}", host, co_builders=tuple(others[:2]), people=tuple(others[2:]), industries=served)
     for _ in range(160):
         a, b = (str(k) for k in rng.choice(keys, size=2, replace=False))
-        tag = ("", "未知产业", *INDUSTRIES)[int(rng.integers(len(INDUSTRIES) + 2))]
+        tag = ("", *INDUSTRIES)[int(rng.integers(len(INDUSTRIES) + 1))]
         g.collab(a, b, industry=tag, count=int(rng.integers(1, 4)))
     return g
 
