@@ -118,11 +118,28 @@ def test_import_files_keep_types_and_refuse_what_they_cannot_carry(tmp_path: Pat
     first, second = data.read_text(encoding="utf-8").splitlines()
     assert first == '"p1","",,2001,"含""引号\x1fb,c"'  # "" is an empty string, nothing is no property
     assert second == '"p2","平台","x",,'
-    assert nodes.empty_lists == [{"key": "p1", "props": {"fields": []}}]  # set after the import
+    # set after the import, by key: these nodes carry no run provenance, so a scan could not tell
+    assert nodes.empty_list_fixes() == ([], [{"key": "p1", "props": {"fields": []}}])
     with pytest.raises(NotBulkable):
         nodes.add("p3", {"established": "2001"})  # one column, one type
+        nodes.scan()
     with pytest.raises(NotBulkable):
         nodes.add("p1", {})  # one node per key
+        nodes.scan()
+
+    # plan rows come from a source read twice (types, then lines), never copied; the run's
+    # provenance is a constant column. A property every row carries as a list is fixed by one scan.
+    planned = {"q1": {"fields": [], "flags": []}, "q2": {"fields": ["a"], "flags": None}}
+    run_nodes = NodeFile(tmp_path, "Researcher", {"src_run": "R1"})
+    run_nodes.add_source(lambda: (((k,), v) for k, v in planned.items()))
+    header, data = run_nodes.write()
+    assert header.read_text(encoding="utf-8").strip() == (
+        "key:ID(Researcher),src_run:string,fields:string[],flags:string[]")
+    assert data.read_text(encoding="utf-8").splitlines() == ['"q1","R1",,', '"q2","R1","a",']
+    assert run_nodes.empty_list_fixes() == (["fields"], [{"key": "q1", "props": {"flags": []}}])
+    planned["q3"] = {"fields": 7}
+    with pytest.raises(NotBulkable):
+        run_nodes.scan()
     rels = RelFile(tmp_path, "MEMBER_OF", "Researcher", "Platform")
     with pytest.raises(NotBulkable):
         rels.add("r", "p1", {"roles": []})
