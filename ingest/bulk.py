@@ -39,7 +39,7 @@ from graph import local_neo4j
 from graph.schema import apply_schema, check_label
 from graph.store import Store
 from ingest.bulk_csv import PROPERTY_NAME, NodeFile, NotBulkable, RelFile, import_args
-from ingest.load_plan import Plan
+from ingest.load_plan import Pairs, Plan
 from ingest.writer import (
     FRESH_QUERIES,
     NODE_QUERIES,
@@ -276,9 +276,9 @@ class BulkLoad:
                             if starts(r["a"]) and ends(r["b"]))
             else:
                 def source(rows=rows, starts=starts, ends=ends, shared=shared, from_platform=from_platform) -> Any:
-                    return (((r["a"], r["b"]), _NO_PROPS) for r in rows.values()
-                            if (not shared or (r["a"] in platforms) == from_platform)
-                            and starts(r["a"]) and ends(r["b"]))
+                    pairs = rows if isinstance(rows, Pairs) else ((r["a"], r["b"]) for r in rows.values())
+                    return (((a, b), _NO_PROPS) for a, b in pairs
+                            if (not shared or (a in platforms) == from_platform) and starts(a) and ends(b))
             self._rel(rel, a, b, provenance).add_source(source)
         collaborations = plan.rels.get("COLLABORATES_WITH", {})
         if collaborations:
