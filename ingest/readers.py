@@ -170,15 +170,19 @@ def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
 
     def build(records: Iterator[tuple[int, list[object]]]) -> list[RawRow]:
         rows: list[RawRow] = []
+        positions = list(mapping.items())
         for number, values in records:
-            texts = [text_of(v) for v in values]
-            if not any(t.strip() for t in texts):
+            # a CSV cell is already text, as written: skip the per-cell conversion (a million rows)
+            texts = values if plain_text else [text_of(v) for v in values]
+            if not any(t.strip() for t in texts):  # type: ignore[union-attr]
                 continue
-            cells = {key: (texts[pos] if pos < len(texts) else "") for key, pos in mapping.items()}
-            extra = [t for t in texts[width:] if t.strip()]
-            rows.append(RawRow(number, cells, extra=extra))
+            n = len(texts)
+            cells = {key: (texts[pos] if pos < n else "") for key, pos in positions}
+            extra = [t for t in texts[width:] if t.strip()] if n > width else []  # type: ignore[union-attr]
+            rows.append(RawRow(number, cells, extra=extra))  # type: ignore[arg-type]
         return rows
 
+    plain_text = callable(records) and not exported  # rows of a CSV reader: lists of str
     if callable(records):
         again = records
         return RawTable(spec, source, path, written, unknown, lambda: build(again()), encoding, count=count)
