@@ -17,7 +17,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
+from api.cache import ResponseCache, ResponseCacheMiddleware
 from api.deps import StoreHolder
 from api.errors import document_problems, install_error_handlers
 from api.security import ADMIN_ROUTES, AdminKeyGate, validate_key_settings
@@ -25,6 +25,7 @@ from graph.errors import TooLarge
 from graph.i18n import set_lang
 from graph.logs import configure_logging
 from graph.settings import Settings, get_settings
+from graph.versioned_cache import DataVersion
 from viz import explorer
 
 API_PREFIX = "/api/v1"
@@ -217,7 +218,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Innermost of ours: CORS headers and the language still apply to cached answers.
     app.state.data_version = DataVersion(holder.get, settings.platgraph_api_cache_seconds)
-    app.state.response_cache = ResponseCache()
+    app.state.response_cache = ResponseCache(app.state.data_version)
     app.add_middleware(ResponseCacheMiddleware, settings=settings, versions=app.state.data_version,
                        cache=app.state.response_cache)
     app.add_middleware(BodySizeLimit, max_bytes=upload_limit_bytes(settings),

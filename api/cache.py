@@ -4,14 +4,10 @@ Why: every read endpoint answers from stored data (the analyses write back), so 
 gives the same bytes until something writes to the graph. Re-running the Cypher, the pydantic
 validation and the JSON encoding for every call is what made list endpoints slow under 32 clients.
 
-How staleness is bounded:
+The mechanism is the project's one cache (``graph/versioned_cache.py``): the data version, re-read
+at most every ``PLATGRAPH_API_CACHE_SECONDS`` (default 1 s), and a :class:`VersionedCache` of the
+answers; a changed version drops every cached answer. This module adds what is HTTP's:
 
-- The **data version** (:data:`VERSION_QUERY`) is the database's last committed transaction (the
-  bookmark of a trivial read transaction — any committed write anywhere, by this API, the CLI or
-  another process, changes it), together with the node and relationship counts and the latest
-  IngestRun/AnalysisRun keys and statuses (belt and braces should a server ever return no bookmark
-  for reads). It is re-read at most every ``PLATGRAPH_API_CACHE_SECONDS`` (default 1 s), on the
-  first request after that interval; a changed version drops every cached answer.
 - ``POST /datasets`` and ``POST /analyses`` through this process force a re-read as soon as they
   answer, so their results are visible to the very next request.
 - An answer is stored under the version observed *before* it was computed, and only if that is
@@ -34,37 +30,16 @@ refuses them. Concurrent misses for the same request are computed once (the othe
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-import neo4j
 from anyio import to_thread
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import unavailable_response
 from api.security import API_KEY_HEADER, read_key_matches
-from graph.errors import DatabaseUnavailable
 from graph.settings import Settings
-from graph.store import Store
-
-UNAVAILABLE = (DatabaseUnavailable, ServiceUnavailable, SessionExpired, AuthError, TransientError, OSError)
-
-# Counts come from Neo4j's count store (constant time); the run fingerprints read a handful of nodes.
-VERSION_QUERY = """
-CALL () { MATCH (n) RETURN count(n) AS nodes }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
-CALL () { OPTIONAL MATCH (i:IngestRun) WITH i ORDER BY i.started DESC LIMIT 1
-          RETURN coalesce(i.key, '') + ':' + coalesce(i.status, '') AS ingest }
-CALL () { OPTIONAL MATCH (a:AnalysisRun) WITH a ORDER BY a.started DESC LIMIT 1
-          RETURN coalesce(a.key, '') + ':' + coalesce(a.status, '') AS analysis }
-RETURN nodes, rels, ingest, analysis
-"""
+from graph.versioned_cache import DataVersion, Version, VersionedCache
 
 API_PREFIX = "/api/v1"
 # Read paths whose GET answers are cached (prefix match below /api/v1). Not /health (it must tell
@@ -80,109 +55,6 @@ MAX_ENTRIES = 4_096
 MAX_BYTES = 256 * 1_048_576
 CACHE_HEADER = b"x-cache"
 
-T = TypeVar("T")
-
-
-def read_version(store: Store) -> str:
-    """The graph's data version now: last committed transaction, counts and the latest runs."""
-    def work(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
-        return tx.run(VERSION_QUERY).single().data()
-
-    with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as session:
-        row = session.execute_read(work)
-        bookmark = ",".join(sorted(session.last_bookmarks().raw_values))
-    return f"{bookmark}|{row['nodes']}|{row['rels']}|{row['ingest']}|{row['analysis']}"
-
-
-@dataclass(frozen=True)
-class Version:
-    """One reading of the data version; ``generation`` orders readings (later reads are larger)."""
-
-    value: str
-    generation: int
-
-
-class DataVersion:
-    """The data version, re-read at most every ``interval`` seconds (``None``: Neo4j unreachable).
-
-    The fast path (version still fresh) takes no lock and no thread; the re-read runs in a worker
-    thread under a lock, so concurrent requests wait for one read instead of each making one.
-    """
-
-    def __init__(self, store: Callable[[], Store], interval: float,
-                 reader: Callable[[Store], str] = read_version) -> None:
-        self._store = store
-        self.interval = interval
-        self._reader = reader
-        self._version: Version | None = None
-        self._checked = float("-inf")
-        self._lock = threading.Lock()
-        self.reads = 0  # how many times the version was read (tests and the bench report it)
-        self.unavailable = False  # the last read failed because Neo4j is unreachable or refusing
-
-    def _fresh(self) -> tuple[bool, Version | None]:
-        return time.monotonic() - self._checked < self.interval, self._version
-
-    async def current(self) -> Version | None:
-        fresh, version = self._fresh()
-        if fresh:
-            return version
-        return await to_thread.run_sync(self._refresh)
-
-    def current_blocking(self) -> Version | None:
-        """:meth:`current` for code already running in a worker thread (sync endpoints)."""
-        fresh, version = self._fresh()
-        return version if fresh else self._refresh()
-
-    def _refresh(self) -> Version | None:
-        with self._lock:
-            fresh, version = self._fresh()
-            if fresh:
-                return version
-            self.reads += 1
-            try:
-                self._version = Version(self._reader(self._store()), self.reads)
-                self.unavailable = False
-            except UNAVAILABLE:  # answer 503 at once until the next check (no second wait)
-                self._version, self.unavailable = None, True
-            except Exception:  # anything else: go uncached, the endpoint answers for itself
-                self._version, self.unavailable = None, False
-            self._checked = time.monotonic()
-            return self._version
-
-    def invalidate(self) -> None:
-        """Re-read the version on the next request (after a write through this process)."""
-        self._checked = float("-inf")
-
-    def suspect(self) -> None:
-        """An endpoint just found Neo4j unreachable: re-read on the next request, unless the last
-        read already failed (then the next read is due at the end of the interval, so that requests
-        do not queue behind one slow failing read after another)."""
-        if not self.unavailable:
-            self.invalidate()
-
-
-class VersionedValue(Generic[T]):
-    """One value derived from the whole graph (the proposal check's platform profiles), rebuilt
-    when the data version changes; concurrent callers share one build."""
-
-    def __init__(self, versions: DataVersion, build: Callable[[Store], T]) -> None:
-        self.versions = versions
-        self.build = build
-        self._value: tuple[str, T] | None = None
-        self._lock = threading.Lock()
-        self.builds = 0
-
-    def get(self, store: Store) -> T:
-        version = self.versions.current_blocking() if self.versions.interval > 0 else None
-        if version is None:  # cache off, or Neo4j unreachable (the build then raises the 503)
-            return self.build(store)
-        with self._lock:
-            if self._value is None or self._value[0] != version.value:
-                self.builds += 1
-                self._value = (version.value, self.build(store))
-            return self._value[1]
-
 
 @dataclass(frozen=True)
 class CachedResponse:
@@ -191,55 +63,25 @@ class CachedResponse:
     body: bytes
 
 
-class ResponseCache:
-    """Serialised answers of one data version, least recently used dropped first."""
+def _body_size(entry: CachedResponse) -> int:
+    return len(entry.body)
 
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.version: Version | None = None
-        self._entries: OrderedDict[str, CachedResponse] = OrderedDict()
-        self._bytes = 0
-        self.hits = 0
-        self.misses = 0
 
-    def __len__(self) -> int:
-        return len(self._entries)
+class ResponseCache(VersionedCache[str, CachedResponse]):
+    """Serialised answers of one data version under their request keys, least recently used dropped
+    first; an answer larger than a sixteenth of the budget is not kept."""
 
-    def _current(self, version: Version) -> bool:
-        """Move to ``version`` when it is newer; True when it is the cache's version."""
-        if self.version is None or version.generation > self.version.generation:
-            if self.version is None or version.value != self.version.value:
-                self._entries.clear()
-                self._bytes = 0
-            self.version = version
-        return version.value == self.version.value
+    def __init__(self, versions: DataVersion, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
+        super().__init__(versions, max_entries=max_entries, max_size=max_bytes, size=_body_size,
+                         max_item_size=max_bytes // 16)
 
-    def get(self, version: Version, key: str) -> CachedResponse | None:
-        if not self._current(version):
-            return None
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-        return entry
 
-    def put(self, version: Version, key: str, entry: CachedResponse) -> None:
-        """Keep ``entry`` unless the version moved on while it was computed (or it is too large)."""
-        if not self._current(version) or len(entry.body) > self.max_bytes // 16:
-            return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old.body)
-        self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, dropped = self._entries.popitem(last=False)
-            self._bytes -= len(dropped.body)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._bytes = 0
-        self.version = None
+async def current_version(versions: DataVersion) -> Version | None:
+    """:meth:`DataVersion.current` for the event loop: a stale reading is re-read in a worker thread."""
+    fresh, version = versions.peek()
+    if fresh:
+        return version
+    return await to_thread.run_sync(versions.current)
 
 
 def request_key(scope: Scope) -> str:
@@ -299,7 +141,7 @@ class ResponseCacheMiddleware:
                 or not self._authorised(scope)):
             await self._pass(scope, receive, send)
             return
-        version = await self.versions.current()
+        version = await current_version(self.versions)
         if version is None:
             if self.versions.unavailable:  # same answer as the endpoint's, without a second wait
                 response = unavailable_response(self.settings, scope.get("path"))

@@ -52,7 +52,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
 
@@ -257,7 +257,7 @@ class GraphLock:
             _HELD.discard(self.token)
         self._once(RELEASE)
 
-    def __enter__(self) -> GraphLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

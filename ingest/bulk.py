@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -248,37 +248,23 @@ class BulkLoad:
                 lambda: (((key,), {"name": node["name"]}) for key, node in topics.items()))
         for label in IMPORTED_LABELS:
             planned = nodes.get(label, {})
-            if not planned:
-                continue
-            self._node(label, provenance).add_source(
-                lambda label=label, planned=planned: (
-                    ((key,), {k: v for k, v in _node_props(label, node).items() if v is not None and k != "key"})
-                    for key, node in planned.items()))
+            if planned:
+                self._node(label, provenance).add_source(_node_rows(label, planned))
 
-        def has(label: str) -> Any:
+        def has(label: str) -> Callable[[str], bool]:
             extra = reference.get(label, set())
             own = nodes.get(label, {})
             return lambda key: key in own or key in extra
 
         platforms = nodes.get("Platform", {})
         for rel, a, b, with_role in REL_SPECS:
-            if a not in IMPORTED_LABELS:
-                continue
             rows = plan.rels.get(rel, {})
-            if not rows:
+            if a not in IMPORTED_LABELS or not rows:
                 continue
-            starts, ends = has(a), has(b)
-            shared = rel in SHARED_RELS
-            from_platform = a == "Platform"
             if with_role:
-                def source(rows=rows, starts=starts, ends=ends) -> Any:
-                    return (((r["a"], r["b"]), {"role": r["role"], "roles": r["roles"]}) for r in rows.values()
-                            if starts(r["a"]) and ends(r["b"]))
+                source = _role_rows(rows, has(a), has(b))
             else:
-                def source(rows=rows, starts=starts, ends=ends, shared=shared, from_platform=from_platform) -> Any:
-                    pairs = rows if isinstance(rows, Pairs) else ((r["a"], r["b"]) for r in rows.values())
-                    return (((a, b), _NO_PROPS) for a, b in pairs
-                            if (not shared or (a in platforms) == from_platform) and starts(a) and ends(b))
+                source = _pair_rows(rows, has(a), has(b), platforms if rel in SHARED_RELS else None, a == "Platform")
             self._rel(rel, a, b, provenance).add_source(source)
         collaborations = plan.rels.get("COLLABORATES_WITH", {})
         if collaborations:
@@ -287,6 +273,33 @@ class BulkLoad:
                 lambda: (((r["a"], r["b"]), {"kind": r["kind"], "year": r["year"], "industry": r["industry"],
                                              "count": r["count"]})
                          for r in collaborations.values() if institutions(r["a"]) and institutions(r["b"])))
+
+
+RowSource = Callable[[], Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]]
+
+
+def _node_rows(label: str, planned: Mapping[str, dict[str, Any]]) -> RowSource:
+    """The import rows of a label's planned nodes: what the writer's CREATE sets (no nulls, no key)."""
+    return lambda: (((key,), {k: v for k, v in _node_props(label, node).items() if v is not None and k != "key"})
+                    for key, node in planned.items())
+
+
+def _role_rows(rows: Mapping[tuple, dict[str, Any]], starts: Callable[[str], bool],
+               ends: Callable[[str], bool]) -> RowSource:
+    return lambda: (((r["a"], r["b"]), {"role": r["role"], "roles": r["roles"]}) for r in rows.values()
+                    if starts(r["a"]) and ends(r["b"]))
+
+
+def _pair_rows(rows: Mapping[tuple, dict[str, Any]], starts: Callable[[str], bool], ends: Callable[[str], bool],
+               platforms: Mapping[str, Any] | None, from_platform: bool) -> RowSource:
+    """Property-less edges (their ``src_run`` is the file's constant column). ``platforms``: for a
+    type that starts from two labels, the planned platforms (an edge is this file's if its start is
+    one exactly when the file is the platforms')."""
+    def source() -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
+        pairs = rows if isinstance(rows, Pairs) else ((r["a"], r["b"]) for r in rows.values())
+        return (((a, b), _NO_PROPS) for a, b in pairs
+                if (platforms is None or (a in platforms) == from_platform) and starts(a) and ends(b))
+    return source
 
 
 _NO_PROPS: dict[str, Any] = {}

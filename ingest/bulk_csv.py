@@ -190,7 +190,7 @@ class _Overlay(Mapping[str, Any]):
     def __init__(self, props: Mapping[str, Any], constant: Mapping[str, Any]) -> None:
         self.props, self.constant = props, constant
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         if key in self.constant:
             return self.constant[key]
         return self.props.get(key, default)

@@ -156,7 +156,8 @@ class _RowErrors:
     __slots__ = ("table", "raw", "items")
 
     def __init__(self, table: RawTable, raw: RawRow) -> None:
-        self.table, self.raw, self.items = table, raw, []
+        self.table, self.raw = table, raw
+        self.items: list[Reject] = []
 
     @property
     def record(self) -> str:
@@ -543,7 +544,8 @@ class Planner:
     def _plan_institutions(self, table: RawTable) -> None:
         nodes = self.plan.nodes["Institution"]
         for _raw, values, errors in self._rows(table):
-            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            # an unresolved industry adds a row error (the row is then skipped): keep the resolved keys
+            industries = [k for i in values["industries"] if (k := self._industry(errors, "industries", i)) is not None]
             if errors:
                 continue
             name, code = values["name"], values["credit_code"]
@@ -655,7 +657,8 @@ class Planner:
                 flags.append("co_builder_unresolved")
             if values["city_written"]:
                 flags.append("city_unknown")
-            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            # an unresolved industry adds a row error (the row is then skipped): keep the resolved keys
+            industries = [k for i in values["industries"] if (k := self._industry(errors, "industries", i)) is not None]
             norm = normalize_name(values["name"])
             key = values["id"] or f"{norm}@{values['level']}"
             if key in nodes:
@@ -679,7 +682,7 @@ class Planner:
             props["co_builders_unresolved"] = co_unresolved or None
             nodes[key] = {"key": key, "props": props}
             self._index_platform(key, values["id"], norm)
-            co = [c for c in dict.fromkeys(co_builders) if c and c != host]
+            co = [c for c in dict.fromkeys(b for b in co_builders if b) if c != host]
             targets: dict[tuple[str, str, str], list[str]] = {
                 ("Platform", "CO_BUILT_BY", "Institution"): co,
                 ("Platform", "OF_TYPE", "PlatformType"): [values["type"]],
@@ -721,7 +724,7 @@ class Planner:
         nodes = self.plan.nodes["Researcher"]
         for _raw, values, errors in self._rows(table):
             inst = self._institution(errors, "institution", values["institution"])
-            if errors:
+            if errors or inst is None:  # None comes with a row error
                 continue
             key = values["id"] or f"{values['name']}@{inst}"
             if key in nodes:
@@ -797,6 +800,8 @@ class Planner:
             if a is not None and a == b:
                 errors.add("b", "单位甲与单位乙是同一单位", "parties a and b are the same institution")
             if errors:
+                continue
+            if a is None or b is None:  # None comes with a row error
                 continue
             a, b = sorted((a, b))
             totals[(a, b, values["kind"], values["year"], industry)] += values["count"] if values["count"] else 1

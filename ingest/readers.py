@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -148,7 +148,7 @@ def spec_keys(spec: TableSpec) -> list[str]:
     return [c.key for c in spec.columns]
 
 
-def _check_required(spec: TableSpec, source: str, mapping: dict[str, object]) -> None:
+def _check_required(spec: TableSpec, source: str, mapping: Mapping[str, object]) -> None:
     for col in spec.required:
         if col.key not in mapping:
             raise UsageError(tr(
@@ -173,13 +173,13 @@ def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
         positions = list(mapping.items())
         for number, values in records:
             # a CSV cell is already text, as written: skip the per-cell conversion (a million rows)
-            texts = values if plain_text else [text_of(v) for v in values]
-            if not any(t.strip() for t in texts):  # type: ignore[union-attr]
+            texts: list[str] = values if plain_text else [text_of(v) for v in values]  # type: ignore[assignment]
+            if not any(t.strip() for t in texts):
                 continue
             n = len(texts)
             cells = {key: (texts[pos] if pos < n else "") for key, pos in positions}
-            extra = [t for t in texts[width:] if t.strip()] if n > width else []  # type: ignore[union-attr]
-            rows.append(RawRow(number, cells, extra=extra))  # type: ignore[arg-type]
+            extra = [t for t in texts[width:] if t.strip()] if n > width else []
+            rows.append(RawRow(number, cells, extra=extra))
         return rows
 
     plain_text = callable(records) and not exported  # rows of a CSV reader: lists of str

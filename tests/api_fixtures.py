@@ -1,63 +1,56 @@
-"""A small, hand-built graph (per docs/graph-model.md) for the API tests: every value the tests
-assert is planted here, so a wrong query fails the test."""
+"""The small graph of the API tests: four platforms, two institutions, two researchers, loaded
+through the real ingest from the planners' tables (tests/graph_builder.py), plus one planted
+analysis write-back (run ``A1``: one overlapping pair with a known score and its group) — the
+ingest cannot produce analysis results, and the tests assert their exact values. Every value the
+tests assert is planted here, so a wrong query fails the test."""
 
 from __future__ import annotations
 
 from graph.store import Store
+from tests.graph_builder import ingest_tables
 
-HOST_KEY = "91450200198230687E"  # 柳工 by credit code
-GXU_KEY = "广西大学"
+HOST_KEY = "914502001982306879"  # 柳工, keyed by its credit code
+GXU_KEY = "广西大学"  # no credit code: keyed by name
 CHINESE_KEY = "智能农机实验室@regional"  # a platform without 编号: normalised name @ level
 
-BUILD_GRAPH = """
-MERGE (liugong:Institution {key: $host})
-  SET liugong.name = '广西柳工机械股份有限公司', liugong.norm_name = '广西柳工机械股份有限公司',
-      liugong.aliases = ['柳工'], liugong.alias_norms = ['广西柳工机械股份有限公司', '柳工'],
-      liugong.aliases_text = '柳工', liugong.kind = 'enterprise', liugong.sector = 'industry',
-      liugong.credit_code = $host, liugong.city = '柳州'
-MERGE (gxu:Institution {key: $gxu})
-  SET gxu.name = '广西大学', gxu.norm_name = '广西大学', gxu.aliases = ['西大'],
-      gxu.alias_norms = ['广西大学', '西大'], gxu.aliases_text = '西大', gxu.kind = 'university',
-      gxu.sector = 'academia', gxu.city = '南宁'
-MERGE (a:Platform {key: 'P001'})
-  SET a.id = 'P001', a.name = '广西工程机械工程研究中心', a.norm_name = '广西工程机械工程研究中心',
-      a.type = '工程研究中心', a.level = 'regional', a.category = 'innovation_transfer',
-      a.city = '柳州', a.status = 'active', a.established = 2015, a.fields = ['工程机械', '液压'],
-      a.overlap_group = 'A1:1', a.overlap_run = 'A1'
-MERGE (b:Platform {key: 'P002'})
-  SET b.id = 'P002', b.name = '广西工程机械技术创新中心', b.norm_name = '广西工程机械技术创新中心',
-      b.type = '技术创新中心', b.level = 'regional', b.category = 'innovation_transfer',
-      b.city = '柳州', b.status = 'active', b.established = 2019, b.overlap_group = 'A1:1'
-MERGE (c:Platform {key: $chinese})
-  SET c.name = '智能农机实验室', c.norm_name = '智能农机实验室', c.type = '自治区重点实验室',
-      c.level = 'regional', c.category = 'science_engineering', c.city = '南宁', c.status = 'building',
-      c.established = 2023
-MERGE (d:Platform {key: 'P004'})
-  SET d.id = 'P004', d.name = '国家糖业工程技术研究中心', d.type = '国家工程研究中心', d.level = 'national',
-      d.category = 'innovation_transfer', d.city = '南宁', d.status = 'active'
-WITH liugong, gxu, a, b, c, d
-MATCH (seg:Industry {key: '工程机械整机'}), (sugar:Industry {key: '蔗糖'}), (liuzhou:City {key: '柳州'})
-MERGE (a)-[:HOSTED_BY]->(liugong)
-MERGE (a)-[:CO_BUILT_BY]->(gxu)
-MERGE (b)-[:HOSTED_BY]->(liugong)
-MERGE (c)-[:HOSTED_BY]->(gxu)
-MERGE (d)-[:HOSTED_BY]->(gxu)
-MERGE (a)-[:SERVES]->(seg)
-MERGE (b)-[:SERVES]->(seg)
-MERGE (d)-[:SERVES]->(sugar)
-MERGE (a)-[:LOCATED_IN]->(liuzhou)
-MERGE (liugong)-[:IN_INDUSTRY]->(seg)
-MERGE (t:Topic {key: '工程机械'}) SET t.name = '工程机械'
-MERGE (a)-[:ON_TOPIC]->(t)
-MERGE (r1:Researcher {key: 'R001'}) SET r1.name = '张伟', r1.title = '教授', r1.institution = $gxu
-MERGE (r2:Researcher {key: 'R002'}) SET r2.name = '李娜', r2.title = '高级工程师', r2.institution = $host
-MERGE (r1)-[:WORKS_AT]->(gxu)
-MERGE (r2)-[:WORKS_AT]->(liugong)
-MERGE (r1)-[:MEMBER_OF {role: 'director'}]->(a)
-MERGE (r2)-[:MEMBER_OF {role: 'core_member'}]->(a)
-MERGE (r2)-[:MEMBER_OF {role: 'director'}]->(b)
-MERGE (gxu)-[:COLLABORATES_WITH {kind: 'project', year: 2022, count: 3, industry: '机械装备'}]->(liugong)
-MERGE (gxu)-[:COLLABORATES_WITH {kind: 'patent', year: 2023, count: 2, industry: '机械装备'}]->(liugong)
+TABLES = {
+    "单位": [
+        {"单位名称": "广西柳工机械股份有限公司", "单位类型": "企业", "统一社会信用代码": HOST_KEY, "所在市": "柳州",
+         "别名": ["柳工"], "所属产业": ["工程机械整机"]},
+        {"单位名称": "广西大学", "单位类型": "高校", "所在市": "南宁", "别名": ["西大"]},
+    ],
+    "平台": [
+        {"编号": "P001", "平台名称": "广西工程机械工程研究中心", "平台类型": "工程研究中心", "级别": "自治区级",
+         "依托单位": "柳工", "共建单位": ["广西大学"], "所在市": "柳州", "认定年份": 2015, "状态": "运行",
+         "研究方向": ["工程机械", "液压"], "服务产业": ["工程机械整机"]},
+        {"编号": "P002", "平台名称": "广西工程机械技术创新中心", "平台类型": "技术创新中心", "级别": "自治区级",
+         "依托单位": "广西柳工机械股份有限公司", "所在市": "柳州", "认定年份": 2019, "状态": "运行",
+         "服务产业": ["工程机械整机"]},
+        {"平台名称": "智能农机实验室", "平台类型": "自治区重点实验室", "级别": "自治区级", "依托单位": "广西大学",
+         "所在市": "南宁", "认定年份": 2023, "状态": "建设中"},
+        {"编号": "P004", "平台名称": "国家糖业工程技术研究中心", "平台类型": "国家工程研究中心", "级别": "国家级",
+         "依托单位": "西大", "所在市": "南宁", "状态": "运行", "服务产业": ["蔗糖"]},
+    ],
+    "人才": [
+        {"编号": "R001", "姓名": "张伟", "工作单位": "广西大学", "职称": "教授"},
+        {"编号": "R002", "姓名": "李娜", "工作单位": "柳工", "职称": "高级工程师"},
+    ],
+    "平台人员": [
+        {"平台": "P001", "人员": "R001", "角色": "负责人"},
+        {"平台": "P001", "人员": "R002", "角色": "核心成员"},
+        {"平台": "P002", "人员": "R002", "角色": "负责人"},
+    ],
+    "合作": [
+        {"单位甲": "广西大学", "单位乙": "柳工", "合作类型": "合作项目", "年份": 2022, "次数": 3, "产业": "机械装备"},
+        {"单位甲": "广西大学", "单位乙": "柳工", "合作类型": "联合专利", "年份": 2023, "次数": 2, "产业": "机械装备"},
+    ],
+}
+
+# The analysis write-back the tests read (what ``platgraph analyze`` would write, with planted values).
+PLANT_ANALYSIS = """
+MATCH (a:Platform {key: 'P001'}), (b:Platform {key: 'P002'})
+SET a.overlap_group = 'A1:1', a.overlap_run = 'A1', b.overlap_group = 'A1:1', b.overlap_run = 'A1'
+WITH a, b
 MERGE (run:AnalysisRun {key: 'A1'})
   SET run.kind = 'all', run.status = 'completed', run.started = datetime('2026-01-01T00:00:00Z'),
       run.finished = datetime('2026-01-01T00:01:00Z'), run.summary = '{"overlap": {"pairs": 1}}'
@@ -75,7 +68,7 @@ MERGE (g)-[:FROM_RUN]->(run)
 
 
 def build_small_graph(store: Store) -> None:
-    """Plant the small graph on top of the reference data (call after ``clean_graph``)."""
-    store.write(BUILD_GRAPH, {"host": HOST_KEY, "gxu": GXU_KEY, "chinese": CHINESE_KEY})
-    # The full-text index is eventually consistent: wait until it has caught up.
-    store.write("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
+    """Load the small graph on top of the reference data (GraphState.use does both), then plant
+    the analysis write-back."""
+    ingest_tables(store, TABLES)
+    store.write(PLANT_ANALYSIS)

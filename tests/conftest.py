@@ -106,6 +106,14 @@ class GraphState:
         self._fingerprint = self._counts() if keep else None
         return self.results[name]
 
+    def reset(self) -> Store:
+        """Empty the graph and load the reference data again, in the middle of a test (a test that
+        loads the same data twice to compare); the graph then holds no named dataset."""
+        self.name = None
+        wipe(self.store)
+        load_reference(self.store)
+        return self.store
+
     def changed(self) -> None:
         """A test replaced the graph by other means (``db reset``, a round trip): reload next time."""
         self.name = None

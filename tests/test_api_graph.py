@@ -57,7 +57,7 @@ def test_list_platforms_total_and_paging(client: TestClient) -> None:
         ({"level": "national"}, {"P004"}),
         ({"city": "柳州"}, {"P001", "P002"}),
         ({"status": "building"}, {CHINESE_KEY}),
-        ({"industry": "机械装备"}, {"P001", "P002"}),  # via its segment 工程机械整机
+        ({"industry": "机械装备"}, {"P001", "P002", CHINESE_KEY}),  # via its segment; 农机 in a name infers it
         ({"industry": "工程机械整机"}, {"P001", "P002"}),
         ({"industry": "蔗糖"}, {"P004"}),
         ({"host": HOST_KEY}, {"P001", "P002"}),
@@ -99,7 +99,7 @@ def test_platform_detail(client: TestClient) -> None:
               "evidence": None}
     assert body["industries"] == body["declared_industries"] == [served]  # planted as declared
     assert body["inferred_industries"] == []
-    assert body["topics"] == ["工程机械"]
+    assert body["topics"] == ["工程机械", "液压"]  # one topic per research direction
     assert body["properties"]["fields"] == ["工程机械", "液压"]
     [overlap] = body["overlaps"]
     assert overlap["platform"]["id"] == "P002" and overlap["score"] == pytest.approx(0.82)
@@ -170,7 +170,8 @@ def test_industries_list_and_detail(client: TestClient) -> None:
     body = client.get(f"{API}/industries").json()
     by_id = {i["id"]: i for i in body["items"]}
     assert body["total"] == len(by_id) > 20
-    assert by_id["机械装备"]["platforms"] == 2 and by_id["工程机械整机"]["platforms"] == 2
+    # 机械装备: two through its segment, one inferred from the name 智能农机实验室
+    assert by_id["机械装备"]["platforms"] == 3 and by_id["工程机械整机"]["platforms"] == 2
     assert by_id["工程机械整机"]["parent"] == "机械装备"
     assert by_id["汽车及新能源汽车"]["platforms"] == 0
     only = client.get(f"{API}/industries", params={"level": "industry"}).json()
@@ -178,7 +179,7 @@ def test_industries_list_and_detail(client: TestClient) -> None:
     detail = client.get(f"{API}/industries/{quote('机械装备', safe='')}").json()
     assert {s["id"] for s in detail["segments"]} >= {"工程机械整机", "液压与传动"}
     assert detail["cities"] == sorted(["柳州", "玉林", "南宁", "桂林"])
-    assert detail["platforms"] == 2 and detail["platforms_by_level"] == {"regional": 2}
+    assert detail["platforms"] == 3 and detail["platforms_by_level"] == {"regional": 3}
     segment = client.get(f"{API}/industries/{quote('工程机械整机', safe='')}").json()
     assert segment["parent"]["id"] == "机械装备"
     assert client.get(f"{API}/industries/{quote('不存在的产业', safe='')}").status_code == 404
@@ -188,7 +189,8 @@ def test_industries_list_and_detail(client: TestClient) -> None:
 def test_neighbourhood_depth_one(client: TestClient) -> None:
     body = client.get(f"{API}/graph/neighbourhood/P001").json()
     ids = {n["id"] for n in body["nodes"]}
-    assert ids == {"P001", HOST_KEY, GXU_KEY, "工程机械整机", "柳州", "工程机械", "R001", "R002", "P002", "A1:1"}
+    assert ids == {"P001", HOST_KEY, GXU_KEY, "工程机械整机", "柳州", "工程机械", "液压", "工程研究中心", "R001", "R002",
+                   "P002", "A1:1"}
     kinds = {n["id"]: (n["kind"], n["group"]) for n in body["nodes"]}
     assert kinds["P001"] == ("Platform", "innovation_transfer")
     assert kinds[HOST_KEY] == ("Institution", "industry")
@@ -214,7 +216,8 @@ def test_neighbourhood_depth_and_cap(client: TestClient) -> None:
 
 def test_neighbourhood_of_chinese_key_and_errors(client: TestClient) -> None:
     body = client.get(f"{API}/graph/neighbourhood/{quote(CHINESE_KEY, safe='')}").json()
-    assert {n["id"] for n in body["nodes"]} == {CHINESE_KEY, GXU_KEY}
+    # its host, city, type and the industry inferred from its name
+    assert {n["id"] for n in body["nodes"]} == {CHINESE_KEY, GXU_KEY, "南宁", "自治区重点实验室", "机械装备"}
     city = client.get(f"{API}/graph/neighbourhood/{quote('柳州', safe='')}").json()
     assert city["nodes"][0]["kind"] == "City" or "柳州" in {n["id"] for n in city["nodes"]}
     assert client.get(f"{API}/graph/neighbourhood/nothing-here").status_code == 404

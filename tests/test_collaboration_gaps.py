@@ -1,4 +1,4 @@
-"""Collaboration gaps on hand-built graphs with known answers (real Neo4j, no mocks)."""
+"""Collaboration gaps on small graphs with known answers, loaded through the ingest (real Neo4j, no mocks)."""
 
 from __future__ import annotations
 
@@ -22,16 +22,16 @@ CARS = "汽车及新能源汽车"
 
 
 def sugar_graph() -> CollabGraph:
-    """蔗糖: enterprises E1, E2, university U1, institute R1, hospital G1.
-    Ties (tagged 蔗糖 or its segment 制糖工艺): E1–R1, E2–R1, U1–R1. No 产–学 tie at all."""
+    """蔗糖: enterprises e1, e2, university u1, institute r1, hospital g1.
+    Ties (tagged 蔗糖 or its segment 制糖工艺): e1–r1, e2–r1, u1–r1. No 产–学 tie at all."""
     g = CollabGraph()
-    g.inst("E1", "industry", industries=(SUGAR,)).inst("E2", "industry", city="崇左")
-    g.inst("U1", "academia").inst("R1", "research").inst("G1", "user", industries=(SUGAR,))
-    g.platform("P1", "U1", people=("U1",), industries=(SUGAR,))             # academia only
-    g.platform("P2", "R1", co_builders=("E2",), industries=(SUGAR_SEGMENT,))  # research + industry
-    g.collab("E1", "R1", industry=SUGAR, count=2)
-    g.collab("E2", "R1", industry=SUGAR_SEGMENT)
-    g.collab("U1", "R1", industry=SUGAR, count=3)
+    g.inst("e1", "industry", industries=(SUGAR,)).inst("e2", "industry", city="崇左")
+    g.inst("u1", "academia").inst("r1", "research").inst("g1", "user", industries=(SUGAR,))
+    g.platform("P1", "u1", people=("u1",), industries=(SUGAR,))             # academia only
+    g.platform("P2", "r1", co_builders=("e2",), industries=(SUGAR_SEGMENT,))  # research + industry
+    g.collab("e1", "r1", industry=SUGAR, count=2)
+    g.collab("e2", "r1", industry=SUGAR_SEGMENT)
+    g.collab("u1", "r1", industry=SUGAR, count=3)
     return g
 
 
@@ -72,7 +72,7 @@ def test_sector_counts_matrix_expectation_and_ranked_gaps(clean_graph: Store) ->
 
 def test_well_connected_industry_has_no_tie_gap(clean_graph: Store) -> None:
     g = CollabGraph()
-    members = {"CE1": "industry", "CE2": "industry", "CU1": "academia", "CR1": "research", "CG1": "user"}
+    members = {"ce1": "industry", "ce2": "industry", "cu1": "academia", "cr1": "research", "cg1": "user"}
     for key, sector in members.items():
         g.inst(key, sector, city="柳州")
     keys = sorted(members)
@@ -89,12 +89,12 @@ def test_well_connected_industry_has_no_tie_gap(clean_graph: Store) -> None:
 def test_weak_pair_far_below_size_expectation(clean_graph: Store) -> None:
     g = CollabGraph()
     for n in range(6):
-        g.inst(f"E{n}", "industry").inst(f"U{n}", "academia").inst(f"R{n}", "research")
+        g.inst(f"e{n}", "industry").inst(f"u{n}", "academia").inst(f"r{n}", "research")
     for n in range(6):  # dense 产–研 and 学–研, a single 产–学 tie
         for m in range(6):
-            g.collab(f"E{n}", f"R{m}", industry=SUGAR)
-            g.collab(f"U{n}", f"R{m}", industry=SUGAR)
-    g.collab("E0", "U0", industry=SUGAR)
+            g.collab(f"e{n}", f"r{m}", industry=SUGAR)
+            g.collab(f"u{n}", f"r{m}", industry=SUGAR)
+    g.collab("e0", "u0", industry=SUGAR)
     g.write(clean_graph)
     run_gap_analysis(clean_graph, "A-weak")
     sugar = industry(read_gaps(clean_graph, industry=SUGAR), SUGAR)
@@ -108,10 +108,10 @@ def test_weak_pair_far_below_size_expectation(clean_graph: Store) -> None:
 
 def test_single_sector_platforms_and_missing_sectors(clean_graph: Store) -> None:
     g = sugar_graph()
-    g.inst("U2", "academia")
-    g.platform("P3", "U1", co_builders=("U2",), industries=(SUGAR,))      # academia + academia
-    g.platform("P4", "U1", people=("E1",), industries=(SUGAR,))            # a person from an enterprise
-    g.platform("P5", "U1", co_builders=("G1",), industries=(CARS,), city="柳州")
+    g.inst("u2", "academia")
+    g.platform("P3", "u1", co_builders=("u2",), industries=(SUGAR,))      # academia + academia
+    g.platform("P4", "u1", people=("e1",), industries=(SUGAR,))            # a person from an enterprise
+    g.platform("P5", "u1", co_builders=("g1",), industries=(CARS,), city="柳州")
     g.write(clean_graph)
     run_gap_analysis(clean_graph, "A-single")
     rows = {r["key"]: r for r in clean_graph.read(
@@ -137,33 +137,33 @@ def test_brokers_by_burt_constraint(clean_graph: Store) -> None:
     sugar_graph().write(clean_graph)
     run_gap_analysis(clean_graph, "A-brokers")
     sugar = industry(read_gaps(clean_graph, industry=SUGAR), SUGAR)
-    assert [b["id"] for b in sugar["brokers"]] == ["R1"]
+    assert [b["id"] for b in sugar["brokers"]] == ["r1"]
     # star R1 – {E1 (2), E2 (1), U1 (3)}: constraint = Σ p² = (2/6)² + (1/6)² + (3/6)² = 14/36
     assert sugar["brokers"][0]["constraint"] == pytest.approx(14 / 36, abs=1e-6)
     star = nx.Graph()
-    star.add_edge("R1", "E1", weight=2)
-    star.add_edge("R1", "E2", weight=1)
-    star.add_edge("R1", "U1", weight=3)
-    assert nx.constraint(star, weight="weight")["R1"] == pytest.approx(14 / 36, abs=1e-9)
-    row = clean_graph.read("MATCH (i:Institution {key: 'R1'}) RETURN i.broker AS broker, i.constraint AS c, "
+    star.add_edge("r1", "e1", weight=2)
+    star.add_edge("r1", "e2", weight=1)
+    star.add_edge("r1", "u1", weight=3)
+    assert nx.constraint(star, weight="weight")["r1"] == pytest.approx(14 / 36, abs=1e-9)
+    row = clean_graph.read("MATCH (i:Institution {key: 'r1'}) RETURN i.broker AS broker, i.constraint AS c, "
                            "i.broker_industries AS inds")[0]
     assert row["broker"] is True and row["c"] == pytest.approx(14 / 36, abs=1e-6) and SUGAR in row["inds"]
-    e1 = clean_graph.read("MATCH (i:Institution {key: 'E1'}) RETURN i.broker AS b, i.constraint AS c")[0]
+    e1 = clean_graph.read("MATCH (i:Institution {key: 'e1'}) RETURN i.broker AS b, i.constraint AS c")[0]
     assert e1["b"] is False and e1["c"] == pytest.approx(1.0)
 
 
 def partner_graph() -> CollabGraph:
-    """E3 (enterprise in 蔗糖, no 学/研 tie). U1 and U3 host platforms serving 蔗糖. E3 already
-    collaborates with U1 (on another industry) and shares platform P9 with U4 → never suggested."""
+    """e3 (enterprise in 蔗糖, no 学/研 tie). u1 and u3 host platforms serving 蔗糖. e3 already
+    collaborates with u1 (on another industry) and shares platform P9 with u4 → never suggested."""
     g = sugar_graph()
-    g.inst("E3", "industry", industries=(SUGAR, SUGAR_SEGMENT), city="崇左")
-    g.inst("U3", "academia", city="崇左").inst("U4", "academia").inst("R3", "research", city="崇左")
-    g.platform("P6", "U3", industries=(SUGAR_SEGMENT,), name="糖业工程中心")
-    g.platform("P7", "R3", industries=(SUGAR,))
-    g.platform("P8", "U4", industries=(SUGAR,))
-    g.platform("P9", "E3", co_builders=("U4",), industries=(CARS,))
-    g.collab("E3", "U1", industry=CARS)
-    g.collab("E3", "E2", industry=SUGAR)  # a common partner is E2 ... (E2 has no academic tie either)
+    g.inst("e3", "industry", industries=(SUGAR, SUGAR_SEGMENT), city="崇左")
+    g.inst("u3", "academia", city="崇左").inst("u4", "academia").inst("r3", "research", city="崇左")
+    g.platform("P6", "u3", industries=(SUGAR_SEGMENT,), name="糖业工程中心")
+    g.platform("P7", "r3", industries=(SUGAR,))
+    g.platform("P8", "u4", industries=(SUGAR,))
+    g.platform("P9", "e3", co_builders=("u4",), industries=(CARS,))
+    g.collab("e3", "u1", industry=CARS)
+    g.collab("e3", "e2", industry=SUGAR)  # a common partner is E2 ... (E2 has no academic tie either)
     return g
 
 
@@ -177,23 +177,23 @@ def test_suggested_partners_never_existing_collaborators_and_carry_reasons(clean
         assert s["reason"] and s["industry"] == SUGAR and s["score"] > 0
         assert s["partner"]["sector"] in ("academia", "research")
     # E1 and E2 have a research tie (R1) in 蔗糖: nothing to suggest
-    assert "E1" not in by_enterprise and "E2" not in by_enterprise
-    e3 = [s["partner"]["id"] for s in by_enterprise["E3"]]
-    assert "U1" not in e3 and "U4" not in e3  # collaborates / shares a platform
-    assert sorted(e3) == ["R1", "R3", "U3"]
+    assert "e1" not in by_enterprise and "e2" not in by_enterprise
+    e3 = [s["partner"]["id"] for s in by_enterprise["e3"]]
+    assert "u1" not in e3 and "u4" not in e3  # collaborates / shares a platform
+    assert sorted(e3) == ["r1", "r3", "u3"]
     existing = {tuple(sorted((r["a"], r["b"]))) for r in clean_graph.read(
         "MATCH (a:Institution)-[:COLLABORATES_WITH]->(b:Institution) RETURN a.key AS a, b.key AS b")}
     assert not any(tuple(sorted((s["enterprise"]["id"], s["partner"]["id"]))) in existing
                    for s in data["suggested_partners"])
-    u3 = next(s for s in by_enterprise["E3"] if s["partner"]["id"] == "U3")
+    u3 = next(s for s in by_enterprise["e3"] if s["partner"]["id"] == "u3")
     assert "糖业工程中心" in u3["reason"] and "崇左" in u3["reason"]  # its platform, the shared city
-    r1 = next(s for s in by_enterprise["E3"] if s["partner"]["id"] == "R1")
-    assert "单位E2" in r1["reason"]  # the common partner
+    r1 = next(s for s in by_enterprise["e3"] if s["partner"]["id"] == "r1")
+    assert "e2" in r1["reason"]  # the common partner
     # scores and order are networkx's Adamic–Adar index on the same context graph
     projection = load_projection(clean_graph)
     graph = context_graph(projection, collect(projection))
-    aa = {v: score for _, v, score in nx.adamic_adar_index(graph, [("E3", c) for c in e3])}
-    assert [s["score"] for s in by_enterprise["E3"]] == pytest.approx([aa[c] for c in e3], abs=1e-6)
+    aa = {v: score for _, v, score in nx.adamic_adar_index(graph, [("e3", c) for c in e3])}
+    assert [s["score"] for s in by_enterprise["e3"]] == pytest.approx([aa[c] for c in e3], abs=1e-6)
     assert e3 == sorted(e3, key=lambda c: -aa[c])
     english = read_gaps(clean_graph, industry=SUGAR, lang="en")["suggested_partners"][0]
     assert "do not collaborate yet" in english["reason"]
@@ -202,15 +202,15 @@ def test_suggested_partners_never_existing_collaborators_and_carry_reasons(clean
 def test_write_back_replaces_the_previous_run(clean_graph: Store) -> None:
     sugar_graph().write(clean_graph)
     run_gap_analysis(clean_graph, "A-first")
-    assert clean_graph.read("MATCH (i:Institution {key: 'R1'}) RETURN i.broker AS b")[0]["b"] is True
+    assert clean_graph.read("MATCH (i:Institution {key: 'r1'}) RETURN i.broker AS b")[0]["b"] is True
     # R1's ties go away, an 产–学 tie appears, P1 gains an enterprise co-builder
-    clean_graph.write("MATCH (:Institution {key: 'R1'})-[r:COLLABORATES_WITH]-() DELETE r")
-    CollabGraph().collab("E1", "U1", industry=SUGAR).write(clean_graph)
-    clean_graph.write("MATCH (p:Platform {key: 'P1'}), (e:Institution {key: 'E1'}) CREATE (p)-[:CO_BUILT_BY]->(e)")
+    clean_graph.write("MATCH (:Institution {key: 'r1'})-[r:COLLABORATES_WITH]-() DELETE r")
+    CollabGraph().collab("e1", "u1", industry=SUGAR).write(clean_graph)
+    clean_graph.write("MATCH (p:Platform {key: 'P1'}), (e:Institution {key: 'e1'}) CREATE (p)-[:CO_BUILT_BY]->(e)")
     run_gap_analysis(clean_graph, "A-second")
     stale = clean_graph.read("MATCH (n) WHERE n.gap_run = 'A-first' RETURN count(n) AS n")[0]["n"]
     assert stale == 0
-    r1 = clean_graph.read("MATCH (i:Institution {key: 'R1'}) RETURN i.broker AS b, i.constraint AS c, "
+    r1 = clean_graph.read("MATCH (i:Institution {key: 'r1'}) RETURN i.broker AS b, i.constraint AS c, "
                           "i.gap_run AS run")[0]
     assert r1 == {"b": None, "c": None, "run": None}
     p1 = clean_graph.read("MATCH (p:Platform {key: 'P1'}) RETURN p.single_sector AS s, p.gap_run AS run")[0]

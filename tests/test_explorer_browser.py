@@ -19,7 +19,7 @@ import uvicorn
 from playwright import sync_api as playwright_api
 
 from tests.conftest import REPO, GraphState
-from tests.test_viz_graph import GROUP_KEY, load_small_graph
+from tests.viz_fixtures import GROUP_KEY, load_small_graph
 
 pytestmark = pytest.mark.browser
 

@@ -32,6 +32,7 @@ from ingest.models import validate_row
 from ingest.pipeline import ingest_dataset
 from ingest.readers import read_dataset
 from ingest.tables import TABLES_BY_KEY
+from tests.graph_builder import ingest_tables
 
 runner = CliRunner()
 
@@ -344,8 +345,7 @@ def test_an_empty_graph_exports_empty_templates_that_ingest_reads(clean_graph: S
 
 
 def test_export_command(clean_graph: Store, tmp_path: Path) -> None:
-    clean_graph.write("MERGE (i:Institution {key: 'x'}) SET i.name = '=X', i.norm_name = 'x', "
-                      "i.alias_norms = ['x'], i.aliases = [], i.kind = 'other', i.sector = 'user'")
+    ingest_tables(clean_graph, {"单位": [{"单位名称": "=X", "单位类型": "其他"}]})  # a formula-looking name is data
     out = tmp_path / "out"
     done = runner.invoke(app, ["export", str(out), "--summary", "json", "--lang", "en"])
     assert done.exit_code == 0, done.output

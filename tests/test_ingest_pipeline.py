@@ -17,6 +17,7 @@ from graph.store import Store
 from ingest.pipeline import ingest_dataset
 from ingest.rejects import read_rejects
 from ingest.resolve import resolve_institution
+from tests.conftest import GraphState
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "ingest_small"
@@ -219,7 +220,8 @@ def write_jsonl(src: Path, out_dir: Path) -> None:
                 fh.write(json.dumps(dict(zip(rows[0], row, strict=False)), ensure_ascii=False) + "\n")
 
 
-def test_csv_xlsx_jsonl_and_gb18030_give_the_same_graph(clean_graph: Store, tmp_path: Path) -> None:
+def test_csv_xlsx_jsonl_and_gb18030_give_the_same_graph(clean_graph: Store, graph_state: GraphState,
+                                                         tmp_path: Path) -> None:
     ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "csv.csv")
     expected = snapshot(clean_graph)
 
@@ -232,12 +234,7 @@ def test_csv_xlsx_jsonl_and_gb18030_give_the_same_graph(clean_graph: Store, tmp_
             path.mkdir()
             for file in SMALL.glob("*.csv"):
                 (path / file.name).write_bytes(file.read_text(encoding="utf-8").encode("gb18030"))
-        from tests.conftest import wipe  # noqa: PLC0415
-
-        wipe(clean_graph)
-        from graph.reference import load_reference
-
-        load_reference(clean_graph)
+        graph_state.reset()
         summary = ingest_dataset(clean_graph, path, rejects_path=tmp_path / f"{variant}.csv")
         assert summary["rejected"] == len(EXPECTED_REJECTS), variant
         assert snapshot(clean_graph) == expected, variant
@@ -305,15 +302,11 @@ class FlakyStore(Store):
         return super().upsert_batches(query, rows, **kwargs)
 
 
-def test_database_lost_mid_run_then_rerun_completes(clean_graph: Store, tmp_path: Path) -> None:
+def test_database_lost_mid_run_then_rerun_completes(clean_graph: Store, graph_state: GraphState,
+                                                   tmp_path: Path) -> None:
     ingest_dataset(clean_graph, SMALL, rejects_path=tmp_path / "ok.csv")
     expected = snapshot(clean_graph)
-    from tests.conftest import wipe  # noqa: PLC0415
-
-    wipe(clean_graph)
-    from graph.reference import load_reference
-
-    load_reference(clean_graph)
+    graph_state.reset()
     flaky = FlakyStore(fail_after=6)
     try:
         with pytest.raises(DatabaseUnavailable):

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.reference import load_reference
 from graph.store import Store
 from ingest.load_plan import SEGMENTS, Planner
 from ingest.pipeline import ingest_dataset
 from ingest.readers import read_dataset
 from ingest.writer import ALL_SOURCES, FRESH_QUERIES, write_plan, write_steps
-from tests.conftest import wipe
+from tests.conftest import GraphState
 from tests.test_ingest_pipeline import SMALL, graph_counts, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,11 +30,6 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _reset(store: Store) -> None:
-    wipe(store)
-    load_reference(store)
-
-
 def _merge_only(store: Store, data: Path) -> None:
     """Write a dataset as if every node already existed: the MERGE path only, no pipelining."""
     plan = Planner(store, read_dataset(data)).build()
@@ -47,13 +41,13 @@ def _merge_only(store: Store, data: Path) -> None:
 
 
 @pytest.mark.parametrize("dataset", ["small", "sample"])
-def test_create_path_equals_merge_path(clean_graph: Store, small_sample: Path, tmp_path: Path,
-                                       dataset: str) -> None:
+def test_create_path_equals_merge_path(clean_graph: Store, graph_state: GraphState, small_sample: Path,
+                                       tmp_path: Path, dataset: str) -> None:
     data = SMALL if dataset == "small" else small_sample
     ingest_dataset(clean_graph, data, rejects_path=tmp_path / "r.csv")
     created = snapshot(clean_graph)
     assert len(created[0]) > 20 and len(created[1]) > 20
-    _reset(clean_graph)
+    graph_state.reset()
     _merge_only(clean_graph, data)
     assert snapshot(clean_graph) == created
 
@@ -93,7 +87,7 @@ def test_segments_write_every_row_once(clean_graph: Store, small_sample: Path) -
     assert set().union(*(sources for _tables, sources in SEGMENTS)) == ALL_SOURCES
 
 
-def test_parallel_writers_give_the_serial_graph(clean_graph: Store, small_sample: Path) -> None:
+def test_parallel_writers_give_the_serial_graph(clean_graph: Store, graph_state: GraphState, small_sample: Path) -> None:
     """Small batches over three concurrent transactions: the same graph as one batch at a time."""
     from ingest.writer import PARALLEL_STEPS
 
@@ -102,7 +96,7 @@ def test_parallel_writers_give_the_serial_graph(clean_graph: Store, small_sample
     assert parallel_rows > 10 * 40  # many batches of 40 really run side by side
     write_plan(clean_graph, plan, "serial", batch_size=40, writers=1)
     serial, serial_counts = snapshot(clean_graph), graph_counts(clean_graph)
-    _reset(clean_graph)
+    graph_state.reset()
     plan = Planner(clean_graph, read_dataset(small_sample)).build()
     write_plan(clean_graph, plan, "parallel", batch_size=40, writers=3)
     assert graph_counts(clean_graph) == serial_counts  # nothing written twice (snapshots are sets)

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from tests.conftest import GraphState
 from tests.test_explorer_browser import CHROMIUM, CHROMIUM_ARGS, ServerThread, free_port
-from tests.test_viz_graph import load_small_graph
+from tests.viz_fixtures import load_small_graph
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,10 @@
 """Evidence on sparse lists (names, types, hosts only): what counts and what must not.
 
-- same host, names pointing to one industry chain segment (土方机械 / 装载机 at 柳工): a duplicate
-  candidate even though the cores share no character;
+- same host, names naming one concept of the topic thesaurus (土方机械 / 装载机 at 柳工), or a concept
+  and a narrower one (家畜 ⊃ 水牛): 一平台多牌子 even though the cores share no character; sibling
+  concepts (水牛 / 生猪) and merely similar cores (正极材料 / 负极材料) are not;
+- one host written two ways (…集团有限公司 / …股份有限公司) is one host; a centre named after its host
+  alone (…糖业有限公司技术中心) is about what the host's name says;
 - the same pair at two unrelated hosts: a shared industry is coverage, not duplication;
 - a common core (智能制造) at unrelated hosts is not reported; a rare one (非粮生物质) is;
 - field stations at two sites (policy: laid out by ecosystem and region) are never reported.
@@ -10,8 +13,8 @@
 from __future__ import annotations
 
 from queries.overlap.profiles import Profile
-from queries.overlap.signals import THRESHOLD, PairScore, combine, explain, score_pair
-from queries.overlap.text import prepare
+from queries.overlap.signals import MULTI_BRAND, THRESHOLD, PairScore, combine, explain, score_pair
+from queries.overlap.text import core_similarity, prepare
 from queries.overlap.topics import different_sites, topic_match
 
 
@@ -37,17 +40,62 @@ def scored(a: Profile, b: Profile, others: list[Profile] | None = None) -> PairS
     return score_pair(a, b, 0.0)
 
 
-def test_same_host_same_chain_segment_is_found_without_shared_characters() -> None:
+def test_same_host_same_thesaurus_concept_is_found_without_shared_characters() -> None:
     a = prof("A", "国家土方机械工程技术研究中心", "LG", city="柳州", host_name="广西柳工机械股份有限公司")
     b = prof("B", "广西装载机智能控制重点实验室", "LG", "自治区重点实验室", "laboratory", "柳州", "广西柳工机械股份有限公司")
     pair = scored(a, b)
     assert a.core == "土方机械" and b.core.startswith("装载机")
-    assert topic_match(a, b).level == "segment" and pair.name_level == "topic"
-    assert pair.score >= THRESHOLD
+    assert topic_match(a, b).level == "concept" and pair.name_level == "topic"
+    assert pair.score >= THRESHOLD and pair.relation == MULTI_BRAND  # a national centre and a regional lab
     direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
-    assert direction.detail_zh == f"同一依托单位，名称指向同一产业链环节「工程机械整机」（「土方机械」/「装载机」）（+{direction.weight:.2f}）"
-    assert direction.detail_en == ("same host, names point to the same chain segment 'Construction machinery' "
-                                   f"('土方机械' / '装载机') (+{direction.weight:.2f})")
+    assert direction.detail_zh == f"同一依托单位，名称指向同一主题「工程机械」（「土方机械」/「装载机」，主题词表）（+{direction.weight:.2f}）"
+    assert direction.detail_en == ("same host, names point to one topic '工程机械' ('土方机械' / '装载机', topic thesaurus) "
+                                   f"(+{direction.weight:.2f})")
+    host = next(s for s in explain(pair, a, b) if s.signal == "institutions")
+    assert host.detail_zh == f"依托单位相同：广西柳工机械股份有限公司（+{host.weight:.2f}）" and host.weight > 0
+
+
+def test_a_broader_concept_covers_a_narrower_one_but_siblings_differ() -> None:
+    host = "广西畜牧研究所"
+    a = prof("A", "广西水牛遗传繁育重点实验室", "XM", "自治区重点实验室", "laboratory", host_name=host)
+    b = prof("B", "广西家畜遗传改良工程技术研究中心", "XM", host_name=host)
+    pair = scored(a, b)
+    assert topic_match(a, b).key == "牲畜饲养" and pair.score >= THRESHOLD and pair.relation == MULTI_BRAND
+    c = prof("C", "广西生猪健康养殖工程技术研究中心", "XM", host_name=host)
+    assert topic_match(a, c).level == "" and scored(a, c).score < THRESHOLD  # 牛 and 猪: two topics
+
+
+def test_merely_similar_cores_at_one_host_are_not_reported() -> None:
+    a = prof("A", "广西正极材料技术创新中心", "BT", "技术创新中心", "engineering_centre")
+    b = prof("B", "广西负极材料工程技术研究中心", "BT")
+    pair = scored(a, b, background())
+    assert core_similarity(a, b)[1] == "similar" and pair.score < THRESHOLD
+
+
+def test_one_host_written_two_ways_is_one_host() -> None:
+    a = prof("A", "高效节能环保内燃机国家工程实验室", "YCJT", "国家工程实验室", "engineering_centre", "玉林",
+             "广西玉柴机器集团有限公司")
+    b = prof("B", "广西内燃机工程技术研究中心", "YCGF", city="玉林", host_name="广西玉柴机器股份有限公司")
+    pair = scored(a, b, background())
+    assert a.host_family == b.host_family == "广西玉柴机器"
+    assert pair.score >= THRESHOLD and pair.relation == MULTI_BRAND
+    host = next(s for s in explain(pair, a, b) if s.signal == "institutions")
+    assert host.detail_zh.startswith("依托单位为同一主体的两种写法：广西玉柴机器集团有限公司 / 广西玉柴机器股份有限公司")
+    # two companies that only share a region and a legal form are not one host
+    c = prof("C", "广西内燃机工程研究中心", "OTHER", city="玉林", host_name="广西有限公司")
+    assert c.host_family == "" and scored(a, c, background()).relation != MULTI_BRAND
+
+
+def test_a_centre_named_after_its_host_is_about_the_hosts_business() -> None:
+    host = "来宾达晨糖业发展有限公司"
+    a = prof("A", f"{host}技术中心", "DC", "企业技术中心", None, host_name=host)
+    b = prof("B", "广西甘蔗育种工程技术研究中心", "DC", host_name=host)
+    pair = scored(a, b, background())
+    assert a.core == "" and a.name_concepts == {"制糖": "糖业"}
+    assert topic_match(a, b).level == "" and pair.score < THRESHOLD  # 糖料种植 is a sibling of 制糖
+    c = prof("C", "广西制糖节能工程技术研究中心", "DC", host_name=host)
+    pair = scored(a, c, background())
+    assert topic_match(a, c).key == "制糖" and pair.score >= THRESHOLD and pair.relation == MULTI_BRAND
 
 
 def test_the_same_industry_at_two_unrelated_hosts_is_not_evidence() -> None:
@@ -126,3 +174,42 @@ def test_a_core_common_inside_longer_cores_is_not_rare() -> None:
     a2 = prof("A", "广西装载机工程技术研究中心", "H1")
     b2 = prof("B", "广西装载机整机远程运维工程技术研究中心", "H2")
     assert scored(a2, b2, background()).score >= THRESHOLD
+
+
+def test_with_a_host_unknown_only_a_rare_topic_of_compatible_types_counts() -> None:
+    a = prof("A", "广西水牛遗传繁育重点实验室", None, "自治区重点实验室", "laboratory")
+    b = prof("B", "广西家畜遗传改良重点实验室", None, "自治区重点实验室", "laboratory")
+    pair = scored(a, b)
+    assert topic_match(a, b).key == "牲畜饲养" and pair.score >= THRESHOLD
+    assert pair.relation != MULTI_BRAND  # one host is not known: a duplicate to check, not 一平台多牌子
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh.startswith("依托单位未知，名称指向同一少见主题「牲畜饲养」（「水牛」/「家畜」，主题词表）")
+    # known different hosts: a shared topic is a coverage fact
+    c = prof("C", "广西家畜遗传改良重点实验室", "GXU", "自治区重点实验室", "laboratory")
+    d = prof("D", "广西水牛遗传繁育重点实验室", "BRI", "自治区重点实验室", "laboratory")
+    assert topic_match(c, d).level == "" and scored(c, d).score < THRESHOLD
+    # a common topic (four platforms name 牲畜饲养 or narrower) is not enough without a host
+    many = [prof(f"M{i}", f"广西{w}健康养殖工程技术研究中心", f"MH{i}") for i, w in enumerate(("肉牛", "生猪", "山羊"))]
+    assert topic_match(a, b).level == "concept"
+    prepare([a, b, *many])
+    assert a.concept_spread["牲畜饲养"] == 5 and topic_match(a, b).level == ""
+    # incompatible types (a lab and a crowd-space) are not enough either
+    e = prof("E", "广西家畜遗传改良众创空间", None, "众创空间", None)
+    prepare([a, e])
+    assert topic_match(a, e).level == ""
+
+
+def test_with_a_host_unknown_a_common_core_or_incompatible_types_are_no_evidence() -> None:
+    """One host unknown: as across unrelated hosts, only a rare core of compatible types says "the
+    same thing twice" (a missing host is no evidence for one body, so the name must carry it)."""
+    a = prof("A", "广西非粮生物质工程技术研究中心", None)
+    b = prof("B", "广西非粮生物质技术创新中心", "GXAS", "技术创新中心")
+    assert scored(a, b, background()).score >= THRESHOLD  # rare core, one family: reported
+    c = prof("C", "广西非粮生物质重点实验室", "GXAS", "自治区重点实验室", "laboratory")
+    assert scored(a, c, background()).score == 0.0  # a lab and an engineering centre: not from names alone
+    common = [prof(f"S{i}", f"广西智能制造工程技术研究中心{i}", f"H{i}") for i in range(6)]
+    for p in common:
+        p.core = "智能制造"
+    d = prof("D", "广西智能制造工程研究中心", None)
+    d.core = "智能制造"
+    assert scored(d, common[0], [*common[1:], *background()]).score == 0.0  # seven platforms carry it

@@ -1,4 +1,5 @@
-"""The network report on a small graph built with parameterised Cypher: the DOCX opens in
+"""The network report on a small graph loaded through the real ingest and analysed as ``platgraph
+analyze`` does (tests/graph_builder.py): the DOCX opens in
 python-docx with real headings, tables and images; the HTML parses, is self-contained and has every
 section; untrusted cell text is neutralised; bad scope input is a usage error."""
 
@@ -17,111 +18,67 @@ from api.cli import app
 from graph.errors import UsageError
 from graph.store import Store
 from tests.conftest import GraphState
+from tests.graph_builder import ingest_tables
 from viz.report import build_report, compose_report
 
 runner = CliRunner()
 
-INSTITUTIONS = [
-    # key, name, kind, sector, city, industries
-    ("I-GXU", "广西大学", "university", "academia", "南宁", ["汽车及新能源汽车", "蔗糖"]),
-    ("I-GUET", "桂林电子科技大学", "university", "academia", "桂林", ["电子信息"]),
-    ("I-LG", "广西柳工机械股份有限公司", "enterprise", "industry", "柳州", ["机械装备"]),
-    ("I-WL", "上汽通用五菱汽车股份有限公司", "enterprise", "industry", "柳州", ["汽车及新能源汽车"]),
-    ("I-GXAS", "广西科学院", "institute", "research", "南宁", ["蔗糖"]),
-    ("I-AGRI", "广西农业科学院", "institute", "research", "南宁", ["蔗糖"]),
-    ("I-HOSP", "广西医科大学第一附属医院", "hospital", "user", "南宁", ["生物医药"]),
-    ("I-EVIL", "@SUM(1+1)*cmd", "enterprise", "industry", "玉林", ["机械装备"]),
-]
-PLATFORMS = [
-    # key, name, type, level, category, city, status, host, co-builders, industries
-    ("P001", "广西汽车动力电池工程技术研究中心", "工程技术研究中心", "regional", "innovation_transfer", "柳州", "active",
-     "I-WL", ["I-GXU"], ["动力电池"]),
-    ("P002", "广西新能源汽车技术创新中心", "技术创新中心", "regional", "innovation_transfer", "柳州", "active",
-     "I-WL", [], ["汽车及新能源汽车"]),
-    ("P003", "广西甘蔗遗传改良重点实验室", "自治区重点实验室", "regional", "science_engineering", "南宁", "active",
-     "I-AGRI", ["I-GXU"], ["甘蔗育种与种植"]),
-    ("P004", "广西糖业工程技术研究中心", "工程技术研究中心", "regional", "innovation_transfer", "南宁", "building",
-     "I-GXAS", [], ["蔗糖"]),
-    ("P005", "工程机械国家工程研究中心", "国家工程研究中心", "national", "innovation_transfer", "柳州", "active",
-     "I-LG", [], ["机械装备"]),
-    ("P006", "广西智能制造装备企业技术中心", "企业技术中心", "regional", "innovation_transfer", "柳州", "active",
-     "I-LG", [], ["智能制造装备"]),
-    ("P007", "广西信息安全重点实验室", "自治区重点实验室", "regional", "science_engineering", "桂林", "active",
-     "I-GUET", [], ["电子信息"]),
-    ("P008", "广西肿瘤临床医学研究中心", "临床医学研究中心", "regional", "innovation_transfer", "南宁", "revoked",
-     "I-HOSP", [], ["生物医药"]),
-    ("P009", "=HYPERLINK(\"x\")液压实验室", "自治区重点实验室", "regional", "science_engineering", "玉林", "active",
-     "I-EVIL", ["I-LG"], ["液压与传动"]),
-]
-COLLABORATIONS = [
-    # a, b, kind, year, count, industry  (stored with a.key < b.key)
-    ("I-GXU", "I-WL", "project", 2023, 3, "汽车及新能源汽车"),
-    ("I-GXU", "I-WL", "patent", 2023, 2, "汽车及新能源汽车"),
-    ("I-AGRI", "I-GXU", "paper", 2022, 4, "蔗糖"),
-    ("I-AGRI", "I-GXAS", "project", 2023, 1, "蔗糖"),
-    ("I-GUET", "I-GXU", "paper", 2021, 2, "电子信息"),
-    ("I-EVIL", "I-LG", "contract", 2024, 1, "机械装备"),
-    ("I-GXU", "I-HOSP", "project", 2022, 1, "生物医药"),
-]
-
-CREATE_INSTITUTIONS = """
-UNWIND $rows AS row
-CREATE (i:Institution {key: row.key, name: row.name, norm_name: row.name, kind: row.kind, sector: row.sector,
-                       city: row.city, alias_norms: [row.name], aliases: [], src_run: $run})
-WITH i, row
-MATCH (c:City {key: row.city}) CREATE (i)-[:LOCATED_IN]->(c)
-WITH i, row
-UNWIND row.industries AS ind
-MATCH (x:Industry {key: ind}) CREATE (i)-[:IN_INDUSTRY]->(x)
-"""
-CREATE_PLATFORMS = """
-UNWIND $rows AS row
-MATCH (t:PlatformType {key: row.type}), (h:Institution {key: row.host}), (c:City {key: row.city})
-CREATE (p:Platform {key: row.key, id: row.key, name: row.name, norm_name: row.name, type: row.type,
-                    level: row.level, category: row.category, city: row.city, status: row.status,
-                    established: 2018, fields: [], src_run: $run})
-CREATE (p)-[:OF_TYPE]->(t), (p)-[:HOSTED_BY]->(h), (p)-[:LOCATED_IN]->(c)
-WITH p, row
-CALL (p, row) { UNWIND row.co AS co MATCH (b:Institution {key: co}) CREATE (p)-[:CO_BUILT_BY]->(b) }
-CALL (p, row) { UNWIND row.industries AS ind MATCH (x:Industry {key: ind}) CREATE (p)-[:SERVES]->(x) }
-"""
-CREATE_COLLABORATIONS = """
-UNWIND $rows AS row
-MATCH (a:Institution {key: row.a}), (b:Institution {key: row.b})
-CREATE (a)-[:COLLABORATES_WITH {kind: row.kind, year: row.year, count: row.count, industry: row.industry,
-                                src_run: $run}]->(b)
-"""
-CREATE_INGEST_RUN = """
-CREATE (:IngestRun {key: $run, started: datetime('2026-11-01T08:00:00Z'), finished: datetime('2026-11-01T08:01:00Z'),
-                    status: 'completed', sources: ['平台.csv', '单位.csv'], read: 24, loaded: $loaded, rejected: 0})
-"""
-CREATE_TARGET = """
-CREATE (:Target {key: '工程技术研究中心@regional@2025', type: '工程技术研究中心', level: 'regional', year: 2025,
-                 new: 2, integrated_or_revoked: 1, total: 5})
-"""
-RUN = "I20261101T080000-test"
+GXU, GUET, LG, WL = "广西大学", "桂林电子科技大学", "广西柳工机械股份有限公司", "上汽通用五菱汽车股份有限公司"
+GXAS, AGRI, HOSP, EVIL = "广西科学院", "广西农业科学院", "广西医科大学第一附属医院", "@SUM(1+1)*cmd"
+TABLES = {
+    "单位": [
+        # an institution name that looks like a formula: data, never evaluated (neutralised in the report)
+        {"单位名称": name, "单位类型": kind, "所在市": city, "所属产业": industries}
+        for name, kind, city, industries in [
+            (GXU, "高校", "南宁", ["汽车及新能源汽车", "蔗糖"]), (GUET, "高校", "桂林", ["电子信息"]),
+            (LG, "企业", "柳州", ["机械装备"]), (WL, "企业", "柳州", ["汽车及新能源汽车"]),
+            (GXAS, "科研院所", "南宁", ["蔗糖"]), (AGRI, "科研院所", "南宁", ["蔗糖"]),
+            (HOSP, "医院", "南宁", ["生物医药"]), (EVIL, "企业", "玉林", ["机械装备"]),
+        ]
+    ],
+    "平台": [
+        {"编号": key, "平台名称": name, "平台类型": type_, "级别": level, "所在市": city, "状态": status,
+         "依托单位": host, "共建单位": co, "服务产业": industries, "认定年份": 2018}
+        for key, name, type_, level, city, status, host, co, industries in [
+            ("P001", "广西汽车动力电池工程技术研究中心", "工程技术研究中心", "自治区级", "柳州", "运行", WL, [GXU], ["动力电池"]),
+            ("P002", "广西新能源汽车技术创新中心", "技术创新中心", "自治区级", "柳州", "运行", WL, [], ["汽车及新能源汽车"]),
+            ("P003", "广西甘蔗遗传改良重点实验室", "自治区重点实验室", "自治区级", "南宁", "运行", AGRI, [GXU],
+             ["甘蔗育种与种植"]),
+            ("P004", "广西糖业工程技术研究中心", "工程技术研究中心", "自治区级", "南宁", "建设中", GXAS, [], ["蔗糖"]),
+            ("P005", "工程机械国家工程研究中心", "国家工程研究中心", "国家级", "柳州", "运行", LG, [], ["机械装备"]),
+            ("P006", "广西智能制造装备企业技术中心", "企业技术中心", "自治区级", "柳州", "运行", LG, [], ["智能制造装备"]),
+            ("P007", "广西信息安全重点实验室", "自治区重点实验室", "自治区级", "桂林", "运行", GUET, [], ["电子信息"]),
+            ("P008", "广西肿瘤临床医学研究中心", "临床医学研究中心", "自治区级", "南宁", "撤销", HOSP, [], ["生物医药"]),
+            ("P009", '=HYPERLINK("x")液压实验室', "自治区重点实验室", "自治区级", "玉林", "运行", EVIL, [LG],
+             ["液压与传动"]),
+        ]
+    ],
+    "合作": [
+        {"单位甲": a, "单位乙": b, "合作类型": kind, "年份": year, "次数": count, "产业": industry}
+        for a, b, kind, year, count, industry in [
+            (GXU, WL, "合作项目", 2023, 3, "汽车及新能源汽车"), (GXU, WL, "联合专利", 2023, 2, "汽车及新能源汽车"),
+            (AGRI, GXU, "合著论文", 2022, 4, "蔗糖"), (AGRI, GXAS, "合作项目", 2023, 1, "蔗糖"),
+            (GUET, GXU, "合著论文", 2021, 2, "电子信息"), (EVIL, LG, "技术合同", 2024, 1, "机械装备"),
+            (GXU, HOSP, "合作项目", 2022, 1, "生物医药"),
+        ]
+    ],
+    "建设目标": [
+        {"平台类型": "工程技术研究中心", "级别": "自治区级", "年份": 2025, "新建数量": 2, "优化整合或撤销淘汰数量": 1,
+         "总保有量": 5},
+    ],
+}
 
 
-def build_small_graph(store: Store) -> None:
-    """A dozen platforms in four key industries, with collaborations, a target and an ingest run."""
-    store.write(CREATE_INGEST_RUN, {"run": RUN, "loaded": '{"Platform": 9, "Institution": 8}'})
-    store.write(CREATE_INSTITUTIONS, {"run": RUN, "rows": [
-        {"key": k, "name": n, "kind": kind, "sector": s, "city": c, "industries": inds}
-        for k, n, kind, s, c, inds in INSTITUTIONS]})
-    store.write(CREATE_PLATFORMS, {"run": RUN, "rows": [
-        {"key": k, "name": n, "type": t, "level": lv, "category": cat, "city": c, "status": st, "host": h,
-         "co": co, "industries": inds} for k, n, t, lv, cat, c, st, h, co, inds in PLATFORMS]})
-    store.write(CREATE_COLLABORATIONS, {"run": RUN, "rows": [
-        {"a": a, "b": b, "kind": kind, "year": y, "count": n, "industry": ind}
-        for a, b, kind, y, n, ind in COLLABORATIONS]})
-    store.write(CREATE_TARGET)
+def build_report_graph(store: Store) -> None:
+    """Nine platforms in four key industries, with collaborations and a target, loaded by the ingest."""
+    ingest_tables(store, TABLES)
 
 
 def analysed_graph(store: Store) -> Store:
     """The small graph with every analysis run and written back (as ``platgraph analyze`` does)."""
     from queries.analyze import run_all
 
-    build_small_graph(store)
+    build_report_graph(store)
     run_all(store)
     return store
 

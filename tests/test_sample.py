@@ -392,6 +392,40 @@ def test_background_platforms_do_not_overlap_by_accident(data: Data, truth: dict
     assert all(n < 2 or pair in planted_pairs for pair, n in shared.items())
 
 
+def test_background_names_at_one_institution_never_say_the_same_topic(data: Data, truth: dict) -> None:
+    """The truth's "not overlap" agrees with what a planner reads in names and hosts: no two counted
+    platforms sharing an institution, outside one planted group or the hard non-overlaps, have equal or
+    contained name cores or one topic-thesaurus concept (一平台多牌子 by the policy definition)."""
+    from graph.topic_thesaurus import load_thesaurus
+    from queries.overlap.names import name_core
+
+    thesaurus = load_thesaurus()
+    planted = {tuple(sorted(p)) for p in truth["overlap_pairs"]}
+    hard = {pid for h in truth["hard_non_overlaps"] for pid in h["platforms"]}
+    spellings: dict[str, list[str]] = {}
+    for row in data.inst_rows:
+        key = data.resolve(row["单位名称"])
+        spellings.setdefault(key or "", []).extend([row["单位名称"], *split_multi(row["别名"])])
+    by_inst: dict[str, list[tuple[str, str, dict[str, str]]]] = {}
+    for pid, p in data.platforms().items():
+        if p["status"] not in ("运行", "建设中"):
+            continue
+        insts = {i for i in [p["host"], *p["co"]] if i}
+        core = name_core(p["name"], [s for i in insts for s in spellings.get(i, [])])
+        concepts = thesaurus.concepts(core or next(iter(spellings.get(p["host"] or "", [""]))))
+        for inst in insts:
+            by_inst.setdefault(inst, []).append((pid, core, concepts))
+    checked = 0
+    for plats in by_inst.values():
+        for (a, ca, ka), (b, cb, kb) in combinations(plats, 2):
+            if tuple(sorted((a, b))) in planted or (a in hard and b in hard):
+                continue
+            checked += 1
+            assert not (ca and cb and (ca in cb or cb in ca)), (a, b, ca, cb)
+            assert thesaurus.shared(ka, kb) is None, (a, b, ka, kb)
+    assert checked > 100
+
+
 def test_hard_non_overlaps_differ_where_it_matters(data: Data, truth: dict) -> None:
     plats, members = data.platforms(), data.members()
     assert {h["kind"] for h in truth["hard_non_overlaps"]} == {"same_host_different_field", "same_field_different_segment"}

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from graph.store import Store
-from tests.test_viz_graph import GROUP_KEY, load_small_graph
+from tests.graph_builder import ingest_tables
+from tests.viz_fixtures import GROUP_KEY, load_small_graph
 from viz import graphdata, pyvis_export
 
 # any attribute or CSS that would make the browser fetch something
@@ -50,7 +51,8 @@ def test_render_html_is_self_contained_with_legend(small_graph: Store) -> None:
 
 def test_names_cannot_inject_markup(clean_graph: Store) -> None:
     evil = "</script><script>alert(1)</script><b>x</b>"
-    clean_graph.write("CREATE (:Platform {key: 'PX', name: $n, category: 'basic_support'})", {"n": evil})
+    # as a planner's file could carry it: the ingest keeps text as written, the page must escape it
+    ingest_tables(clean_graph, {"平台": [{"编号": "PX", "平台名称": evil, "平台类型": "自治区重点实验室", "依托单位": ""}]})
     html = pyvis_export.render_html(graphdata.neighbourhood(clean_graph, "PX"), title=evil)
     assert html.count("</script>") == 2  # the template's two scripts: no name can close one early
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # the title, as text

@@ -3,9 +3,11 @@
 Why a child job, a cache and a gate: building the report takes tens of seconds of CPU on a large
 graph. Built inside the API process it competed with every reader for the interpreter; now it runs
 in a child process (:mod:`api.jobs`), at most ``PLATGRAPH_MAX_HEAVY_JOBS`` at once (429 beyond),
-and the file is kept per data version (:data:`REPORT_VERSION`: the latest completed analysis and the
-latest ended ingest), format, language and filters, so asking again costs a file read until the
-data changes. Building needs a read key unless ``PLATGRAPH_OPEN_REPORTS`` is true.
+and the file is kept per data version (the same version as every other cache,
+``graph/versioned_cache.py``: any committed write changes it), format, language and filters, so
+asking again costs a file read until the data changes. The files live on disk rather than in a
+:class:`~graph.versioned_cache.VersionedCache` because they are large and worth keeping across API
+restarts; the version they are keyed by is the one mechanism's. Building needs a read key unless ``PLATGRAPH_OPEN_REPORTS`` is true.
 """
 
 from __future__ import annotations
@@ -28,17 +30,12 @@ from api.schemas import ErrorBody
 from api.security import require_heavy
 from graph.settings import Settings, ensure_private_dir
 from graph.store import Store
+from graph.versioned_cache import read_data_version
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-# What a report depends on: the latest completed analysis and the latest ended ingest.
-REPORT_VERSION = """
-CALL () { MATCH (a:AnalysisRun) WHERE a.status = 'completed' RETURN max(a.finished) AS analysed }
-CALL () { MATCH (i:IngestRun) WHERE i.finished IS NOT NULL RETURN max(i.finished) AS ingested, count(i) AS ingests }
-RETURN coalesce(toString(analysed), '-') + '|' + coalesce(toString(ingested), '-') + '|' + toString(ingests) AS version
-"""
 CACHE_HEADER = "X-Report-Cache"
 
 
@@ -91,7 +88,7 @@ def build_router(settings: Settings) -> APIRouter:
         city: Annotated[str | None, Query(max_length=50, description="城市 / city")] = None,
         lang: LangParam = "zh",
     ) -> FileResponse:
-        version = store.read(REPORT_VERSION)[0]["version"] or ""
+        version = read_data_version(store)
         target = cache.path(version, format, lang, industry or None, city or None)
         hit = "hit"
         if not target.is_file():

@@ -63,6 +63,7 @@ class Platform:
     members: list[tuple[int, str]] = field(default_factory=list)   # (researcher idx, role)
     serves: list[str] = field(default_factory=list)   # industries written in 服务产业 (segment and/or industry)
     id: str = ""
+    theme: str = ""                # the topic words of the name (its core before affixes), "" for host/brand names
 
 
 @dataclass(slots=True)

@@ -7,11 +7,23 @@ parameters forced, so planted platforms look like every other platform except in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import accumulate
+from typing import TypedDict, Unpack
 
 from ingest.sample import pools
 from ingest.sample.model import Platform
 from ingest.sample.world import World
+
+
+class StaffOptions(TypedDict, total=False):
+    """How :meth:`PlatformBuilder.staff` fills a platform; ``build`` passes them through."""
+
+    shared: Sequence[tuple[int, str]]
+    n_core: int | None
+    committee: int | None
+    reuse: float
+    committee_reuse: float
 
 # Relative frequency of each regional type among background platforms (Guangxi-like proportions).
 TYPE_WEIGHTS = {
@@ -21,7 +33,7 @@ TYPE_WEIGHTS = {
     "科技资源共享服务平台": 2, "工程实验室": 2, "高校重点实验室": 4, "星创天地": 2,
 }
 # Which kinds of institution host each type, with weights.
-HOST_KINDS = {
+HOST_KINDS: dict[str, dict[str, float]] = {
     "自治区实验室": {"university": 6, "institute": 3}, "自治区重点实验室": {"university": 6, "institute": 3, "hospital": 1.5, "enterprise": 0.5},
     "高校重点实验室": {"university": 1}, "技术创新中心": {"enterprise": 4, "university": 2, "institute": 2},
     "工程技术研究中心": {"enterprise": 5, "university": 3, "institute": 2}, "工程研究中心": {"university": 4, "enterprise": 4, "institute": 2},
@@ -144,39 +156,47 @@ class PlatformBuilder:
         return None
 
     # ------------------------------------------------------------------ names
-    def make_name(self, type_key: str, level: str, themes: list[str], host: int, city: str) -> str | None:
-        """The first unused name from the type's pattern and the candidate themes (None if none is free)."""
+    def make_name(self, type_key: str, level: str, themes: list[str], host: int, city: str,
+                  unit: str = "", co_builders: Sequence[int] = ()) -> tuple[str, str] | None:
+        """(name, theme): the first unused name from the type's pattern and the candidate themes
+        whose theme would make no same-institution or rare-core look-alike with a platform of another
+        planted unit (:meth:`World.theme_ok`) — None if none is free: the truth says "not overlap"
+        only where the names agree."""
         rng, names = self.rng, self.w.names
         host_name = self.w.insts[host].name
         if type_key in HOST_BASED:
             name = host_name + HOST_BASED[type_key]
-            return None if name in names else name
+            # its theme is the host's name: the overlap analysis reads the topic of a host-named
+            # centre from the host's name (queries/overlap/text.py), so the same rule applies here
+            ok = name not in names and self.w.theme_ok(host_name, [host, *co_builders], type_key, unit)
+            return (name, host_name) if ok else None
         if type_key in BRAND_BASED:
             suffix = BRAND_BASED[type_key]
             for _ in range(30):
                 brand = rng.choice(pools.BRAND_CHARS) + rng.choice(pools.BRAND_CHARS)
                 name = f"{rng.choice((city, city + '市', '广西', ''))}{brand}{suffix}"
-                if name not in names:
-                    return name
+                if name not in names and self.w.theme_ok(brand, [host, *co_builders], type_key, unit):
+                    return name, brand
             return None
+        candidates: list[tuple[str, str]]
         if type_key == "星创天地":
             prefixes = [rng.choice(_COUNTIES), *rng.sample(_COUNTIES, 3)]
-            candidates = [f"{p}{t}星创天地" for t in themes for p in prefixes]
+            candidates = [(f"{p}{t}星创天地", t) for t in themes for p in prefixes]
         elif type_key in NATIONAL_AFFIX:
             pre, suf = NATIONAL_AFFIX[type_key]
-            candidates = [f"{pre}{t}{suf}" for t in themes] + [f"{pre}{city}{t}{suf}" for t in themes]
+            candidates = [(f"{pre}{t}{suf}", t) for t in themes] + [(f"{pre}{city}{t}{suf}", t) for t in themes]
         elif level == "municipal":
             suf = REGIONAL_SUFFIX.get(type_key, type_key)
-            candidates = [f"{city}市{t}{suf}" for t in themes] + [f"{city}市{host_name}{t}{suf}" for t in themes]
+            candidates = [(f"{city}市{t}{suf}", t) for t in themes] + [(f"{city}市{host_name}{t}{suf}", t) for t in themes]
         else:
             suf = REGIONAL_SUFFIX.get(type_key, type_key)
             pre = "广西高校" if type_key == "高校重点实验室" else "广西"
             county = rng.choice(_COUNTIES)
-            candidates = ([f"{pre}{t}{suf}" for t in themes] + [f"{city}{t}{suf}" for t in themes]
-                          + [f"{county}{t}{suf}" for t in themes] + [f"{host_name}{t}{suf}" for t in themes])
-        for name in candidates:
-            if name not in names:
-                return name
+            candidates = ([(f"{pre}{t}{suf}", t) for t in themes] + [(f"{city}{t}{suf}", t) for t in themes]
+                          + [(f"{county}{t}{suf}", t) for t in themes] + [(f"{host_name}{t}{suf}", t) for t in themes])
+        for name, theme in candidates:
+            if name not in names and self.w.theme_ok(theme, [host, *co_builders], type_key, unit):
+                return name, theme
         return None
 
     def themes(self, type_key: str, keywords: list[str], segment: str) -> list[str]:
@@ -226,7 +246,7 @@ class PlatformBuilder:
               category: str | None = None, sectors: set[str] | None = None, n_co: int | None = None,
               tag: str = "background", group: str = "", status: str | None = None,
               evaluation: str | None = None, established: int | None = None,
-              staff: bool = True, **staff_kw: object) -> Platform | None:
+              staff: bool = True, **staff_kw: Unpack[StaffOptions]) -> Platform | None:
         """One platform, or None when the forced parameters cannot be met (the caller retries)."""
         rng, w = self.rng, self.w
         if type_key is None:
@@ -254,7 +274,7 @@ class PlatformBuilder:
         shared = staff_kw.get("shared") or ()
         if co_builders is not None and any(w.insts[c].sector not in allowed for c in co_builders):
             return None
-        if any(w.insts[w.researchers[r].inst].sector not in allowed for r, _ in shared):  # type: ignore[attr-defined]
+        if any(w.insts[w.researchers[r].inst].sector not in allowed for r, _ in shared):
             return None
         if co_builders is None:
             co_builders = []
@@ -272,22 +292,25 @@ class PlatformBuilder:
                 return None
         else:
             return None
-        name = self.make_name(type_key, level, themes or self.themes(type_key, kws, segment), host, pcity)
-        if name is None:
+        named = self.make_name(type_key, level, themes or self.themes(type_key, kws, segment), host, pcity,
+                               unit=group or ("hard" if tag == "hard" else ""), co_builders=co_builders)
+        if named is None:
             return None
+        name, theme = named
         p = Platform(idx=-1, name=name, type_key=type_key, level=level, industry=industry, segment=segment,
                      host=host, co_builders=list(co_builders), city=pcity, keywords=list(kws),
-                     established=established or rng.randint(1998, 2024), tag=tag, group=group)
+                     established=established or rng.randint(1998, 2024), tag=tag, group=group,
+                     theme=theme)
         self.lifecycle(p, status=status, evaluation=evaluation)
         roll = rng.random()
         p.serves = ([segment] if roll < 0.6 else [segment, industry] if roll < 0.85 else [industry]) if segment else [industry]
         w.register(p)
         if staff:
-            self.staff(p, allowed, **staff_kw)  # type: ignore[arg-type]
+            self.staff(p, allowed, **staff_kw)
         return p
 
     # ------------------------------------------------------------------ people
-    def staff(self, p: Platform, sectors: set[str], *, shared: list[tuple[int, str]] = (),  # type: ignore[assignment]
+    def staff(self, p: Platform, sectors: set[str], *, shared: Sequence[tuple[int, str]] = (),
               n_core: int | None = None, committee: int | None = None, reuse: float = 0.08,
               committee_reuse: float = 0.7) -> None:
         """Director, chief scientist, academic committee and core members, from host and co-builders."""
@@ -332,7 +355,7 @@ class PlatformBuilder:
         made: list[Platform] = []
         misses = 0
         while len(made) < count:
-            p = self.build(**forced)  # type: ignore[arg-type]
+            p = self.build(**forced)  # type: ignore[arg-type]  # forced: any of build()'s keywords, as the caller gave them
             if p is None:
                 misses += 1
                 if misses > 200 * (count + 10):

@@ -4,7 +4,8 @@ Why one object: platforms, people and institutions are built in several passes (
 first, background after) and all passes must respect the same invariants: unique names, the planted
 coverage gaps and never-collaborating sector pairs, and "background platforms do not overlap by
 accident" (no two share host + type family + ≥2 direction keywords, an institution + segment + ≥3
-keywords, or ≥2 people). Keeping the indexes that enforce them in one place makes that checkable.
+keywords, or ≥2 people — nor a name theme a planner reading the list would call 交叉重复: see
+:meth:`World.theme_ok`). Keeping the indexes that enforce them in one place makes that checkable.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from graph.reference import load_industries, load_taxonomy
+from graph.topic_thesaurus import load_thesaurus
 from ingest.sample import pools
 from ingest.sample.institutions import InstitutionFactory
 from ingest.sample.model import SECTORS, Platform, Researcher
@@ -42,6 +44,27 @@ _GIVEN = "".join(dict.fromkeys(pools.GIVEN_CHARS))
 _TWO_CHAR_SHARE = 0.7
 _NAME_SPACE = len(_SURNAMES) * len(_GIVEN) * int(len(_GIVEN) / _TWO_CHAR_SHARE)
 _TITLES = pools.TITLES
+# A name core carried by more platforms than this (whole or inside a longer core) is a common topic
+# word, not a duplicate's mark — the overlap analysis's rare-core rule (queries/overlap/text.py RARE_CORE).
+RARE_CORE = 3
+COUNTED_STATUSES = ("active", "building")  # the platforms the overlap analysis reads
+_CONNECTORS = ("与", "和", "及", "暨")
+
+
+def theme_core(theme: str) -> str:
+    """A name theme as a core: without its joining words (甘蔗与育种 → 甘蔗育种)."""
+    for word in _CONNECTORS:
+        theme = theme.replace(word, "")
+    return theme
+
+
+def unit_of(p: Platform) -> str:
+    """The planted unit a platform belongs to (see ``World._inst_themes``)."""
+    return p.group or ("hard" if p.tag == "hard" else "")
+
+
+def _bigrams(core: str) -> set[str]:
+    return {core} if len(core) < 2 else {core[i : i + 2] for i in range(len(core) - 1)}
 _PROGRAMS = pools.TALENT_PROGRAMS
 
 
@@ -64,6 +87,13 @@ class World:
         self._inst_segment: dict[tuple[int, str], list[tuple[frozenset[str], str]]] = {}
         self.res_by_inst: dict[int, list[int]] = {}
         self.res_pool: dict[tuple[str, str], list[int]] = {}
+        # name themes of counted platforms: by institution (core, concepts, group), by core
+        # (institutions, type, group)
+        self._inst_themes: dict[int, list[tuple[str, dict[str, str], str]]] = {}
+        self._core_plats: dict[str, list[tuple[frozenset[int], str, str]]] = {}
+        # a platform's unit: its planted group, "hard" for the planted hard non-overlaps (similar to
+        # each other on purpose), "" for the rest; platforms of one unit are exempt from each other
+        self._core_bigrams: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ taxonomy helpers
     def family_key(self, type_key: str) -> str:
@@ -107,6 +137,79 @@ class World:
                     return False
         return True
 
+    # ------------------------------------------------------------------ name themes (交叉重复 by name)
+    def compatible_types(self, a: str, b: str) -> bool:
+        """Same type, one near-duplicate family, or a national type and its regional counterpart."""
+        if a == b or (self.tax.family_of(a) and self.tax.family_of(a) == self.tax.family_of(b)):
+            return True
+        ta, tb = self.tax.types.get(a), self.tax.types.get(b)
+        return bool(ta and tb and (ta.counterpart == tb.key or tb.counterpart == ta.key))
+
+    def _cores_related(self, core: str) -> list[str]:
+        """Registered cores equal to ``core``, inside it (its substrings), or holding it (looked for
+        among the cores that hold its rarest bigram): near-constant work per name at 100,000 platforms."""
+        inside = {core[i:j] for i in range(len(core)) for j in range(i + 2, len(core) + 1)}
+        out = inside & self._core_plats.keys()
+        rarest = min(_bigrams(core), key=lambda g: len(self._core_bigrams.get(g, ())))
+        out.update(c for c in self._core_bigrams.get(rarest, ()) if core in c)
+        return sorted(out)
+
+    def spread(self, core: str) -> int:
+        """Counted platforms whose core holds ``core`` (whole or inside a longer core)."""
+        rarest = min(_bigrams(core), key=lambda g: len(self._core_bigrams.get(g, ())))
+        return sum(len(self._core_plats[c]) for c in self._core_bigrams.get(rarest, ()) if core in c)
+
+    def theme_ok(self, theme: str, insts: Sequence[int], type_key: str, unit: str = "") -> bool:
+        """May a platform carry this name theme? Not when a planner reading names and hosts would
+        call it and an earlier platform 交叉重复 (the definition the overlap analysis applies):
+
+        - one of its institutions (host or co-builder) already hosts or co-builds a platform whose core
+          equals, holds or sits inside this core, or names the same topic in the topic thesaurus
+          (graph/data/topic_thesaurus.toml) — 一平台多牌子, or one body twice on one topic;
+        - an unrelated body (no institution in common) runs a platform of a compatible type (same
+          type, family or counterpart) with an equal/contained core that is rare (carried by at most
+          ``RARE_CORE`` platforms): the same specific thing twice. A common core (智能制造 at many
+          hosts) is a coverage fact.
+
+        Planted units are exempt from themselves only (a group's members, the hard non-overlaps among
+        each other): the rule removes accidental look-alikes between units, it never touches what was
+        planted.
+        """
+        core = theme_core(theme)
+        if len(core) < 2:
+            return True
+        thesaurus = load_thesaurus()
+        concepts = thesaurus.concepts(core)
+        for inst in set(insts):
+            for other, other_concepts, g in self._inst_themes.get(inst, ()):
+                if unit and g == unit:
+                    continue
+                if core in other or other in core or thesaurus.shared(concepts, other_concepts):
+                    return False
+        mine = frozenset(insts)
+        for other in self._cores_related(core):
+            shorter = core if len(core) <= len(other) else other
+            if self.spread(shorter) >= RARE_CORE:
+                continue  # with this one it is carried by more than RARE_CORE: a common word
+            for theirs, t, g in self._core_plats[other]:
+                if not (mine & theirs) and not (unit and g == unit) and self.compatible_types(t, type_key):
+                    return False
+        return True
+
+    def _register_theme(self, p: Platform) -> None:
+        if p.status not in COUNTED_STATUSES:
+            return
+        core = theme_core(p.theme)
+        if len(core) < 2:
+            return
+        entry = (core, load_thesaurus().concepts(core), unit_of(p))
+        for inst in {p.host, *p.co_builders}:
+            self._inst_themes.setdefault(inst, []).append(entry)
+        if core not in self._core_plats:
+            for gram in _bigrams(core):
+                self._core_bigrams.setdefault(gram, set()).add(core)
+        self._core_plats.setdefault(core, []).append((frozenset((p.host, *p.co_builders)), p.type_key, unit_of(p)))
+
     def can_join(self, pidx: int, ridx: int) -> bool:
         """A person may join a platform unless that makes it share ≥2 people with a non-group platform."""
         members = self.member_sets[pidx]
@@ -134,6 +237,7 @@ class World:
             self._inst_segment.setdefault((inst, p.segment or p.industry), []).append((kws, p.group))
         for inst in (p.host, *p.co_builders):
             self.fac.add_industry(self.insts[inst], p.industry)
+        self._register_theme(p)
         return p
 
     def unregister(self, p: Platform) -> None:
@@ -149,6 +253,15 @@ class World:
             self._inst_segment[(inst, p.segment or p.industry)].remove(entry)
         for ridx, _ in p.members:
             self.researchers[ridx].platforms.remove(p.idx)
+        core = theme_core(p.theme)
+        if p.status in COUNTED_STATUSES and len(core) >= 2:
+            for inst in {p.host, *p.co_builders}:
+                self._inst_themes[inst].pop()
+            self._core_plats[core].pop()
+            if not self._core_plats[core]:
+                del self._core_plats[core]
+                for gram in _bigrams(core):
+                    self._core_bigrams[gram].discard(core)
 
     def add_member(self, p: Platform, ridx: int, role: str) -> None:
         p.members.append((ridx, role))
@@ -171,14 +284,33 @@ class World:
             second = keywords[int(random() * n)] if random() < 0.6 else first
             fields = [first] if second == first else [first, second]
         programs = [_PROGRAMS[int(random() * len(_PROGRAMS))]] if random() < (0.3 if senior else 0.04) else []
-        r = Researcher(idx=len(self.researchers), name=name, inst=inst, title=title, fields=fields,
-                       programs=programs, industry=industry)
-        self.researchers.append(r)
-        self.res_by_inst.setdefault(inst, []).append(r.idx)
-        self.res_pool.setdefault((industry, self.insts[inst].sector), []).append(r.idx)
-        return r.idx
+        person = Researcher(idx=len(self.researchers), name=name, inst=inst, title=title, fields=fields,
+                            programs=programs, industry=industry)
+        self.researchers.append(person)
+        self.res_by_inst.setdefault(inst, []).append(person.idx)
+        self.res_pool.setdefault((industry, self.insts[inst].sector), []).append(person.idx)
+        return person.idx
 
     # ------------------------------------------------------------------ checks (used in tests too)
+    def _check_themes(self) -> None:
+        """No two counted platforms of different planted units share an institution and one name topic
+        (equal or contained cores, or one thesaurus concept): the truth's "not overlap" holds for
+        what a planner reads in names and hosts (:meth:`theme_ok`)."""
+        thesaurus = load_thesaurus()
+        by_inst: dict[int, list[Platform]] = {}
+        for p in self.platforms:
+            if p.status in COUNTED_STATUSES and len(theme_core(p.theme)) >= 2:
+                for inst in {p.host, *p.co_builders}:
+                    by_inst.setdefault(inst, []).append(p)
+        for plats in by_inst.values():
+            for a, b in combinations(plats, 2):
+                if unit_of(a) and unit_of(a) == unit_of(b):
+                    continue
+                ca, cb = theme_core(a.theme), theme_core(b.theme)
+                same = ca in cb or cb in ca or thesaurus.shared(thesaurus.concepts(ca), thesaurus.concepts(cb))
+                assert not same, (a.name, b.name)
+
+
     def check_invariants(self) -> None:
         """Assert what the truth relies on, over the finished world.
 
@@ -208,10 +340,11 @@ class World:
                 if a.group and a.group == b.group:
                     continue
                 assert len(set(a.keywords) & set(b.keywords)) < 3, (a.name, b.name)
+        self._check_themes()
         pair_shared: dict[tuple[int, int], int] = {}
-        for r in self.researchers:
-            for a, b in combinations(sorted(set(r.platforms)), 2):
-                pair_shared[(a, b)] = pair_shared.get((a, b), 0) + 1
-        for (a, b), n in pair_shared.items():
-            ga, gb = self.group_of.get(a), self.group_of.get(b)
-            assert n < 2 or (ga and ga == gb), (self.platforms[a].name, self.platforms[b].name, n)
+        for person in self.researchers:
+            for i, j in combinations(sorted(set(person.platforms)), 2):
+                pair_shared[(i, j)] = pair_shared.get((i, j), 0) + 1
+        for (i, j), n in pair_shared.items():
+            gi, gj = self.group_of.get(i), self.group_of.get(j)
+            assert n < 2 or (gi and gi == gj), (self.platforms[i].name, self.platforms[j].name, n)

@@ -12,6 +12,8 @@ contacts — so "broker" names the few best-placed bridges, not everyone with tw
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 from scipy import sparse
@@ -40,14 +42,16 @@ class Network:
     @classmethod
     def from_ties(cls, ties: dict[tuple[str, str], float]) -> Network:
         index: dict[str, int] = {}
-        rows, cols, vals = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         for (a, b), count in ties.items():
             i, j = index.setdefault(a, len(index)), index.setdefault(b, len(index))
             rows += (i, j)
             cols += (j, i)
             vals += (count, count)
         n = len(index)
-        weights = sparse.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
+        weights = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, n))
         weights.sum_duplicates()
         return cls(list(index), weights)
 
@@ -58,7 +62,8 @@ class Network:
         return cls(nodes, sparse.csr_matrix(weights, dtype=float))
 
     def neighbours(self, i: int) -> np.ndarray:
-        return self.weights.indices[self.weights.indptr[i]:self.weights.indptr[i + 1]]
+        # asarray: scipy is untyped here, and this is already an ndarray (no copy)
+        return np.asarray(self.weights.indices[self.weights.indptr[i]:self.weights.indptr[i + 1]])
 
 
 def burt_constraint(net: Network) -> np.ndarray:
@@ -93,7 +98,7 @@ def constraints(graph: nx.Graph) -> dict[str, float]:
     return {node: float(v) for node, v in zip(net.nodes, values, strict=True) if v == v}  # drop NaN
 
 
-def brokers(stats: IndustryStats, projection: Projection) -> list[dict]:
+def brokers(stats: IndustryStats, projection: Projection) -> list[dict[str, Any]]:
     """Every institution in the industry network with its constraint, contact sectors and broker flag,
     lowest constraint (strongest broker) first."""
     if not stats.ties:

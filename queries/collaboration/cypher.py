@@ -2,16 +2,19 @@
 
 Why bulk reads: the analysis must scale to 100,000 platforms, so it pulls the whole (or a city's)
 projection in a handful of streaming queries and computes in Python; nothing here runs per node.
-All values are parameters; no label or type is built from input.
+All values are parameters; no label or type is built from input. The projection reads return their
+rows as chunks of value lists (:mod:`queries.bulkread`): far fewer Bolt records than one per row.
 """
+
+from queries.bulkread import chunked
 
 # ---------------------------------------------------------------------- projection (reads)
 # $city: a City key to bound the projection to one city's institutions and platforms, or null.
-LOAD_INSTITUTIONS = """
+LOAD_INSTITUTIONS = chunked("""
 MATCH (i:Institution)
 WHERE $city IS NULL OR i.city = $city
-RETURN i.key AS key, i.name AS name, i.sector AS sector, i.city AS city, i.kind AS kind
-"""
+WITH [i.key, i.name, i.sector, i.city, i.kind] AS row
+""")
 
 LOAD_INDUSTRIES = """
 MATCH (n:Industry)
@@ -21,28 +24,28 @@ RETURN n.key AS key, coalesce(n.name, n.key) AS name, n.name_en AS name_en,
        coalesce(n.key_industry, true) AS key_industry
 """
 
-LOAD_INSTITUTION_INDUSTRIES = """
+LOAD_INSTITUTION_INDUSTRIES = chunked("""
 MATCH (i:Institution)-[:IN_INDUSTRY]->(n:Industry)
 WHERE $city IS NULL OR i.city = $city
-RETURN i.key AS inst, n.key AS industry
-"""
+WITH [i.key, n.key] AS row
+""")
 
 # One row per platform with everyone who takes part in it: host, co-builders, and the institutions
 # its people work at (each as [key, sector], so a city-bounded read still knows outside partners).
 _PLATFORM_ROW = """
-RETURN p.key AS key, p.name AS name, p.city AS city, p.status AS status,
-       [(p)-[:SERVES]->(n:Industry) | n.key] AS industries,
-       [(p)-[:HOSTED_BY]->(h:Institution) | [h.key, h.sector]] AS hosts,
-       [(p)-[:CO_BUILT_BY]->(c:Institution) | [c.key, c.sector]] AS co_builders,
-       COLLECT { MATCH (p)<-[:MEMBER_OF]-(:Researcher)-[:WORKS_AT]->(w:Institution)
-                 RETURN DISTINCT [w.key, w.sector] } AS people
+WITH [p.key, p.name, p.city, p.status,
+      [(p)-[:SERVES]->(n:Industry) | n.key],
+      [(p)-[:HOSTED_BY]->(h:Institution) | [h.key, h.sector]],
+      [(p)-[:CO_BUILT_BY]->(c:Institution) | [c.key, c.sector]],
+      COLLECT { MATCH (p)<-[:MEMBER_OF]-(:Researcher)-[:WORKS_AT]->(w:Institution)
+                RETURN DISTINCT [w.key, w.sector] }] AS row
 """
 
-LOAD_PLATFORMS = "MATCH (p:Platform)" + _PLATFORM_ROW
+LOAD_PLATFORMS = chunked("MATCH (p:Platform)" + _PLATFORM_ROW)
 
 # A city: the platforms located in it and those its institutions take part in elsewhere, reached
 # from the city's side so the read stays bounded by the city.
-LOAD_PLATFORMS_IN_CITY = """
+LOAD_PLATFORMS_IN_CITY = chunked("""
 CALL () {
   MATCH (p:Platform {city: $city}) RETURN p
   UNION
@@ -50,23 +53,21 @@ CALL () {
   UNION
   MATCH (:Institution {city: $city})<-[:WORKS_AT]-(:Researcher)-[:MEMBER_OF]->(p:Platform) RETURN p
 }
-WITH DISTINCT p""" + _PLATFORM_ROW
+WITH DISTINCT p""" + _PLATFORM_ROW)
 
-LOAD_COLLABORATIONS = """
+LOAD_COLLABORATIONS = chunked("""
 MATCH (a:Institution)-[r:COLLABORATES_WITH]->(b:Institution)
-RETURN a.key AS a, b.key AS b, r.kind AS kind, coalesce(r.count, 1) AS count,
-       coalesce(r.industry, '') AS industry
-"""
+WITH [a.key, b.key, r.kind, coalesce(r.count, 1), coalesce(r.industry, '')] AS row
+""")
 
 # A city reads every tie touching it: both ends in the city make a tie of the city's matrix, one
 # end is enough to show that the city's institution takes part in the industry.
-LOAD_COLLABORATIONS_IN_CITY = """
+LOAD_COLLABORATIONS_IN_CITY = chunked("""
 MATCH (x:Institution {city: $city})-[r:COLLABORATES_WITH]-(:Institution)
 WITH DISTINCT r
 MATCH (a:Institution)-[r]->(b:Institution)
-RETURN a.key AS a, b.key AS b, r.kind AS kind, coalesce(r.count, 1) AS count,
-       coalesce(r.industry, '') AS industry
-"""
+WITH [a.key, b.key, r.kind, coalesce(r.count, 1), coalesce(r.industry, '')] AS row
+""")
 
 # ---------------------------------------------------------------------- write-back
 WRITE_PLATFORMS = """

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -109,7 +110,7 @@ def _top_rows(scores: np.ndarray, n_platforms: np.ndarray, k: int) -> np.ndarray
 
 
 def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
-                     top_k: int = TOP_K) -> dict[str, list[dict]]:
+                     top_k: int = TOP_K) -> dict[str, list[dict[str, Any]]]:
     """``{enterprise key: [suggestion, …]}`` over every key industry (level ``industry``)."""
     insts = projection.institutions
     graph = context_graph(projection, stats)
@@ -124,7 +125,7 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
             if inst in insts and insts[inst].sector in PARTNER_SECTORS:
                 for scope in scopes:
                     serving[scope][inst].append(platform.name)
-    out: dict[str, list[dict]] = defaultdict(list)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for key, node in projection.industries.items():
         if node.level != "industry" or not node.key_industry or not serving.get(key):
             continue

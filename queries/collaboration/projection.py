@@ -14,6 +14,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.collaboration import cypher
 from queries.collaboration.synergy import SECTORS
 
@@ -104,26 +105,29 @@ def load_projection(store: Store, city: str | None = None) -> Projection:
 
     def work(tx: ManagedTransaction) -> Projection:
         institutions = {
-            r["key"]: Institution(r["key"], r["name"] or r["key"], r["sector"], r["city"], r["kind"])
-            for r in tx.run(cypher.LOAD_INSTITUTIONS, params)
-            if r["sector"] in SECTORS
+            key: Institution(key, name or key, sector, inst_city, kind)
+            for key, name, sector, inst_city, kind in chunked_rows(tx, cypher.LOAD_INSTITUTIONS, params)
+            if sector in SECTORS
         }
         industries = {
             r["key"]: IndustryNode(r["key"], r["name"], r["name_en"], r["level"], r["parent"], r["priority"],
                                    bool(r["key_industry"]))
             for r in tx.run(cypher.LOAD_INDUSTRIES)
         }
-        inst_industries = [(r["inst"], r["industry"]) for r in tx.run(cypher.LOAD_INSTITUTION_INDUSTRIES, params)]
+        inst_industries = [(inst, industry)
+                           for inst, industry in chunked_rows(tx, cypher.LOAD_INSTITUTION_INDUSTRIES, params)]
         platforms = [
-            PlatformRow(r["key"], r["name"] or r["key"], r["city"], r["status"], list(r["industries"]),
-                        _pairs(r["hosts"]), _pairs(r["co_builders"]), _pairs(r["people"]))
-            for r in tx.run(cypher.LOAD_PLATFORMS if city is None else cypher.LOAD_PLATFORMS_IN_CITY, params)
+            PlatformRow(key, name or key, p_city, status, list(inds), _pairs(hosts), _pairs(co_builders),
+                        _pairs(people))
+            for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
+                tx, cypher.LOAD_PLATFORMS if city is None else cypher.LOAD_PLATFORMS_IN_CITY, params)
         ]
         collaborations = [
-            Collaboration(r["a"], r["b"], r["kind"], float(r["count"] or 1), r["industry"] or "")
-            for r in tx.run(cypher.LOAD_COLLABORATIONS if city is None else cypher.LOAD_COLLABORATIONS_IN_CITY,
-                            params)
+            Collaboration(a, b, kind, float(count or 1), industry or "")
+            for a, b, kind, count, industry in chunked_rows(
+                tx, cypher.LOAD_COLLABORATIONS if city is None else cypher.LOAD_COLLABORATIONS_IN_CITY, params)
         ]
         return Projection(institutions, industries, inst_industries, platforms, collaborations, city)
 
-    return store.read_tx(work)
+    projection: Projection = store.read_tx(work)
+    return projection

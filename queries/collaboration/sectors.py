@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations, combinations_with_replacement
+from typing import Any
 
+from graph.i18n import Lang
 from queries.collaboration.projection import Projection
 from queries.collaboration.synergy import SECTORS, synergy
 
@@ -90,7 +93,7 @@ def sector_counts(stats: IndustryStats, projection: Projection) -> dict[str, int
     return counts
 
 
-def analyse_industry(stats: IndustryStats, projection: Projection) -> dict:
+def analyse_industry(stats: IndustryStats, projection: Projection) -> dict[str, Any]:
     """Sector counts, the pair matrix with expectations, ranked gaps and synergy for one industry."""
     insts = projection.institutions
     counts = sector_counts(stats, projection)
@@ -108,7 +111,8 @@ def analyse_industry(stats: IndustryStats, projection: Projection) -> dict:
         possible[(a, b)] = counts[a] * counts[b] if a != b else counts[a] * (counts[a] - 1) / 2
     total_possible = sum(possible.values())
     total_ties = sum(observed.values())
-    pairs, gaps = [], []
+    pairs: list[dict[str, Any]] = []
+    gaps: list[dict[str, Any]] = []
     for (a, b), n_possible in possible.items():
         expected = total_ties * n_possible / total_possible if total_possible else 0.0
         obs = observed.get((a, b), 0)
@@ -138,7 +142,7 @@ def analyse_industry(stats: IndustryStats, projection: Projection) -> dict:
             "ties": total_ties}
 
 
-def gap_reason(gap: dict, industry_name: str, lang: str) -> str:
+def gap_reason(gap: Mapping[str, Any], industry_name: str, lang: Lang) -> str:
     """One sentence a planner can check: which pair, what was seen, what the size predicts."""
     from graph.i18n import tr
 

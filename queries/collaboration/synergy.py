@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def marginal_entropy(table: np.ndarray, axes: tuple[int, ...]) -> float:
     return entropy_bits(table.sum(axis=drop) if drop else table)
 
 
-def co_information(table: np.ndarray | Iterable) -> float:
+def co_information(table: np.ndarray | Iterable[Any]) -> float:
     """Mutual information among all axes of ``table`` with McGill's alternating signs (bits).
 
     ``table`` is an n-dimensional contingency table of non-negative counts. An empty table gives 0.
@@ -61,7 +62,7 @@ def co_information(table: np.ndarray | Iterable) -> float:
     return total
 
 
-def triple_helix_t(table: np.ndarray | Iterable) -> float:
+def triple_helix_t(table: np.ndarray | Iterable[Any]) -> float:
     """Leydesdorff's T over a three-dimensional table (产, 学, 研); negative = synergy."""
     arr = np.asarray(table, dtype=float)
     if arr.ndim != 3:
@@ -69,7 +70,7 @@ def triple_helix_t(table: np.ndarray | Iterable) -> float:
     return co_information(arr)
 
 
-def four_helix_t(table: np.ndarray | Iterable) -> float:
+def four_helix_t(table: np.ndarray | Iterable[Any]) -> float:
     """The four-helix generalisation over (产, 学, 研, 用): ΣH_i − ΣH_ij + ΣH_ijk − H_1234."""
     arr = np.asarray(table, dtype=float)
     if arr.ndim != 4:

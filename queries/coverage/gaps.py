@@ -26,6 +26,7 @@ from typing import Any
 
 from graph.i18n import Lang, tr
 from graph.reference import LEVEL_NAMES, load_cities
+from queries.coverage.results import CoverageGap, NearestPlatform
 from queries.coverage.snapshot import LEVEL_ORDER, IndustryFacts, PlatformFacts, Snapshot
 
 KIND_ORDER = {"category": 0, "level": 1, "city": 2}
@@ -65,12 +66,12 @@ class Coverage:
         return out
 
     @cached_property
-    def cells(self) -> Counter:
+    def cells(self) -> Counter[tuple[str, str | None, str | None]]:
         """(industry, category, level) -> count."""
         return Counter((ind, p.category, p.level) for ind, plats in self.by_industry.items() for p in plats)
 
     @cached_property
-    def city_cells(self) -> Counter:
+    def city_cells(self) -> Counter[tuple[str, str]]:
         """(industry, city) -> count."""
         return Counter((ind, p.city) for ind, plats in self.by_industry.items() for p in plats if p.city)
 
@@ -91,10 +92,10 @@ class Coverage:
         return {k: (ind.parent or k) for k, ind in self.snapshot.industries.items()}
 
     @cached_property
-    def adjacency(self) -> dict[str, Counter]:
+    def adjacency(self) -> dict[str, Counter[str]]:
         """Industry -> other industries co-served by the same platforms (how many): a platform that
         serves two industries shows the two are technologically adjacent."""
-        adj: dict[str, Counter] = defaultdict(Counter)
+        adj: dict[str, Counter[str]] = defaultdict(Counter)
         for plat in self.platforms:
             tops = {self.top_level.get(i, i) for i in plat.industries}
             for a in tops:
@@ -147,7 +148,7 @@ def city_rows(cov: Coverage) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------- nearest platforms
-def _order(plat: PlatformFacts, ind: IndustryFacts) -> tuple:
+def _order(plat: PlatformFacts, ind: IndustryFacts) -> tuple[int, int, int, str]:
     return (LEVEL_ORDER.index(plat.level) if plat.level in LEVEL_ORDER else 9,
             EVAL_RANK.get(plat.evaluation, 3), 0 if plat.city in ind.cities else 1, plat.key)
 
@@ -156,7 +157,11 @@ def _candidate(plat: PlatformFacts, relation: str, why_zh: str, why_en: str) -> 
     return {**plat.ref(), "evaluation": plat.evaluation, "relation": relation, "why_zh": why_zh, "why_en": why_en}
 
 
-def _pick(scored: list[tuple[int, tuple, PlatformFacts, str, str, str]]) -> list[dict[str, Any]]:
+# (score, tie-break, platform, relation, why_zh, why_en); the tie-break is an _order(), maybe behind -strength
+Scored = tuple[int, tuple[int | str, ...], PlatformFacts, str, str, str]
+
+
+def _pick(scored: list[Scored]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
     for _score, _tie, plat, rel, zh, en in sorted(scored, key=lambda s: (-s[0], s[1])):
@@ -179,7 +184,7 @@ def nearest_category(cov: Coverage, ind: IndustryFacts, category: str) -> list[d
     hosted by an institution that declares the industry (3), serving the parent industry or a
     sibling segment (2), serving an adjacent industry (1)."""
     top = ind.parent or ind.key
-    scored = []
+    scored: list[Scored] = []
     for p in cov.host_declares.get(top, []):
         if p.category == category and p.evaluation not in NOT_EXTENDABLE:
             scored.append((3, _order(p, ind), p, "host_in_industry",
@@ -207,7 +212,7 @@ def nearest_category(cov: Coverage, ind: IndustryFacts, category: str) -> list[d
 def nearest_national(cov: Coverage, ind: IndustryFacts) -> list[dict[str, Any]]:
     """Regional platforms of the industry best placed to be cultivated to national level (by
     evaluation, then age), then national platforms of adjacent industries."""
-    scored = []
+    scored: list[Scored] = []
     for p in cov.by_industry.get(ind.key, []):
         if p.level == "regional" and p.evaluation not in NOT_EXTENDABLE:
             tie = (EVAL_RANK.get(p.evaluation, 3), p.established or 9999, p.key)
@@ -227,7 +232,7 @@ def nearest_national(cov: Coverage, ind: IndustryFacts) -> list[dict[str, Any]]:
 def nearest_city(cov: Coverage, ind: IndustryFacts, city: str) -> list[dict[str, Any]]:
     """Platforms of the same industry in other cities (could open a branch), then platforms
     already in that city serving an adjacent industry."""
-    scored = []
+    scored: list[Scored] = []
     for p in cov.by_industry.get(ind.key, []):
         if p.city != city and p.evaluation not in NOT_EXTENDABLE:
             scored.append((2, _order(p, ind), p, "same_industry_other_city",
@@ -327,15 +332,17 @@ def find_gaps(cov: Coverage) -> list[dict[str, Any]]:
     return gaps
 
 
-def localise_gap(gap: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def localise_gap(gap: dict[str, Any], lang: Lang) -> CoverageGap:
     """The gap as the API and report show it, in one language: ``missing``, ``reason`` and each nearest's ``why``."""
-    out = {k: v for k, v in gap.items() if not k.endswith(("_zh", "_en")) and k != "nearest"}
-    out["missing"] = gap["missing_en"] if lang == "en" else gap["missing_zh"]
-    out["reason"] = gap["reason_en"] if lang == "en" else gap["reason_zh"]
-    out["industry_en"] = gap.get("industry_en")
-    out["nearest"] = [
-        {**{k: v for k, v in n.items() if k not in ("why_zh", "why_en")},
-         "why": n["why_en"] if lang == "en" else n["why_zh"]}
-        for n in gap.get("nearest", [])
-    ]
-    return out
+    en = lang == "en"
+    return CoverageGap(
+        industry=gap["industry"], industry_en=gap.get("industry_en"), industry_level=gap["industry_level"],
+        parent=gap["parent"], priority=gap["priority"], kind=gap["kind"], value=gap["value"],
+        platforms=gap["platforms"], segments=gap["segments"], rank=gap["rank"],
+        missing=gap["missing_en"] if en else gap["missing_zh"], reason=gap["reason_en"] if en else gap["reason_zh"],
+        nearest=[NearestPlatform(key=n["key"], id=n["id"], name=n["name"], type=n["type"], category=n["category"],
+                                 level=n["level"], city=n["city"], status=n["status"], host=n["host"],
+                                 evaluation=n["evaluation"], relation=n["relation"],
+                                 why=n["why_en"] if en else n["why_zh"])
+                 for n in gap.get("nearest", [])],
+    )

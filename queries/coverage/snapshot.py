@@ -16,7 +16,9 @@ from neo4j import ManagedTransaction
 
 from graph.reference import LEVELS
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.coverage._cypher import cypher
+from queries.coverage.results import PlatformRef
 
 # Statuses that still count as coverage: running, and recognised but under construction. A null
 # status is a platform whose spreadsheet left 状态 empty: it is taken as running.
@@ -48,7 +50,7 @@ class PlatformFacts:
     def covering(self) -> bool:
         return self.status in COVERING_STATUSES
 
-    def ref(self) -> dict:
+    def ref(self) -> PlatformRef:
         """The fields a planner needs to find the platform in the graph."""
         return {"key": self.key, "id": self.id, "name": self.name, "type": self.type,
                 "category": self.category, "level": self.level, "city": self.city,
@@ -114,9 +116,10 @@ class Snapshot:
         return None
 
 
-def _int(value: object) -> int | None:
+def _int(value: Any) -> int | None:
+    """A database value (untyped: a number, a numeric string, or junk) as an int, else None."""
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     except (TypeError, ValueError):
         return None
 
@@ -159,6 +162,7 @@ def read_snapshot(store: Store) -> Snapshot:
                 status=status, evaluation=ev, established=_int(est), host=host, host_name=host_name,
                 industries=tuple(sorted(set(inds or ()))),
             )
-    host_industries = {r["institution"]: frozenset(r["industries"]) for r in store.read(cypher("host_industries"))}
+    host_industries = {inst: frozenset(industries) for inst, industries in store.read_tx(
+        lambda tx: list(chunked_rows(tx, cypher("host_industries"))))}
     categories = {r["key"]: (r["name"], r["name_en"]) for r in store.read(cypher("categories"))}
     return Snapshot(platforms, industries, host_industries, categories)

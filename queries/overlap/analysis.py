@@ -97,7 +97,7 @@ def pair_row(pair: PairScore) -> dict[str, Any]:
 def _delete_until_empty(store: Store, query: str, run_key: str) -> int:
     total = 0
     while True:
-        n = store.write(query, {"run": run_key, "chunk": DELETE_CHUNK})[0]["n"]
+        n: int = store.write(query, {"run": run_key, "chunk": DELETE_CHUNK})[0]["n"]
         total += n
         if n == 0:
             return total

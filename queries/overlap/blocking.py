@@ -143,6 +143,8 @@ def candidate_pairs(profiles: Sequence[Profile], vectors: DirectionVectors) -> C
     for row, prof in enumerate(profiles):
         for inst in prof.institutions:
             by_inst[inst].append(row)
+        if prof.host_family:  # one host written two ways (queries.overlap.topics.host_family)
+            by_inst["family:" + prof.host_family].append(row)
         for person in prof.people:
             by_person[person].append(row)
     blocks = {

@@ -8,39 +8,75 @@ parameter.
 
 from __future__ import annotations
 
+from queries.bulkread import chunked
+
 # ----------------------------------------------------------------------------- bulk reads
+# Each returns its rows as chunks of maps (queries.bulkread): far fewer Bolt records than one per row.
 # One row per platform (statuses that still count: revoked and merged platforms are history).
-LOAD_PLATFORMS = """
+LOAD_PLATFORMS = chunked("""
 MATCH (p:Platform)
 WHERE coalesce(p.status, 'active') IN $statuses
 OPTIONAL MATCH (p)-[:HOSTED_BY]->(h:Institution)
 WITH p, head(collect(h)) AS h
-RETURN p.key AS key, p.name AS name, p.type AS type, p.family AS family, p.level AS level,
-       p.city AS city, p.established AS established, p.evaluation AS evaluation,
-       p.status AS status, coalesce(p.fields, []) AS fields,
-       h.key AS host, h.name AS host_name, coalesce(h.aliases, []) AS host_aliases
-"""
+WITH {key: p.key, name: p.name, type: p.type, family: p.family, level: p.level,
+      city: p.city, established: p.established, evaluation: p.evaluation,
+      status: p.status, fields: coalesce(p.fields, []),
+      host: h.key, host_name: h.name, host_aliases: coalesce(h.aliases, [])} AS row
+""")
 
-LOAD_CO_BUILDERS = """
+LOAD_CO_BUILDERS = chunked("""
 MATCH (p:Platform)-[:CO_BUILT_BY]->(i:Institution)
-RETURN p.key AS p, i.key AS i, i.name AS name, coalesce(i.aliases, []) AS aliases
-"""
+WITH {p: p.key, i: i.key, name: i.name, aliases: coalesce(i.aliases, [])} AS row
+""")
 
-LOAD_MEMBERS = """
+LOAD_MEMBERS = chunked("""
 MATCH (r:Researcher)-[m:MEMBER_OF]->(p:Platform)
-RETURN p.key AS p, r.key AS r, r.name AS name, m.role AS role
-"""
+WITH {p: p.key, r: r.key, name: r.name, role: m.role} AS row
+""")
 
-LOAD_SERVES = """
+LOAD_SERVES = chunked("""
 MATCH (p:Platform)-[:SERVES]->(i:Industry)
 OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
-RETURN p.key AS p, i.key AS i, i.level AS level, parent.key AS parent
-"""
+WITH {p: p.key, i: i.key, level: i.level, parent: parent.key} AS row
+""")
 
-LOAD_TOPICS = """
+LOAD_TOPICS = chunked("""
 MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic)
-RETURN p.key AS p, coalesce(t.name, t.key) AS topic
-"""
+WITH {p: p.key, topic: coalesce(t.name, t.key)} AS row
+""")
+
+# The same reads for the given platforms only (same rows): the proposal check's index reloads the
+# platforms an ingest changed (queries/overlap/proposal_index.py).
+LOAD_PLATFORMS_BY_KEY = chunked("""
+MATCH (p:Platform) WHERE p.key IN $keys AND coalesce(p.status, 'active') IN $statuses
+OPTIONAL MATCH (p)-[:HOSTED_BY]->(h:Institution)
+WITH p, head(collect(h)) AS h
+WITH {key: p.key, name: p.name, type: p.type, family: p.family, level: p.level,
+      city: p.city, established: p.established, evaluation: p.evaluation,
+      status: p.status, fields: coalesce(p.fields, []),
+      host: h.key, host_name: h.name, host_aliases: coalesce(h.aliases, [])} AS row
+""")
+
+LOAD_CO_BUILDERS_BY_KEY = chunked("""
+MATCH (p:Platform)-[:CO_BUILT_BY]->(i:Institution) WHERE p.key IN $keys
+WITH {p: p.key, i: i.key, name: i.name, aliases: coalesce(i.aliases, [])} AS row
+""")
+
+LOAD_MEMBERS_BY_KEY = chunked("""
+MATCH (r:Researcher)-[m:MEMBER_OF]->(p:Platform) WHERE p.key IN $keys
+WITH {p: p.key, r: r.key, name: r.name, role: m.role} AS row
+""")
+
+LOAD_SERVES_BY_KEY = chunked("""
+MATCH (p:Platform)-[:SERVES]->(i:Industry) WHERE p.key IN $keys
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+WITH {p: p.key, i: i.key, level: i.level, parent: parent.key} AS row
+""")
+
+LOAD_TOPICS_BY_KEY = chunked("""
+MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic) WHERE p.key IN $keys
+WITH {p: p.key, topic: coalesce(t.name, t.key)} AS row
+""")
 
 LOAD_INDUSTRY_NAMES = """
 MATCH (i:Industry)

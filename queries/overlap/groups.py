@@ -105,6 +105,6 @@ def build_groups(pairs: list[PairScore], profiles: dict[str, Profile]) -> list[G
     return groups
 
 
-def _neg_key(key: str) -> tuple:
+def _neg_key(key: str) -> tuple[int, ...]:
     # ties go to the smallest key (deterministic): max() over (rank, reversed key order)
     return tuple(-ord(c) for c in key)

@@ -24,6 +24,7 @@ from queries.overlap.profiles import NON_TEXT
 
 AFFIX_FILE = Path(__file__).resolve().parents[2] / "graph" / "data" / "name_affixes.toml"
 MIN_SPELLING = 2  # host spellings shorter than this are not removed (a one-character short name)
+MIN_CORE = 2  # a one-character rest (和航众创空间 → 航) names no topic
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ class Affixes:
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({normalize_name(w, strip_short_name=False) for w in words if w}, key=len, reverse=True))
+    """Each word as normalised and as written (lower case): normalisation rewrites a company's legal
+    form (有限责任公司 → 有限公司) only at the end of a whole name, so inside a name it stays as written."""
+    forms = {f for w in words if w for f in (normalize_name(w, strip_short_name=False), w.lower())}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +121,7 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
     for word in affixes.connectors:
         text = text.replace(word, "")
     text = _strip_ends(text, affixes)
-    return "" if _only_generic(text, affixes.generic) else text
+    return "" if len(text) < MIN_CORE or _only_generic(text, affixes.generic) else text
 
 
 def bigrams(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from graph.names import normalize_name
 from graph.reference import LEVEL_RANK, load_taxonomy
 from graph.store import Store
+from queries.bulkread import chunked_rows
 from queries.overlap import cypher
 
 # Platforms that still count; revoked and merged ones are history, not duplicates.
@@ -62,6 +63,13 @@ class Profile:
     core_weight: float = 1.0
     # industries/segments the name's core points to (queries.overlap.topics), set with the core
     name_topics: dict[str, str] = field(default_factory=dict)
+    # for each concept the name names (and its broader ones), how many platforms' cores name it or a
+    # narrower one — the topic's term frequency, set by queries.overlap.text.prepare
+    concept_spread: dict[str, int] = field(default_factory=dict)
+    # the host's name without its legal form (queries.overlap.topics.host_family), set with the core
+    host_family: str = ""
+    # topic-thesaurus concepts the name's core names (graph/topic_thesaurus.py), set with the core
+    name_concepts: dict[str, str] = field(default_factory=dict)
     # how many platforms' cores contain this core (itself included): the term frequency of the core
     # as a topic word (装载机 is inside 装载机整机远程运维 too), set by queries.overlap.text.prepare
     core_spread: int = 1
@@ -78,7 +86,7 @@ class Profile:
     def size(self) -> int:
         return len(self.people)
 
-    def keep_rank(self) -> tuple:
+    def keep_rank(self) -> tuple[Any, ...]:
         """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
         return (
             LEVEL_RANK.get(self.level or "", 0),
@@ -107,7 +115,9 @@ def direction_terms(prof: Profile) -> list[str]:
 
 
 def _stream(store: Store, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return store.read(query, params or {})
+    """The rows of a :func:`queries.bulkread.chunked` query of maps, in the query's order."""
+    rows: list[dict[str, Any]] = store.read_tx(lambda tx: list(chunked_rows(tx, query, params)))
+    return rows
 
 
 def family_of(type_key: str | None, family: str | None = None) -> str | None:
@@ -116,10 +126,23 @@ def family_of(type_key: str | None, family: str | None = None) -> str | None:
     return load_taxonomy().family_of(type_key) if type_key else None
 
 
-def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, Profile]:
-    """Every counted platform's profile, keyed by platform key (five bulk reads in total)."""
+_ALL_READS = (cypher.LOAD_PLATFORMS, cypher.LOAD_CO_BUILDERS, cypher.LOAD_MEMBERS, cypher.LOAD_SERVES,
+              cypher.LOAD_TOPICS)
+_KEYED_READS = (cypher.LOAD_PLATFORMS_BY_KEY, cypher.LOAD_CO_BUILDERS_BY_KEY, cypher.LOAD_MEMBERS_BY_KEY,
+                cypher.LOAD_SERVES_BY_KEY, cypher.LOAD_TOPICS_BY_KEY)
+
+
+def load_profiles(store: Store, statuses: list[str] | None = None,
+                  keys: list[str] | None = None) -> dict[str, Profile]:
+    """Every counted platform's profile, keyed by platform key (five bulk reads in total).
+
+    ``keys``: only these platforms (the proposal check's index reloads the ones an ingest changed,
+    :mod:`queries.overlap.proposal_index`); the same reads restricted, so the same profiles."""
+    platforms, co_builders, members, serves, topics = _ALL_READS if keys is None else _KEYED_READS
+    by_key = {} if keys is None else {"keys": list(keys)}
     profiles: dict[str, Profile] = {}
-    for row in _stream(store, cypher.LOAD_PLATFORMS, {"statuses": statuses or ACTIVE_STATUSES}):
+    prof: Profile | None
+    for row in _stream(store, platforms, {"statuses": statuses or ACTIVE_STATUSES, **by_key}):
         prof = Profile(
             key=row["key"], name=row["name"] or row["key"], type=row["type"],
             family=family_of(row["type"], row["family"]), level=row["level"], city=row["city"],
@@ -130,22 +153,22 @@ def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, 
             prof.institutions[row["host"]] = row["host_name"] or row["host"]
             prof.institution_spellings.update(s for s in [row["host_name"], *row["host_aliases"]] if s)
         profiles[prof.key] = prof
-    for row in _stream(store, cypher.LOAD_CO_BUILDERS):
+    for row in _stream(store, co_builders, by_key):
         prof = profiles.get(row["p"])
         if prof is not None:
             prof.institutions.setdefault(row["i"], row["name"] or row["i"])
             prof.institution_spellings.update(s for s in [row["name"], *row["aliases"]] if s)
-    for row in _stream(store, cypher.LOAD_MEMBERS):
+    for row in _stream(store, members, by_key):
         prof = profiles.get(row["p"])
         if prof is not None and row["role"] not in COMMITTEE_ROLES:
             prof.people[row["r"]] = row["name"] or row["r"]
             if row["role"] == "director":
                 prof.director_keys.add(row["r"])
-    for row in _stream(store, cypher.LOAD_SERVES):
+    for row in _stream(store, serves, by_key):
         prof = profiles.get(row["p"])
         if prof is not None:
             add_industry(prof, row["i"], row["level"], row["parent"])
-    for row in _stream(store, cypher.LOAD_TOPICS):
+    for row in _stream(store, topics, by_key):
         prof = profiles.get(row["p"])
         if prof is not None and row["topic"]:
             prof.topics.append(row["topic"])

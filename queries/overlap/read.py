@@ -43,12 +43,10 @@ def _resolve_industry(value: str | None) -> str | None:
 
 def pair_reasons(signals: str | list[dict[str, Any]] | None, lang: Lang) -> list[dict[str, Any]]:
     """``[{signal, detail, score}]`` in ``lang`` from the stored signals (JSON text or a list)."""
-    if isinstance(signals, str):
-        signals = json.loads(signals)
-    signals = signals or []
+    parsed: list[dict[str, Any]] = (json.loads(signals) if isinstance(signals, str) else signals) or []
     detail = "detail_en" if lang == "en" else "detail_zh"
     return [{"signal": s["signal"], "detail": s[detail], "score": s["score"], "weight": s.get("weight")}
-            for s in signals]
+            for s in parsed]
 
 
 def relation_name(relation: str, lang: Lang) -> str:

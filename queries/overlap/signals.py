@@ -15,11 +15,12 @@ direction is compared through the names' cores (:mod:`queries.overlap.names`). S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.reference import load_cities, load_industries, load_taxonomy
 from queries.overlap.profiles import Profile
 from queries.overlap.text import core_similarity, rare_core_match, shared_keywords
-from queries.overlap.topics import different_sites, topic_match
+from queries.overlap.topics import different_sites, same_host, topic_match
 
 # Weights of the signals in the pair score (sum = 1), chosen on sample seeds 11 and 13 (grid search).
 # Content evidence (research direction, the team) weighs most; sharing a host, a city or a type family
@@ -49,6 +50,17 @@ SEGMENT_GUARD = 0.7
 CONTENT_MIN = 0.4
 # Field stations at different sites (graph/data/overlap_rules.toml): never reported.
 SITE_GUARD = 0.0
+# Names only: how much a merely similar core (bigram Dice ≥ 0.5: 正极材料 / 负极材料, 湿法冶金 / 火法冶金)
+# and the names' TF-IDF cosine count against an exact core (1) — siblings share their head word, so
+# similar wording is weaker evidence than the same topic word. Fitted on sample seed 11 (bench/overlap_fit.py).
+SIMILAR_LEVEL = 0.45
+# Names only, a host unknown: the core must be rare and the types compatible, as across unrelated
+# hosts (see score_parts); otherwise the name match is no evidence (guard 0: without a host or a team
+# there is nothing else to compare, and the linkage factor 0.45 alone would still report a common
+# core, since the missing institutions signal does not count against it).
+UNKNOWN_HOST_NEEDS_RARE = True
+UNKNOWN_HOST_GUARD = 0.0
+NAME_COSINE_SHARE = 0.0
 # Signals below this are not listed as reasons (they contribute to the score but explain nothing).
 MIN_REASON = 0.05
 
@@ -96,7 +108,7 @@ class Signal:
     detail_en: str
     weight: float = 0.0  # contribution to the pair score (weight share × signal × guard)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"signal": self.signal, "score": round(self.score, 4), "weight": round(self.weight, 4),
                 "detail_zh": self.detail_zh, "detail_en": self.detail_en}
 
@@ -131,7 +143,7 @@ def _names(values: list[str], limit: int = 5, sep: str = "、") -> str:
 
 def institutions_score(a: Profile, b: Profile) -> float:
     """Same host with near-duplicate types 1; same host 0.4; 2+ shared host/co-builders 0.6; one 0.4."""
-    if a.host and a.host == b.host:
+    if same_host(a, b):
         return SAME_HOST_SAME_FAMILY if type_score(a, b) > 0 else SAME_HOST
     shared = len(set(a.institutions) & set(b.institutions))
     return SHARED_INSTITUTIONS_2 if shared >= 2 else SHARED_INSTITUTION if shared == 1 else 0.0
@@ -188,10 +200,18 @@ def linked(a: Profile, b: Profile) -> bool:
 
 
 def name_direction(a: Profile, b: Profile, cosine: float) -> tuple[float, str]:
-    """Direction from names alone: the larger of the core comparison (exact/contained/similar, or
-    the TF-IDF cosine) and the same-host topic of the names (never added: both read the name)."""
+    """Direction from names alone, by comparison level (the levels of a record-linkage comparison):
+    exact or contained core (times the core's term-frequency weight), the same-host thesaurus topic,
+    a similar core (``SIMILAR_LEVEL`` × its bigram Dice), else the names' TF-IDF cosine ×
+    ``NAME_COSINE_SHARE`` (no level). The largest wins — all read the same name, so they are never added."""
     core, level = core_similarity(a, b)
-    best, how = max(core, float(cosine)), level
+    if level == "similar":
+        core *= SIMILAR_LEVEL
+    elif not level:
+        core = 0.0  # below the similar level: the cores do not compare
+    best, how = max(core, NAME_COSINE_SHARE * float(cosine)), level
+    if best > core:
+        how = ""
     topic = topic_match(a, b)
     if topic.score > best:
         best, how = topic.score, "topic"
@@ -199,8 +219,9 @@ def name_direction(a: Profile, b: Profile, cosine: float) -> tuple[float, str]:
 
 
 def known_link(a: Profile, b: Profile) -> bool:
-    """A shared host or co-builder (the one link a list of names and hosts can show)."""
-    return not a.institutions.keys().isdisjoint(b.institutions)
+    """A shared host or co-builder (the one link a list of names and hosts can show), or one host
+    written two ways."""
+    return not a.institutions.keys().isdisjoint(b.institutions) or same_host(a, b)
 
 
 def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float | None], float]:
@@ -213,7 +234,7 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
     ind, different_segments = industry_score(a, b) if has_ind else (None, False)
     if a.terms and b.terms:
         direction: float | None = KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine)
-    elif a.core and b.core:
+    elif (a.core or a.name_concepts) and (b.core or b.name_concepts):
         direction = name_direction(a, b, cosine)[0]
     else:
         direction = None
@@ -241,6 +262,15 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
         # fact. An unknown host is not "another host": like the linkage guard, unrelated is known
         # only when both are known.
         guard *= UNLINKED_FACTOR
+    elif UNKNOWN_HOST_NEEDS_RARE and names_only and not has_people and not (a.host and b.host) \
+            and not known_link(a, b) and not (rare_core_match(a, b) and compatible_types(a, b)) \
+            and name_level_of(a, b, cosine) != "topic":
+        # Host unknown on one side: "one body" is neither known nor excluded, so the names must say
+        # "the same thing" on their own, as across unrelated hosts — a rare core of compatible types
+        # (or a rare thesaurus topic of compatible types, topics.topic_match); a core many platforms
+        # carry (混合动力系统 at four hosts), or a lab and an engineering centre on one topic, does not.
+        # Nothing else is left to compare (no host, no team), so such a name match is no evidence.
+        guard *= UNKNOWN_HOST_GUARD
     if different_sites(a, b):
         guard *= SITE_GUARD
     return parts, guard
@@ -262,15 +292,14 @@ def combine(parts: dict[str, float | None], guard: float) -> float:
 
 def relation_of(a: Profile, b: Profile, name_level: str) -> str:
     """一平台多牌子 when one host runs the two on the same core topic under different types or levels."""
-    same_host = bool(a.host) and a.host == b.host
-    if same_host and name_level in ("exact", "contained") and (a.type != b.type or a.level != b.level):
+    if same_host(a, b) and name_level in ("exact", "contained", "topic") and (a.type != b.type or a.level != b.level):
         return MULTI_BRAND
     return DUPLICATE
 
 
 def name_level_of(a: Profile, b: Profile, cosine: float = 0.0) -> str:
     """How the names compare when the direction came from them: exact | contained | similar | topic."""
-    if a.terms and b.terms or not (a.core and b.core):
+    if a.terms and b.terms or not ((a.core or a.name_concepts) and (b.core or b.name_concepts)):
         return core_similarity(a, b)[1] if a.core and b.core else ""
     return name_direction(a, b, cosine)[1]
 
@@ -309,13 +338,14 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
                 f"research-direction similarity {p['direction']:.2f}; shared keywords: {en_words}")
         elif pair.name_level == "topic":
             topic = topic_match(a, b)
-            topic_en = industries[topic.key].name_en if topic.key in industries else topic.key
             topic_words = "」/「".join(dict.fromkeys(topic.words))
             topic_words_en = "' / '".join(dict.fromkeys(topic.words))
-            add("direction", f"同一依托单位，名称指向同一产业{'链环节' if topic.level == 'segment' else ''}"
-                f"「{topic.key}」（「{topic_words}」）",
-                f"same host, names point to the same {'chain segment' if topic.level == 'segment' else 'industry'} "
-                f"'{topic_en}' ('{topic_words_en}')")
+            if same_host(a, b):
+                add("direction", f"同一依托单位，名称指向同一主题「{topic.key}」（「{topic_words}」，主题词表）",
+                    f"same host, names point to one topic '{topic.key}' ('{topic_words_en}', topic thesaurus)")
+            else:
+                add("direction", f"依托单位未知，名称指向同一少见主题「{topic.key}」（「{topic_words}」，主题词表）",
+                    f"host unknown, names point to one rare topic '{topic.key}' ('{topic_words_en}', topic thesaurus)")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":
@@ -336,6 +366,9 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
         if a.host and a.host == b.host:
             host = a.institutions[a.host]
             add("institutions", f"依托单位相同：{host}", f"same host institution: {host}")
+        elif same_host(a, b):
+            ha, hb = a.institutions[a.host or ""], b.institutions[b.host or ""]
+            add("institutions", f"依托单位为同一主体的两种写法：{ha} / {hb}", f"one host written two ways: {ha} / {hb}")
         else:
             shared = sorted(set(a.institutions) & set(b.institutions))
             names = [a.institutions[k] for k in shared]
@@ -351,8 +384,8 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
             add("industry", f"服务相同产业/环节：{_names(shared)}", f"serve the same industry/segment: {_names(en, sep=', ')}")
     if p["type_family"] is not None and p["type_family"] >= MIN_REASON:
         if a.type == b.type:
-            en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
-            add("type_family", f"平台类型相同：{a.type}", f"same platform type: {en}")
+            type_en = taxonomy.types[a.type].name_en if a.type in taxonomy.types else a.type
+            add("type_family", f"平台类型相同：{a.type}", f"same platform type: {type_en}")
         elif a.family and a.family == b.family:
             fam = taxonomy.families.get(a.family)
             fam_zh, fam_en = (fam.name, fam.name_en) if fam else (a.family, a.family)

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 
+from graph.topic_thesaurus import load_thesaurus
 from queries.overlap import names
 from queries.overlap.profiles import Profile, direction_terms
-from queries.overlap.topics import host_industries, name_topics
+from queries.overlap.topics import host_family, host_industries, name_concepts, name_topics
 
 RARE_CORE = 3  # a core shared by at most this many platforms is fully specific
 MIN_CORE_WEIGHT = 0.5  # a very common core still counts half
@@ -48,6 +49,11 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
         if not prof.core:
             prof.core = name_core(prof.name, prof.institution_spellings)
         prof.name_topics = name_topics(prof.core)
+        host_name = prof.institutions.get(prof.host or "", prof.host)
+        # a platform named after its host alone (…公司技术中心) works on the host's business: its
+        # topic is what the host's name says (来宾达晨糖业发展有限公司 → 制糖)
+        prof.name_concepts = name_concepts(prof.core) if prof.core else name_concepts(host_name or "")
+        prof.host_family = host_family(host_name)
     for prof, industries in zip(profiles, host_industries(profiles), strict=True):
         prof.host_industries = industries
     if counts is None:
@@ -57,12 +63,62 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
         extra = 1
         total = (total or 0) + len(profiles)
     spread = core_spread(counts) if not extra else None
+    concepts = concept_counts(counts)
     for prof in profiles:
+        prof.concept_spread = {k: concepts.get(k, 0) + extra for c in prof.name_concepts
+                               for k in load_thesaurus().ancestors(c)}
         prof.core_weight = core_weight(counts.get(prof.core, 0) + extra, total)
         if prof.core:
-            prof.core_spread = spread[prof.core] if spread is not None else 1 + sum(
-                n for core, n in counts.items() if prof.core in core)
+            prof.core_spread = spread[prof.core] if spread is not None else 1 + spread_in(prof.core, counts)
     return counts
+
+
+_SPREAD_CACHE: list[tuple[Counter[str], list[str], dict[str, list[int]]]] = []
+
+
+def spread_index(counts: Counter[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """The distinct cores of ``counts`` and a bigram index over them, kept for the last ``counts``
+    seen (the proposal check passes the same graph counts with every request)."""
+    if _SPREAD_CACHE and _SPREAD_CACHE[0][0] is counts:
+        return _SPREAD_CACHE[0][1], _SPREAD_CACHE[0][2]
+    cores = [c for c in counts if c]
+    by_bigram: dict[str, list[int]] = {}
+    for i, other in enumerate(cores):
+        for gram in set(_bigrams(other)):
+            by_bigram.setdefault(gram, []).append(i)
+    _SPREAD_CACHE[:] = [(counts, cores, by_bigram)]
+    return cores, by_bigram
+
+
+def spread_in(core: str, counts: Counter[str]) -> int:
+    """How many platforms of ``counts`` carry ``core`` whole or inside a longer core, looked for only
+    in the cores that hold its rarest bigram (as :func:`core_spread` does), so a check does not scan
+    every distinct core of the graph."""
+    cores, by_bigram = spread_index(counts)
+    grams = set(_bigrams(core))
+    if not grams:
+        return 0
+    rarest = min((by_bigram.get(g, []) for g in grams), key=len)
+    return sum(counts[cores[i]] for i in rarest if core in cores[i])
+
+
+_CONCEPT_CACHE: list[tuple[Counter[str], Counter[str]]] = []
+
+
+def concept_counts(counts: Counter[str]) -> Counter[str]:
+    """How many platforms' cores name each thesaurus concept or a narrower one (the term frequency
+    of a topic). Kept for the last ``counts`` seen: the proposal check passes the same graph counts
+    with every request, so the graph side is read once per data version."""
+    if _CONCEPT_CACHE and _CONCEPT_CACHE[0][0] is counts:
+        return _CONCEPT_CACHE[0][1]
+    thesaurus = load_thesaurus()
+    out: Counter[str] = Counter()
+    for core, n in counts.items():
+        for key in name_concepts(core):
+            for concept in thesaurus.ancestors(key):
+                out[concept] += n
+    _CONCEPT_CACHE[:] = [(counts, out)]
+    return out
 
 
 def core_spread(counts: Counter[str]) -> dict[str, int]:
@@ -127,6 +183,16 @@ def tokens(prof: Profile) -> list[str]:
     return toks
 
 
+def sublinear_tf(count: int) -> float:
+    """Term frequency as the vectors weigh it: 1 + ln(count)."""
+    return 1.0 + math.log(count)
+
+
+def smoothed_idf(n: int, df: np.ndarray) -> np.ndarray:
+    """Inverse document frequency over ``n`` platforms, smoothed: ln((1 + n) / (1 + df)) + 1."""
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
 class DirectionVectors:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) for a list of profiles."""
 
@@ -141,7 +207,7 @@ class DirectionVectors:
                 idx = vocab.setdefault(tok, len(vocab))
                 counts[idx] = counts.get(idx, 0) + 1
             indices.extend(counts)
-            data.extend(1.0 + math.log(c) for c in counts.values())
+            data.extend(sublinear_tf(c) for c in counts.values())
             indptr.append(len(indices))
         n = len(profiles)
         matrix = sparse.csr_matrix(
@@ -150,7 +216,7 @@ class DirectionVectors:
         )
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         self.df = df
-        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        idf = smoothed_idf(n, df)
         self.idf = idf
         matrix = matrix @ sparse.diags(idf)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -168,7 +234,7 @@ class DirectionVectors:
             if idx is not None:
                 counts[idx] = counts.get(idx, 0) + 1
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[cols]
+        vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * self.idf[cols]
         norm = float(np.sqrt((vals * vals).sum())) or 1.0
         return cols, vals / norm
 

@@ -1,12 +1,19 @@
-"""Topic evidence for lists without research fields: what a name says about its industry, and the
-policy rules of ``graph/data/overlap_rules.toml``.
+"""Topic evidence for lists without research fields: what a name's topic is, and the policy rules of
+``graph/data/overlap_rules.toml``.
 
-Why: a list of names and hosts cannot show that 国家土方机械工程技术研究中心 and 广西工程机械整机
-重点实验室 at one company work on one thing — their name cores share no characters — but both names
-point to the same chain segment of the reference industries (the keywords of
-``graph/data/industries.toml``, read by :mod:`graph.industry_terms`, the rule ingest uses to infer
-SERVES edges). At the **same host** that is the classic 交叉重复 a planner asks about. Across hosts it
-is not evidence at all: many platforms serve 机械装备, and a shared industry is a coverage fact.
+Why: a list of names and hosts cannot show that 国家土方机械工程技术研究中心 and 机械工业铲土运输机械
+工程研究中心 at one company work on one thing — their name cores share no characters — but both name
+the same concept of the topic thesaurus (``graph/data/topic_thesaurus.toml``, built from GB/T 4754-2017
+and other public classifications: 工程机械 ⊃ 土方机械, 铲土运输机械, 工程装备). At the **same host**
+that is the classic 一平台多牌子 a planner asks about. Across hosts it is not evidence at all: many
+platforms work on 工程机械, and a shared topic is a coverage fact.
+
+The thesaurus, not the industry chain segments of industries.toml, decides: a segment (光伏与风电,
+智能终端) holds sibling technologies that one host legitimately runs side by side (风电叶片 and
+分布式光伏), while a thesaurus concept is one class of a classification — or a broader concept and a
+narrower one under it (家畜 ⊃ 水牛), never two siblings. The industries still say whether the host is
+*specialised* (its names point to at most ``host_max_industries`` industries): at a broad university
+two platforms on one concept may be two groups, at an enterprise on one product chain they are one.
 
 The topic is read from the name's core (host, region, level and type words already removed, so a
 host called 柳工机械 does not make every one of its platforms "机械"). It is name evidence: it never
@@ -22,24 +29,49 @@ from functools import lru_cache
 from pathlib import Path
 
 from graph.industry_terms import load_terms
+from graph.names import normalize_name
+from graph.reference import load_taxonomy
+from graph.topic_thesaurus import load_thesaurus
 from queries.overlap.profiles import Profile
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "graph" / "data" / "overlap_rules.toml"
 
 
+RARE_TOPIC = 3  # as the rare-core rule (queries/overlap/text.py RARE_CORE): a topic at most 3 names carry
+
+
 @dataclass(frozen=True)
 class Rules:
     field_station_types: frozenset[str]
-    same_host_segment: float
-    same_host_industry: float
+    same_host_concept: float
+    unknown_host_concept: float
+    legal_forms: tuple[str, ...] = ()
+    family_min_length: int = 4
 
 
 @lru_cache(maxsize=1)
 def load_rules(path: Path = RULES_FILE) -> Rules:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    return Rules(frozenset(raw["field_stations"]["types"]), float(raw["topic"]["same_host_segment"]),
-                 float(raw["topic"]["same_host_industry"]))
+    family = raw.get("host_family", {})
+    forms = tuple(sorted({normalize_name(f, strip_short_name=False) for f in family.get("legal_forms", [])} |
+                         set(family.get("legal_forms", [])), key=len, reverse=True))
+    return Rules(frozenset(raw["field_stations"]["types"]), float(raw["topic"]["same_host_concept"]),
+                 float(raw["topic"]["unknown_host_concept"]), forms, int(family.get("min_length", 4)))
+
+
+def host_family(name: str | None) -> str:
+    """The host's name without its legal form (广西玉柴机器股份有限公司 → 广西玉柴机器), "" when too
+    short to identify a body. Two hosts with one family are one host written two ways."""
+    if not name:
+        return ""
+    rules = load_rules()
+    text = normalize_name(name, strip_short_name=True)
+    for form in rules.legal_forms:
+        if text.endswith(form):
+            text = text[: -len(form)]
+            break
+    return text if len(text) >= rules.family_min_length else ""
 
 
 def name_topics(core: str) -> dict[str, str]:
@@ -47,10 +79,17 @@ def name_topics(core: str) -> dict[str, str]:
     return load_terms().infer(core) if core else {}
 
 
+@lru_cache(maxsize=200_000)
+def name_concepts(core: str) -> dict[str, str]:
+    """``{thesaurus concept: the word that says so}`` for a name core ("" → none). Cached: the
+    analysis reads each core twice (the profile, the topic counts); the result is never changed."""
+    return load_thesaurus().concepts(core) if core else {}
+
+
 @dataclass(frozen=True)
 class TopicMatch:
     score: float
-    level: str  # "segment" | "industry" | ""
+    level: str  # "concept" | ""
     key: str = ""
     words: tuple[str, ...] = ()
 
@@ -59,7 +98,10 @@ NO_TOPIC = TopicMatch(0.0, "")
 
 
 def same_host(a: Profile, b: Profile) -> bool:
-    return bool(a.host) and a.host == b.host
+    """One host, or one host written two ways (the same :func:`host_family`)."""
+    if not a.host or not b.host:
+        return False
+    return a.host == b.host or (bool(a.host_family) and a.host_family == b.host_family)
 
 
 def host_industries(profiles: Sequence[Profile]) -> list[frozenset[str]]:
@@ -85,24 +127,39 @@ def specialised(a: Profile, b: Profile) -> bool:
 
 
 def topic_match(a: Profile, b: Profile) -> TopicMatch:
-    """Same, specialised host only: a shared chain segment named by both names, else a shared
-    industry where not both name (different) segments of it — sibling segments are complementary
-    links of one chain."""
-    if not same_host(a, b) or not a.name_topics or not b.name_topics or not specialised(a, b):
+    """Both names name one thesaurus concept, or one names a concept and the other a narrower one
+    under it (siblings under one concept are different topics) — at one specialised host; or, where
+    a host is unknown (no evidence for or against one body), for a rare topic (named by at most
+    ``RARE_TOPIC`` platforms) of compatible types. Known different hosts: never (a coverage fact)."""
+    if not a.name_concepts or not b.name_concepts:
         return NO_TOPIC
-    rules, terms = load_rules(), load_terms()
-    shared = sorted(set(a.name_topics) & set(b.name_topics))
-    for key in shared:
-        if terms.industries[key].parent:
-            return TopicMatch(rules.same_host_segment, "segment", key, (a.name_topics[key], b.name_topics[key]))
-    tops_a = {terms.top(k): k for k in a.name_topics}
-    tops_b = {terms.top(k): k for k in b.name_topics}
-    for top in sorted(set(tops_a) & set(tops_b)):
-        ka, kb = tops_a[top], tops_b[top]
-        if ka != kb and terms.industries[ka].parent and terms.industries[kb].parent:
-            continue  # different segments of one industry
-        return TopicMatch(rules.same_host_industry, "industry", top, (a.name_topics[ka], b.name_topics[kb]))
-    return NO_TOPIC
+    rules = load_rules()
+    if same_host(a, b):
+        if not specialised(a, b):
+            return NO_TOPIC
+        value = rules.same_host_concept
+    elif a.host and b.host:
+        return NO_TOPIC
+    else:
+        value = rules.unknown_host_concept
+    shared = load_thesaurus().shared(a.name_concepts, b.name_concepts)
+    if shared is None:
+        return NO_TOPIC
+    key, word_a, word_b = shared
+    if value == rules.unknown_host_concept and not (
+            max(a.concept_spread.get(key, 1), b.concept_spread.get(key, 1)) <= RARE_TOPIC and types_compatible(a, b)):
+        return NO_TOPIC
+    return TopicMatch(value, "concept", key, (word_a, word_b))
+
+
+def types_compatible(a: Profile, b: Profile) -> bool:
+    """Same type, near-duplicate family or national/regional counterpart; an unknown type is no
+    evidence against. (The taxonomy's rule, as :func:`queries.overlap.signals.type_score` reads it.)"""
+    if not (a.type and b.type) or a.type == b.type or (a.family and a.family == b.family):
+        return True
+    types = load_taxonomy().types
+    ta, tb = types.get(a.type), types.get(b.type)
+    return bool(ta and tb and (ta.counterpart == tb.key or tb.counterpart == ta.key))
 
 
 def is_field_station(p: Profile) -> bool:
