@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from typer.core import TyperGroup
 
@@ -16,7 +18,7 @@ from api.commands.report import report as report_command
 from api.commands.sample import sample as sample_command
 from api.commands.serve import serve as serve_command
 from api.commands.viz import viz as viz_command
-from graph.i18n import set_lang
+from graph.i18n import as_lang, set_lang
 from graph.logs import configure_logging
 
 # The order of the work: engine, data, analyses, outputs, demo. Typer lists plain commands before
@@ -28,7 +30,9 @@ WORKFLOW_ORDER = ("db", "sample", "ingest", "export", "quality", "analyze", "ove
 class WorkflowOrderGroup(TyperGroup):
     """A Typer group that lists its commands in the planners' workflow order."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    # ctx: Any because the Context class is typer's vendored click (private typer._click) in typer
+    # 0.29 and click's own in older typer; the argument is not used.
+    def list_commands(self, ctx: Any) -> list[str]:
         names = list(self.commands)
         rank = {name: i for i, name in enumerate(WORKFLOW_ORDER)}
         return sorted(names, key=lambda name: (rank.get(name, len(rank)), names.index(name)))
@@ -73,7 +77,7 @@ def _global(
 ) -> None:
     configure_logging()
     if lang in ("zh", "en"):
-        set_lang(lang)  # type: ignore[arg-type]  # checked on the line above: one of the two Lang values
+        set_lang(as_lang(lang))
 
 
 def main() -> None:

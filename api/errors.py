@@ -92,8 +92,8 @@ def unavailable_body(settings: Settings, instance: str | None = None) -> dict[st
     reason = {"zh": "服务不可达或拒绝连接", "en": "service unreachable or refusing connections"}
     texts: dict[Lang, str] = {}
     for one in ("zh", "en"):
-        set_lang(one)  # type: ignore[arg-type]  # the loop variable is one of the two Lang values
-        texts[one] = redact(unavailable_message(settings, reason[one]))  # type: ignore[index]  # same
+        set_lang(one)
+        texts[one] = redact(unavailable_message(settings, reason[one]))
     set_lang(lang)
     return problem_body(503, texts[lang], code=DatabaseUnavailable.code, instance=instance,
                         zh=texts["zh"], en=texts["en"])

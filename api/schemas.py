@@ -1,8 +1,9 @@
 """Pydantic response models: the shapes the API promises its clients (and OpenAPI documents).
 
-Endpoints that pass through an analysis module's result (overlaps, gaps, coverage, plan) declare
-the top-level keys they guarantee and allow the analysis to add more, so the analyses can grow
-without breaking the schema.
+Gaps, coverage and the plan are served with the analysis modules' own result types
+(``queries.*.results``, TypedDicts), so the schema is the one mypy checks the code against; a key
+an analysis adds without declaring it is dropped from the response (and fails the API tests),
+never served undocumented. The overlap pages still declare only their top-level keys.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
+
+from queries.plan.results import Plan
 
 
 class Ref(BaseModel):
@@ -272,6 +276,32 @@ class GroupPage(BaseModel):
 class CheckResult(BaseModel):
     model_config = ConfigDict(extra="allow")
     pairs: list[dict[str, Any]]
+
+
+class PlanPageInfo(TypedDict):
+    """How the plan was cut: ``totals`` is each batch's full length, by name (``impact.losses`` for
+    a list one level down)."""
+
+    limit: int
+    offset: int
+    totals: dict[str, int]
+
+
+class PlanPage(Plan):
+    """The plan with every batch cut to one page (``GET /plan``)."""
+
+    page: PlanPageInfo
+
+
+class PlanBatchPage(BaseModel):
+    """One batch of the plan, one page of it (``GET /plan?batch=retire``)."""
+
+    batch: str = Field(examples=["retire"])
+    total: int
+    limit: int
+    offset: int
+    # Any batch's items: their shape is that batch's in the Plan schema (retire → RetireItem, …).
+    items: list[dict[str, Any]]
 
 
 class Document(BaseModel):

@@ -36,9 +36,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from neo4j import ManagedTransaction  # noqa: E402
 
 from graph.database import wipe_graph  # noqa: E402
 from graph.reference import load_reference  # noqa: E402
@@ -95,7 +98,7 @@ def naive_baseline(store: Store, data: Path, fraction: float) -> dict:
     began = time.perf_counter()
     for _name, query, rows in subset:
         for row in rows:
-            def work(tx, row=row, query=query):  # type: ignore[no-untyped-def]
+            def work(tx: ManagedTransaction, row: dict[str, Any] = row, query: str = query) -> None:
                 tx.run(query, {"rows": [row], "run": "naive"}).consume()
 
             store.write_tx(work)

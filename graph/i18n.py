@@ -28,6 +28,19 @@ def current_lang() -> Lang:
     return get_settings().platgraph_lang
 
 
+def as_lang(value: str | None) -> Lang:
+    """A language code from outside (a CLI option, a workbook's metadata) as :data:`Lang`; None is
+    the current language. Callers check user input first (with their own message): anything but
+    ``zh``/``en`` here is a programming error."""
+    if value is None:
+        return current_lang()
+    if value == "en":
+        return "en"
+    if value == "zh":
+        return "zh"
+    raise ValueError(f"unknown language: {value!r}")
+
+
 def tr(zh: str, en: str, lang: Lang | None = None, **fmt: object) -> str:
     """Pick the text for ``lang`` (or the current language) and format it with ``fmt``."""
     text = en if (lang or current_lang()) == "en" else zh

@@ -80,6 +80,15 @@ PROPERTY_INDEXES: tuple[tuple[str, str], ...] = (
     ("Industry", "level"),
 )
 
+# Ingest-run stamps the proposal check's index refreshes from (queries/overlap/proposal_cypher.py):
+# "what did the runs since the index was built write" is then a seek, not a scan of 100,000
+# platforms and a million memberships. Relationships of a platform row are written only with their
+# restated platform, so MEMBER_OF (memberships rows) and SERVES (inferred industries) are the only
+# relationship types that need their own.
+SRC_RUN_INDEXES: tuple[tuple[str, str], ...] = (("Platform", "src_run"), ("Institution", "src_run"),
+                                                ("Researcher", "src_run"), ("Topic", "src_run"))
+SRC_RUN_REL_INDEXES: tuple[str, ...] = ("MEMBER_OF", "SERVES")
+
 FULLTEXT_INDEX = "name_fulltext"
 # The CJK full-text analyser indexes character pairs, so a one-character query (糖, 铝, 桂) finds
 # nothing there; the API and the explorer fall back to ``CONTAINS``, which these text indexes serve.
@@ -133,6 +142,14 @@ def schema_statements() -> list[str]:
     statements += [
         f"CREATE TEXT INDEX {label.lower()}_{prop}_text IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
         for label, prop in TEXT_INDEXES
+    ]
+    statements += [
+        f"CREATE INDEX {label.lower()}_src_run_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
+        for label, prop in SRC_RUN_INDEXES
+    ]
+    statements += [
+        f"CREATE INDEX {rel.lower()}_src_run_idx IF NOT EXISTS FOR ()-[r:{check_rel_type(rel)}]-() ON (r.src_run)"
+        for rel in SRC_RUN_REL_INDEXES
     ]
     statements += [
         "CREATE INDEX overlaps_run_idx IF NOT EXISTS FOR ()-[r:OVERLAPS]-() ON (r.run)",

@@ -154,7 +154,7 @@ class NodeFile(_Table):
         self.keys.add(key)
         props = {k: v for k, v in props.items() if k != "key"}
         self._types_of(props)
-        empty = {k: [] for k, v in props.items() if isinstance(v, list | tuple) and not v}
+        empty: dict[str, list[Any]] = {k: [] for k, v in props.items() if isinstance(v, list | tuple) and not v}
         if empty:
             self.empty_lists.append({"key": key, "props": empty})
         self.rows.append(((key,), props))

@@ -100,7 +100,8 @@ class _RowErrors:
     """Collects the problems of one row; the row loads only if there are none."""
 
     def __init__(self, table: RawTable, raw: RawRow) -> None:
-        self.table, self.raw, self.items = table, raw, []
+        self.table, self.raw = table, raw
+        self.items: list[Reject] = []
         self.record = record_name(table.spec.key, raw.cells)
 
     def add(self, column: str, zh: str, en: str, value: str | None = None) -> None:
@@ -469,7 +470,8 @@ class Planner:
     def _plan_institutions(self, table: RawTable) -> None:
         nodes = self.plan.nodes["Institution"]
         for _raw, values, errors in self._rows(table):
-            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            # an unresolved industry adds a row error (the row is then skipped): keep the resolved keys
+            industries = [k for i in values["industries"] if (k := self._industry(errors, "industries", i)) is not None]
             if errors:
                 continue
             name, code = values["name"], values["credit_code"]
@@ -581,7 +583,8 @@ class Planner:
                 flags.append("co_builder_unresolved")
             if values["city_written"]:
                 flags.append("city_unknown")
-            industries = [self._industry(errors, "industries", i) for i in values["industries"]]
+            # an unresolved industry adds a row error (the row is then skipped): keep the resolved keys
+            industries = [k for i in values["industries"] if (k := self._industry(errors, "industries", i)) is not None]
             norm = normalize_name(values["name"])
             key = values["id"] or f"{norm}@{values['level']}"
             if key in nodes:
@@ -605,7 +608,7 @@ class Planner:
             props["co_builders_unresolved"] = co_unresolved or None
             nodes[key] = {"key": key, "props": props}
             self._index_platform(key, values["id"], norm)
-            co = [c for c in dict.fromkeys(co_builders) if c and c != host]
+            co = [c for c in dict.fromkeys(b for b in co_builders if b) if c != host]
             targets: dict[tuple[str, str, str], list[str]] = {
                 ("Platform", "CO_BUILT_BY", "Institution"): co,
                 ("Platform", "OF_TYPE", "PlatformType"): [values["type"]],
@@ -647,7 +650,7 @@ class Planner:
         nodes = self.plan.nodes["Researcher"]
         for _raw, values, errors in self._rows(table):
             inst = self._institution(errors, "institution", values["institution"])
-            if errors:
+            if errors or inst is None:  # None comes with a row error
                 continue
             key = values["id"] or f"{values['name']}@{inst}"
             if key in nodes:
@@ -722,6 +725,8 @@ class Planner:
             if a is not None and a == b:
                 errors.add("b", "单位甲与单位乙是同一单位", "parties a and b are the same institution")
             if errors:
+                continue
+            if a is None or b is None:  # None comes with a row error
                 continue
             a, b = sorted((a, b))
             totals[(a, b, values["kind"], values["year"], industry)] += values["count"] if values["count"] else 1

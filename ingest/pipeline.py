@@ -16,6 +16,7 @@ import contextlib
 import json
 import secrets
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,7 @@ def _write_ambiguities(rejects_file: Path, plan: Any) -> Path | None:
 
 
 @contextlib.contextmanager
-def _failing_run(store: Store, run: str, plan: Any, rejects_file: Path, began: float):  # type: ignore[no-untyped-def]
+def _failing_run(store: Store, run: str, plan: Any, rejects_file: Path, began: float) -> Iterator[None]:
     """Marks the run 'failed' on an error other than Neo4j going away (which leaves it 'running')."""
     try:
         yield

@@ -16,7 +16,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -127,7 +127,7 @@ def spec_keys(spec: TableSpec) -> list[str]:
     return [c.key for c in spec.columns]
 
 
-def _check_required(spec: TableSpec, source: str, mapping: dict[str, object]) -> None:
+def _check_required(spec: TableSpec, source: str, mapping: Mapping[str, object]) -> None:
     for col in spec.required:
         if col.key not in mapping:
             raise UsageError(tr(

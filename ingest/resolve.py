@@ -94,7 +94,7 @@ class InstitutionIndex:
     by_name: dict[str, str] = field(default_factory=dict)  # own normalised name (or key) -> key
     by_alias: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
-    cities: dict[str, str] = field(default_factory=dict)  # key -> city, when known
+    cities: dict[str, str | None] = field(default_factory=dict)  # key -> city (None: not known)
     # created from a platform list and not yet confirmed by an institutions file (kind still
     # inferred): an institutions row that names it by name or alias enriches it
     inferred: set[str] = field(default_factory=set)
@@ -159,9 +159,10 @@ class InstitutionIndex:
         return list(out.items())[:limit]
 
     def _choices(self) -> list[str]:
-        if getattr(self, "_choice_cache", None) is None or len(self._choice_cache) != len(self.by_alias):
-            self._choice_cache = list(self.by_alias)
-        return self._choice_cache
+        cache: list[str] | None = getattr(self, "_choice_cache", None)
+        if cache is None or len(cache) != len(self.by_alias):
+            cache = self._choice_cache = list(self.by_alias)
+        return cache
 
 
 class ReferenceIndex:
@@ -246,6 +247,6 @@ def one_edit_pairs(names: dict[str, str]) -> list[tuple[str, str, str, str]]:
     for a, b in sorted(pairs):
         (ka, na), (kb, nb) = items[a], items[b]
         if ka != kb and na != nb and Levenshtein.distance(na, nb) == 1:
-            first, second = sorted(((ka, na), (kb, nb)))
-            out.append((first[0], first[1], second[0], second[1]))
+            lower, upper = sorted(((ka, na), (kb, nb)))
+            out.append((lower[0], lower[1], upper[0], upper[1]))
     return out

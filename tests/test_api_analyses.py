@@ -217,6 +217,30 @@ def test_gaps_coverage_plan(client: TestClient, analysed: dict) -> None:
     assert one.status_code == 200
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: dict, store: Store, lang: str) -> None:
+    """/gaps, /coverage and /plan are served through the analyses' result types (their OpenAPI
+    schemas): the response is the query function's result exactly, so a key an analysis adds without
+    declaring it in queries/*/results.py fails here instead of vanishing from the API."""
+    from api.routers._common import jsonable
+    from api.routers.analyses import page_plan
+    from queries.collaboration import read_gaps
+    from queries.coverage import read_coverage
+    from queries.plan import build_plan
+
+    gaps = client.get(f"{API}/gaps", params={"lang": lang, "limit": 500})
+    assert gaps.status_code == 200, gaps.text
+    assert gaps.json() == jsonable(read_gaps(store, lang=lang, limit=500))
+    coverage = client.get(f"{API}/coverage", params={"lang": lang})
+    assert coverage.status_code == 200, coverage.text
+    assert coverage.json() == jsonable(read_coverage(store, lang=lang))
+    plan = client.get(f"{API}/plan", params={"lang": lang, "limit": 500})
+    assert plan.status_code == 200, plan.text
+    expected = page_plan(jsonable(build_plan(store, lang=lang)), limit=500, offset=0)
+    assert plan.json() == expected
+    assert plan.json()["retire"] or plan.json()["optimise"] or plan.json()["build"]  # not an empty plan
+
+
 def test_platform_detail_shows_written_back_overlap(client: TestClient, analysed: dict) -> None:
     body = client.get(f"{API}/platforms/P1").json()
     assert "P2" in {o["platform"]["id"] for o in body["overlaps"]}

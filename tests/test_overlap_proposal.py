@@ -106,3 +106,40 @@ def test_proposal_validation(clean_graph: Store) -> None:
         check_proposal(clean_graph, {"type": "工程研究中心"})
     ok = Proposal.model_validate({"name": "x", "people": "张伟；李娜、王芳", "level": "国家级"})
     assert ok.people == ["张伟", "李娜", "王芳"]
+
+
+def _sparse_machinery_graph(store: Store) -> None:
+    """Names, types and hosts only (no fields, people or industries), as most lists arrive."""
+    from tests.overlap_fixtures import P, build
+
+    build(store, [("LG", "广西柳工机械股份有限公司", ["柳工"]), ("YCGF", "广西玉柴机器股份有限公司", ["玉柴"]),
+                  ("YCJT", "广西玉柴机器集团有限公司", ["玉柴集团"]), ("GXU", "广西大学")], [], [
+        P("M1", "国家土方机械工程技术研究中心", "国家工程技术研究中心", "LG", level="national", city="柳州"),
+        P("M2", "机械工业铲土运输机械工程研究中心", "工程研究中心", "LG", city="柳州"),
+        P("M3", "广西工程机械数字化转型创新中心", "技术创新中心", "LG", city="柳州"),
+        P("E1", "广西内燃机工程技术研究中心", "工程技术研究中心", "YCGF", city="玉林"),
+        P("U1", "广西甘蔗遗传改良重点实验室", "自治区重点实验室", "GXU"),
+    ])
+
+
+def test_a_fourth_machinery_centre_at_a_host_running_three_is_found_from_names_alone(clean_graph: Store) -> None:
+    """The issue's example: a proposal for another 工程机械 platform at 柳工 finds the three it runs
+    although no core shares a character (the topic thesaurus: 装载机 / 土方机械 / 铲土运输机械 / 工程机械)."""
+    _sparse_machinery_graph(clean_graph)
+    result = check_proposal(clean_graph, {"name": "广西装载机智能化重点实验室", "type": "自治区重点实验室",
+                                          "host": "柳工", "city": "柳州"})
+    assert result["resolved"]["host"] == "LG"
+    assert {p["b"]["id"] for p in result["pairs"]} == {"M1", "M2", "M3"}
+    assert {p["relation"] for p in result["pairs"]} == {"multi_brand"}
+    details = [r["detail"] for r in result["pairs"][0]["reasons"]]
+    assert any(d.startswith("同一依托单位，名称指向同一主题「工程机械」") and "主题词表" in d for d in details)
+
+
+def test_a_proposal_by_the_group_finds_the_listed_companys_platform(clean_graph: Store) -> None:
+    _sparse_machinery_graph(clean_graph)
+    result = check_proposal(clean_graph, {"name": "广西发动机工程研究中心", "type": "工程研究中心",
+                                          "host": "玉柴集团", "city": "玉林"})
+    assert result["resolved"]["host"] == "YCJT"
+    assert [p["b"]["id"] for p in result["pairs"]] == ["E1"]
+    details = " ".join(r["detail"] for r in result["pairs"][0]["reasons"])
+    assert "依托单位为同一主体的两种写法" in details and "「内燃机」" in details

@@ -197,3 +197,19 @@ def test_with_a_host_unknown_only_a_rare_topic_of_compatible_types_counts() -> N
     e = prof("E", "广西家畜遗传改良众创空间", None, "众创空间", None)
     prepare([a, e])
     assert topic_match(a, e).level == ""
+
+
+def test_with_a_host_unknown_a_common_core_or_incompatible_types_are_no_evidence() -> None:
+    """One host unknown: as across unrelated hosts, only a rare core of compatible types says "the
+    same thing twice" (a missing host is no evidence for one body, so the name must carry it)."""
+    a = prof("A", "广西非粮生物质工程技术研究中心", None)
+    b = prof("B", "广西非粮生物质技术创新中心", "GXAS", "技术创新中心")
+    assert scored(a, b, background()).score >= THRESHOLD  # rare core, one family: reported
+    c = prof("C", "广西非粮生物质重点实验室", "GXAS", "自治区重点实验室", "laboratory")
+    assert scored(a, c, background()).score == 0.0  # a lab and an engineering centre: not from names alone
+    common = [prof(f"S{i}", f"广西智能制造工程技术研究中心{i}", f"H{i}") for i in range(6)]
+    for p in common:
+        p.core = "智能制造"
+    d = prof("D", "广西智能制造工程研究中心", None)
+    d.core = "智能制造"
+    assert scored(d, common[0], [*common[1:], *background()]).score == 0.0  # seven platforms carry it

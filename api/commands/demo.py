@@ -46,7 +46,7 @@ def demo(
     def say(zh: str, en: str, **fmt: object) -> None:
         nonlocal step
         step += 1
-        console.print(f"[bold cyan]{step}.[/] " + tr(zh, en, **fmt))
+        console.print(f"[bold cyan]{step}.[/] " + tr(zh, en, lang, **fmt))
 
     if settings.uses_local_engine:
         with console.status(tr("正在启动本地 Neo4j…", "Starting the local Neo4j…")):

@@ -10,12 +10,16 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from api.console import OutputFormat, console, err_console, handle_errors, print_json, print_table
 from graph.i18n import current_lang, tr
 from graph.store import Store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class DatasetFormat(StrEnum):
@@ -67,8 +71,8 @@ class _Progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.bar = None
-        self.tasks: dict[str, int] = {}
+        self.bar: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> _Progress:
         if self.enabled:

@@ -7,12 +7,14 @@ merges and retirements before anyone commits to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
-from graph.i18n import current_lang, tr
+from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
 
 app = typer.Typer(help="三批清单：优化调整 / 撤销淘汰 / 新认定建设 / the three-batch plan", invoke_without_command=True)
@@ -57,7 +59,7 @@ def plan(
         print_plan(data, lang)
 
 
-def write_plan_workbook(store: Store, data: dict, path: Path, *, lang: str, top: int | None = None,
+def write_plan_workbook(store: Store, data: Mapping[str, Any], path: Path, *, lang: Lang, top: int | None = None,
                         as_of: int | None = None, inactive_years: int | None = None) -> dict[str, int]:
     """The workbook of ``data``, with what ``plan apply`` needs to rebuild the same draft."""
     from api.commands.plan_workbook import write_workbook
@@ -66,11 +68,11 @@ def write_plan_workbook(store: Store, data: dict, path: Path, *, lang: str, top:
     return write_workbook(data, path, lang=lang, meta=meta, quality=_quality_sheet(store, lang))
 
 
-def _quality_sheet(store: Store, lang: str):  # noqa: ANN202 - returns a callable or None
+def _quality_sheet(store: Store, lang: Lang):  # noqa: ANN202 - returns a callable or None
     """The data-quality sheet from ``queries.quality.quality_items`` when that module is installed
     (the list of what loaded incomplete or inferred, for planners to complete); None otherwise."""
     try:
-        from queries.quality import quality_items  # type: ignore[import-not-found]
+        from queries.quality import quality_items
     except ImportError:
         return None
 

@@ -11,7 +11,7 @@ through :func:`ingest.cells.neutralise`, so nothing a dataset contains runs as a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ def _headers(lang: Lang, *pairs: tuple[str, str]) -> list[str]:
     return [en if lang == "en" else zh for zh, en in pairs]
 
 
-def sheets(plan: dict[str, Any], lang: Lang) -> list[tuple[str, str, list[str], list[Row], list[str]]]:
+def sheets(plan: Mapping[str, Any], lang: Lang) -> list[tuple[str, str, list[str], list[Row], list[str]]]:
     """(batch, sheet title, headers, rows, item keys) per decision sheet; empty batches are left out
     except the three the policy names (优化调整, 撤销淘汰, 新认定建设)."""
     t = lambda zh, en: tr(zh, en, lang)  # noqa: E731
@@ -114,7 +114,7 @@ def sheets(plan: dict[str, Any], lang: Lang) -> list[tuple[str, str, list[str], 
     return [s for s in out if s[3] or s[0] in keep]
 
 
-def _targets_sheet(plan: dict[str, Any], lang: Lang) -> tuple[list[str], list[Row]]:
+def _targets_sheet(plan: Mapping[str, Any], lang: Lang) -> tuple[list[str], list[Row]]:
     headers = _headers(lang, ("类型", "Type"), ("类别", "Category"), ("级别", "Level"), ("年份", "Year"),
                        ("保有", "Holding"), ("目标总量", "Target total"), ("期内新建", "New in period"),
                        ("新建目标", "Target new"), ("已合并/撤销", "Merged/revoked"),
@@ -133,7 +133,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_workbook(plan: dict[str, Any], path: Path, *, lang: Lang = "zh", meta: dict[str, Any] | None = None,
+def write_workbook(plan: Mapping[str, Any], path: Path, *, lang: Lang = "zh", meta: dict[str, Any] | None = None,
                    quality: Callable[[], tuple[list[str], list[Row]]] | None = None) -> dict[str, int]:
     """Write the plan workbook; returns the rows per sheet."""
     from openpyxl import Workbook

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from api.console import console, handle_errors
-from graph.i18n import set_lang, tr
+from graph.i18n import as_lang, set_lang, tr
 from graph.store import Store
 
 
@@ -32,11 +32,10 @@ def report(
     city: str = typer.Option(None, "--city", help="只看一个城市 / one city only"),
 ) -> None:
     """生成网络分析报告（Word / HTML）/ Write the network report (Word or HTML)."""
-    from graph.i18n import current_lang
     from viz.report import build_report
 
-    chosen_lang = lang.value if lang is not None else current_lang()
-    set_lang(chosen_lang)  # type: ignore[arg-type]  # a Lang enum value or current_lang(): both zh | en
+    chosen_lang = as_lang(lang.value if lang is not None else None)
+    set_lang(chosen_lang)
     chosen_fmt = fmt.value if fmt is not None else ("docx" if out.suffix.lower() == ".docx" else "html")
     with Store() as store:
         store.verify()

@@ -13,7 +13,7 @@ import typer
 
 from api.console import OutputFormat, console, handle_errors, print_json
 from graph.errors import UsageError
-from graph.i18n import current_lang, tr
+from graph.i18n import as_lang, tr
 from graph.store import Store
 from viz import graphdata, pyvis_export
 
@@ -37,7 +37,7 @@ def viz(
                             "give exactly one of --around, --industry, --overlap-group"))
     if lang not in (None, "zh", "en"):
         raise UsageError(tr("--lang 只能是 zh 或 en", "--lang must be zh or en"))
-    language = lang or current_lang()
+    language = as_lang(lang)
     if out.suffix.lower() not in (".html", ".htm"):
         raise UsageError(tr("输出文件须以 .html 结尾：{p}", "the output file must end in .html: {p}", p=out))
     with Store() as store:

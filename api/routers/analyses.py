@@ -15,13 +15,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
 from api.jobs import run_analyses_in_child
 from api.routers._common import NOT_FOUND, READ_ERRORS, jsonable
-from api.schemas import AnalysisRunInfo, Document
+from api.schemas import AnalysisRunInfo, Document, PlanBatchPage, PlanPage
 from api.security import read_dependencies, require_admin
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from graph.settings import Settings
 from graph.store import Store
 from queries.collaboration import read_gaps
+from queries.collaboration.results import GapsResult
 from queries.coverage import read_coverage
+from queries.coverage.results import CoverageResult
 from queries.plan import build_plan
 from queries.runs import latest_run
 
@@ -46,7 +48,7 @@ class PlanCache:
         self._entries: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, store: Store, lang: str) -> dict[str, Any]:
+    def get(self, store: Store, lang: Lang) -> dict[str, Any]:
         version = store.read(PLAN_VERSION)[0]["version"] or ""
         key = (version, lang)
         with self._lock:  # one build at a time: concurrent callers wait and then share it
@@ -101,7 +103,7 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get(
         "/gaps",
-        response_model=Document,
+        response_model=GapsResult,
         summary="产学研用协同缺口 / collaboration gaps",
         description="各重点产业（及城市）产学研用之间的协同缺口、单一主体平台、可作桥梁的单位与建议合作方。\n\n"
         "Per key industry (and city): which of industry/academia/research/user do not collaborate, "
@@ -113,12 +115,12 @@ def build_router(settings: Settings) -> APIRouter:
         city: Annotated[str | None, Query(max_length=50, description="城市 / city")] = None,
         limit: Annotated[int, Query(ge=1, le=500, description="条数上限 / max rows per list")] = 100,
         lang: LangParam = "zh",
-    ) -> dict[str, Any]:
+    ) -> Any:
         return jsonable(read_gaps(store, industry=industry or None, city=city or None, lang=lang, limit=limit))
 
     @router.get(
         "/coverage",
-        response_model=Document,
+        response_model=CoverageResult,
         summary="重点产业覆盖 / industry coverage",
         description="重点产业与产业链环节 × 平台类别 × 级别的覆盖矩阵，以及缺口（按优先级）。\n\n"
         "The coverage matrix (industry and segment × category × level) and the gaps, by priority.",
@@ -127,12 +129,12 @@ def build_router(settings: Settings) -> APIRouter:
         store: Annotated[Store, Depends(get_store)],
         industry: Annotated[str | None, Query(max_length=100, description="产业 / industry")] = None,
         lang: LangParam = "zh",
-    ) -> dict[str, Any]:
+    ) -> Any:
         return jsonable(read_coverage(store, industry=industry or None, lang=lang))
 
     @router.get(
         "/plan",
-        response_model=Document,
+        response_model=PlanPage | PlanBatchPage,
         responses=NOT_FOUND,  # an unknown batch
         summary="三批次方案 / the three-batch plan",
         description="优化调整一批、撤销淘汰一批、新认定建设一批，附理由及建设目标与现状对比。"

@@ -20,7 +20,7 @@ from api.routers._common import READ_ERRORS, jsonable
 from api.schemas import ErrorBody
 from api.security import require_read
 from graph.errors import UsageError
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from graph.store import Store
 from queries.coverage import read_coverage
 from viz import graphdata, pyvis_export
@@ -130,7 +130,7 @@ def build_router() -> APIRouter:
                  "The body lists the nodes on screen (key and label); returns a self-contained HTML of "
                  "those nodes and the relationships among them.")
     def export_view(store: Annotated[Store, Depends(get_store)], body: ExportRequest) -> HTMLResponse:
-        lang = "en" if body.lang == "en" else "zh"
+        lang: Lang = "en" if body.lang == "en" else "zh"
         graph = graphdata.nodes_by_keys(store, [n.model_dump() for n in body.nodes], lang=lang)
         graph.title = body.title or tr("平台关系网络（当前视图）", "Platform network (current view)", lang)
         return _html(pyvis_export.render_html(graph, lang), f"{graph.title}.html")

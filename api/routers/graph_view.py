@@ -7,7 +7,7 @@ stay bounded; the explorer then draws every edge among the nodes it got.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, LiteralString, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, LiteralString, cast
 
 from fastapi import APIRouter, Depends, Path, Query
 from neo4j import ManagedTransaction
@@ -31,7 +31,10 @@ FIND_IN_LABEL: dict[str, str] = {
     label: f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN elementId(n) AS eid" for label in PUBLIC_LABELS
 }
 FIND_BY_KEY = " UNION ALL ".join(FIND_IN_LABEL.values())
-NodeKind = Literal[tuple(PUBLIC_LABELS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    NodeKind = str  # a public label; the set is the schema's, known only at run time
+else:
+    NodeKind = Literal[tuple(PUBLIC_LABELS)]  # OpenAPI lists the labels a client may pass
 
 
 def public_properties(props: dict[str, Any]) -> dict[str, Any]:

@@ -3,9 +3,10 @@ pre-approval check of a proposed platform (live, writes nothing).
 
 The work is done by ``queries.overlap`` (the same functions as ``platgraph overlaps``), so the API
 and the CLI give the same answer for the same input. The check scores the proposal against the
-graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), built
-once per data version (the one cache mechanism, ``graph/versioned_cache.py``) and shared by the checks that follow, instead of being
-rebuilt for every call.
+graph's check index (profiles, tf-idf vocabulary and vectors, host/people/name-core look-ups), kept
+per data version (the one cache mechanism, ``graph/versioned_cache.py``) and shared by the checks
+that follow; a new version refreshes the last index from what the new ingest runs wrote instead of
+rebuilding it from a full read (:func:`check_index`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
 from graph.versioned_cache import VersionedCache
-from queries.overlap import build_check_index, check_proposal, read_groups, read_overlaps
+from queries.overlap import CheckIndex, check_proposal, read_groups, read_overlaps, refresh_check_index
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -45,6 +46,20 @@ def check_index_cache(request: Request) -> VersionedCache[str, Any]:
     if getattr(state, "proposal_index", None) is None:
         state.proposal_index = VersionedCache(state.data_version, max_entries=1)
     return state.proposal_index
+
+
+def check_index(request: Request, store: Store) -> CheckIndex:
+    """The proposal-check index for the current data version. A new version does not rebuild it:
+    the last index is refreshed from what the new ingest runs wrote (and kept as it is when no
+    platform data changed, e.g. after an analysis), ``queries/overlap/proposal_index.py``."""
+    state = request.app.state
+
+    def refresh() -> CheckIndex:
+        state.last_check_index = refresh_check_index(store, getattr(state, "last_check_index", None))
+        return state.last_check_index
+
+    index: CheckIndex = check_index_cache(request).get_or_build(CHECK_INDEX_KEY, refresh)
+    return index
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -109,7 +124,7 @@ def build_router(settings: Settings) -> APIRouter:
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
     ) -> dict[str, Any]:
-        index = check_index_cache(request).get_or_build(CHECK_INDEX_KEY, lambda: build_check_index(store))
+        index = check_index(request, store)
         return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index)
 
     return router

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from neo4j import ManagedTransaction
+
 from graph.store import Store
 
 PAGE_SIZE = 2_000
@@ -21,7 +23,10 @@ def pages(store: Store, query: str, *, page_size: int = PAGE_SIZE) -> Iterator[l
     while True:
         params = {"after": after, "limit": page_size}
         # shallow dicts: Record.data() would walk every nested list and map again (a third of the time)
-        rows = store.read_tx(lambda tx, params=params: [dict(r.items()) for r in tx.run(query, params)])
+        def page(tx: ManagedTransaction, params: dict[str, Any] = params) -> list[dict[str, Any]]:
+            return [dict(r.items()) for r in tx.run(query, params)]
+
+        rows: list[dict[str, Any]] = store.read_tx(page)
         if not rows:
             return
         yield rows

@@ -228,7 +228,8 @@ class InstitutionFactory:
     def _short_owners(self) -> dict[str, set[int]]:
         """Normalised bracketed short name → the institutions that carry it (built once, on demand)."""
         owners = getattr(self, "_short_owner_cache", None)
-        if owners is None or len(self.items) != self._short_owner_count:
+        count: int | None = getattr(self, "_short_owner_count", None)
+        if owners is None or len(self.items) != count:
             owners = {}
             for inst in self.items:
                 if inst.short:

@@ -10,11 +10,16 @@ on one signal but are genuinely different. Every planted platform is built by th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from ingest.sample.model import Platform
 from ingest.sample.platforms import PlatformBuilder
 from ingest.sample.world import WELL_COVERED
+
+T = TypeVar("T")
 
 OVERLAP_KINDS = ("same_host_type_family", "same_people", "same_direction_cross_host", "renamed")
 FAMILY_TYPES = {
@@ -42,7 +47,7 @@ class Planter:
         self.rng = builder.rng
         self.out = Planted()
 
-    def _retry(self, make, what: str):  # type: ignore[no-untyped-def]
+    def _retry(self, make: Callable[[], T | None], what: str) -> T:
         for _ in range(200):
             result = make()
             if result:
@@ -70,7 +75,7 @@ class Planter:
             gid = f"G{i + 1}"
             make = {"same_host_type_family": self._same_host, "same_people": self._same_people,
                     "same_direction_cross_host": self._cross_host, "renamed": self._renamed}[kind]
-            plats = self._retry(lambda make=make, gid=gid, strong=strong, i=i: make(gid, strong, i), kind)
+            plats = self._retry(partial(make, gid, strong, i), kind)
             keep = plats[-1] if kind == "renamed" else plats[0]
             self.out.groups.append({"id": gid, "kind": kind, "strength": "strong" if strong else "weak",
                                     "platforms": [p.idx for p in plats], "keep": keep.idx})
@@ -110,7 +115,7 @@ class Planter:
             if p is None:
                 self._undo(plats)
                 return None
-        return plats  # type: ignore[return-value]
+        return [p for p in plats if p is not None]  # all of them: a None returned above
 
     def _same_people(self, gid: str, strong: bool, i: int) -> list[Platform] | None:
         rng, b, w = self.rng, self.b, self.w
@@ -177,7 +182,7 @@ class Planter:
             if p is None:
                 self._undo(plats)
                 return None
-        return plats  # type: ignore[return-value]
+        return [p for p in plats if p is not None]  # all of them: a None returned above
 
     def _renamed(self, gid: str, strong: bool, i: int) -> list[Platform] | None:
         rng, b = self.rng, self.b

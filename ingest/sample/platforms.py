@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import accumulate
+from typing import TypedDict, Unpack
 
 from ingest.sample import pools
 from ingest.sample.model import Platform
 from ingest.sample.world import World
+
+
+class StaffOptions(TypedDict, total=False):
+    """How :meth:`PlatformBuilder.staff` fills a platform; ``build`` passes them through."""
+
+    shared: Sequence[tuple[int, str]]
+    n_core: int | None
+    committee: int | None
+    reuse: float
+    committee_reuse: float
 
 # Relative frequency of each regional type among background platforms (Guangxi-like proportions).
 TYPE_WEIGHTS = {
@@ -22,7 +33,7 @@ TYPE_WEIGHTS = {
     "科技资源共享服务平台": 2, "工程实验室": 2, "高校重点实验室": 4, "星创天地": 2,
 }
 # Which kinds of institution host each type, with weights.
-HOST_KINDS = {
+HOST_KINDS: dict[str, dict[str, float]] = {
     "自治区实验室": {"university": 6, "institute": 3}, "自治区重点实验室": {"university": 6, "institute": 3, "hospital": 1.5, "enterprise": 0.5},
     "高校重点实验室": {"university": 1}, "技术创新中心": {"enterprise": 4, "university": 2, "institute": 2},
     "工程技术研究中心": {"enterprise": 5, "university": 3, "institute": 2}, "工程研究中心": {"university": 4, "enterprise": 4, "institute": 2},
@@ -235,7 +246,7 @@ class PlatformBuilder:
               category: str | None = None, sectors: set[str] | None = None, n_co: int | None = None,
               tag: str = "background", group: str = "", status: str | None = None,
               evaluation: str | None = None, established: int | None = None,
-              staff: bool = True, **staff_kw: object) -> Platform | None:
+              staff: bool = True, **staff_kw: Unpack[StaffOptions]) -> Platform | None:
         """One platform, or None when the forced parameters cannot be met (the caller retries)."""
         rng, w = self.rng, self.w
         if type_key is None:
@@ -263,7 +274,7 @@ class PlatformBuilder:
         shared = staff_kw.get("shared") or ()
         if co_builders is not None and any(w.insts[c].sector not in allowed for c in co_builders):
             return None
-        if any(w.insts[w.researchers[r].inst].sector not in allowed for r, _ in shared):  # type: ignore[attr-defined]
+        if any(w.insts[w.researchers[r].inst].sector not in allowed for r, _ in shared):
             return None
         if co_builders is None:
             co_builders = []
@@ -295,11 +306,11 @@ class PlatformBuilder:
         p.serves = ([segment] if roll < 0.6 else [segment, industry] if roll < 0.85 else [industry]) if segment else [industry]
         w.register(p)
         if staff:
-            self.staff(p, allowed, **staff_kw)  # type: ignore[arg-type]
+            self.staff(p, allowed, **staff_kw)
         return p
 
     # ------------------------------------------------------------------ people
-    def staff(self, p: Platform, sectors: set[str], *, shared: list[tuple[int, str]] = (),  # type: ignore[assignment]
+    def staff(self, p: Platform, sectors: set[str], *, shared: Sequence[tuple[int, str]] = (),
               n_core: int | None = None, committee: int | None = None, reuse: float = 0.08,
               committee_reuse: float = 0.7) -> None:
         """Director, chief scientist, academic committee and core members, from host and co-builders."""
@@ -344,7 +355,7 @@ class PlatformBuilder:
         made: list[Platform] = []
         misses = 0
         while len(made) < count:
-            p = self.build(**forced)  # type: ignore[arg-type]
+            p = self.build(**forced)  # type: ignore[arg-type]  # forced: any of build()'s keywords, as the caller gave them
             if p is None:
                 misses += 1
                 if misses > 200 * (count + 10):

@@ -16,9 +16,10 @@ T = TypeVar("T")
 
 
 class SampleRandom(random.Random):
-    def _randbelow(self, n: int) -> int:  # type: ignore[override]
+    def _randbelow(self, n: int) -> int:
         return int(self.random() * n)
 
+    # override: random.Random.choice accepts any SupportsLenAndGetItem; callers here pass sequences
     def choice(self, seq: Sequence[T]) -> T:  # type: ignore[override]
         return seq[int(self.random() * len(seq))]
 

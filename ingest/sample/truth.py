@@ -13,7 +13,7 @@ from itertools import combinations
 from graph.reference import load_cities, load_industries
 from ingest.sample import pools
 from ingest.sample.layout import Renderer, topic_key
-from ingest.sample.model import SECTORS, Collaboration
+from ingest.sample.model import SECTORS, Collaboration, Platform
 from ingest.sample.planted import Planted
 from ingest.sample.relations import root_industry
 from ingest.sample.world import COVERAGE_GAPS, NEVER_COLLABORATING, WELL_CONNECTED, WELL_COVERED, World
@@ -22,7 +22,7 @@ LIVE = ("active", "building")
 CATEGORIES = ("science_engineering", "innovation_transfer", "basic_support")
 
 
-def platform_sectors(world: World, p) -> set[str]:  # type: ignore[no-untyped-def]
+def platform_sectors(world: World, p: Platform) -> set[str]:
     insts = world.insts
     sectors = {insts[p.host].sector, *(insts[c].sector for c in p.co_builders)}
     sectors.update(insts[world.researchers[r].inst].sector for r, _ in p.members)
@@ -74,7 +74,7 @@ def collaboration_truth(world: World, collabs: list[Collaboration]) -> tuple[lis
     """Rows per (industry, sector pair), the pairs that never collaborate, and the well-connected ones."""
     insts = world.insts
     key_inds = [k for k, v in world.industries.items() if v.level == "industry"]
-    counts: dict[tuple[str, tuple[str, str]], int] = {}
+    counts: dict[tuple[str, tuple[str, ...]], int] = {}
     for c in collabs:
         if not c.industry:
             continue
@@ -91,8 +91,8 @@ def collaboration_truth(world: World, collabs: list[Collaboration]) -> tuple[lis
             matrix.append({"industry": ind, "sectors": list(pair), "rows": n})
             if n == 0:
                 never.append({"industry": ind, "sectors": list(pair), "planted": (ind, pair) in planted})
-    for ind, pair in planted:
-        assert counts.get((ind, pair), 0) == 0, (ind, pair)
+    for ind, planted_pair in planted:
+        assert counts.get((ind, planted_pair), 0) == 0, (ind, planted_pair)
     well = []
     for ind, pair in WELL_CONNECTED:
         n = counts.get((ind, tuple(sorted(pair))), 0)
@@ -147,7 +147,7 @@ def build_truth(world: World, planted: Planted, collabs: list[Collaboration], re
         ids = [pid[i] for i in g["platforms"]]
         groups.append({"id": g["id"], "kind": g["kind"], "strength": g["strength"], "platforms": ids,
                        "keep": pid[g["keep"]]})
-        pairs.update(tuple(sorted(pair)) for pair in combinations(ids, 2))  # type: ignore[misc]
+        pairs.update((min(x, y), max(x, y)) for x, y in combinations(ids, 2))
     single = []
     planted_single = {i for i, _ in planted.single}
     for p in sorted(plats, key=lambda p: p.id):

@@ -284,12 +284,12 @@ class World:
             second = keywords[int(random() * n)] if random() < 0.6 else first
             fields = [first] if second == first else [first, second]
         programs = [_PROGRAMS[int(random() * len(_PROGRAMS))]] if random() < (0.3 if senior else 0.04) else []
-        r = Researcher(idx=len(self.researchers), name=name, inst=inst, title=title, fields=fields,
-                       programs=programs, industry=industry)
-        self.researchers.append(r)
-        self.res_by_inst.setdefault(inst, []).append(r.idx)
-        self.res_pool.setdefault((industry, self.insts[inst].sector), []).append(r.idx)
-        return r.idx
+        person = Researcher(idx=len(self.researchers), name=name, inst=inst, title=title, fields=fields,
+                            programs=programs, industry=industry)
+        self.researchers.append(person)
+        self.res_by_inst.setdefault(inst, []).append(person.idx)
+        self.res_pool.setdefault((industry, self.insts[inst].sector), []).append(person.idx)
+        return person.idx
 
     # ------------------------------------------------------------------ checks (used in tests too)
     def _check_themes(self) -> None:
@@ -342,9 +342,9 @@ class World:
                 assert len(set(a.keywords) & set(b.keywords)) < 3, (a.name, b.name)
         self._check_themes()
         pair_shared: dict[tuple[int, int], int] = {}
-        for r in self.researchers:
-            for a, b in combinations(sorted(set(r.platforms)), 2):
-                pair_shared[(a, b)] = pair_shared.get((a, b), 0) + 1
-        for (a, b), n in pair_shared.items():
-            ga, gb = self.group_of.get(a), self.group_of.get(b)
-            assert n < 2 or (ga and ga == gb), (self.platforms[a].name, self.platforms[b].name, n)
+        for person in self.researchers:
+            for i, j in combinations(sorted(set(person.platforms)), 2):
+                pair_shared[(i, j)] = pair_shared.get((i, j), 0) + 1
+        for (i, j), n in pair_shared.items():
+            gi, gj = self.group_of.get(i), self.group_of.get(j)
+            assert n < 2 or (gi and gi == gj), (self.platforms[i].name, self.platforms[j].name, n)

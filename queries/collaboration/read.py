@@ -18,6 +18,16 @@ from graph.store import Store
 from queries.collaboration import cypher
 from queries.collaboration.analysis import compute
 from queries.collaboration.projection import load_projection
+from queries.collaboration.results import (
+    Broker,
+    GapsResult,
+    IndustryGaps,
+    MissingPair,
+    PartnerSuggestion,
+    SectorPair,
+    SingleSectorPlatform,
+    Synergy,
+)
 from queries.collaboration.sectors import gap_reason
 
 
@@ -32,23 +42,29 @@ def resolve_industry(store: Store, name: str) -> tuple[str, list[str], str | Non
     return row["key"], [row["key"], *row["segments"]], row["parent"]
 
 
-def _industry_entry(key: str, name_en: str | None, level: str | None, priority: Any, counts: dict[str, int],
-                    pairs: list[dict[str, Any]], gaps: list[dict[str, Any]], syn: dict[str, Any],
-                    brokers: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _industry_entry(key: str, name_en: str | None, level: str | None, priority: int | None,
+                    counts: dict[str, int], pairs: list[SectorPair], gaps: list[dict[str, Any]], syn: Synergy,
+                    brokers: list[dict[str, Any]], lang: Lang) -> IndustryGaps:
     name = key if lang == "zh" else (name_en or key)
     return {
         "industry": key, "name": name, "level": level, "priority": priority,
         "sectors": counts, "pairs": pairs,
-        "missing_pairs": [{**g, "reason": gap_reason(g, name, lang)} for g in gaps],
+        "missing_pairs": [MissingPair(sectors=g["sectors"], ties=g["ties"], collaborations=g["collaborations"],
+                                      expected=g["expected"], co_built_platforms=g["co_built_platforms"],
+                                      kind=g["kind"], severity=g["severity"], absent=g["absent"],
+                                      rank=g["rank"], reason=gap_reason(g, name, lang))
+                          for g in gaps],
         "synergy": syn,
-        "brokers": [{k: b[k] for k in ("id", "name", "sector", "constraint", "contact_sectors")}
+        "brokers": [Broker(id=b["id"], name=b["name"], sector=b["sector"], constraint=b["constraint"],
+                           contact_sectors=b["contact_sectors"])
                     for b in brokers if b.get("broker")],
     }
 
 
-def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[list[dict[str, Any]], str | None]:
+def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[list[IndustryGaps], str | None]:
     rows = store.read(cypher.READ_INDUSTRIES, {"industry": industry})
-    out, run = [], None
+    out: list[IndustryGaps] = []
+    run: str | None = None
     for r in rows:
         counts = json.loads(r["sector_counts"] or "{}")
         if not any(counts.values()):
@@ -63,10 +79,10 @@ def _stored_industries(store: Store, industry: str | None, lang: Lang) -> tuple[
     return out, run
 
 
-def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) -> list[dict[str, Any]]:
+def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) -> list[IndustryGaps]:
     projection = load_projection(store, city)
     result = compute(projection, with_partners=False)
-    out = []
+    out: list[IndustryGaps] = []
     for key, ind in result["industries"].items():
         node = projection.industries[key]
         if (industry is None and node.level != "industry") or (industry is not None and key != industry):
@@ -80,7 +96,7 @@ def _live_industries(store: Store, city: str, industry: str | None, lang: Lang) 
 
 
 def read_gaps(store: Store, *, industry: str | None = None, city: str | None = None, lang: Lang = "zh",
-              limit: int = 100) -> dict[str, Any]:
+              limit: int = 100) -> GapsResult:
     """Collaboration gaps: industries (sector counts, pair matrix, ranked missing pairs,
     synergy, brokers), single-sector platforms (the first ``limit``; ``single_sector_total`` counts
     them all) and the ``limit`` best suggested partners, filtered by industry (name or alias; a chain
@@ -95,11 +111,13 @@ def read_gaps(store: Store, *, industry: str | None = None, city: str | None = N
             raise UsageError(tr("未知城市：{c}", "unknown city: {c}", c=city))
     stored, run = _stored_industries(store, industry_key, lang)
     industries = _live_industries(store, city_key, industry_key, lang) if city_key else stored
-    singles = store.read(cypher.READ_SINGLE_SECTOR, {"city": city_key, "industries": scope, "limit": limit})
+    singles = [SingleSectorPlatform(id=r["id"], name=r["name"], sector=r["sector"], missing_sectors=r["missing_sectors"],
+                                    city=r["city"], status=r["status"])
+               for r in store.read(cypher.READ_SINGLE_SECTOR, {"city": city_key, "industries": scope, "limit": limit})]
     singles_total = store.read(cypher.COUNT_SINGLE_SECTOR, {"city": city_key, "industries": scope})[0]["n"]
     # suggestions are made per industry; a chain segment shows its industry's
     suggestion_scope = None if industry_key is None else [k for k in (industry_key, parent) if k]
-    suggestions = []
+    suggestions: list[PartnerSuggestion] = []
     # with an industry filter, an enterprise's best score may belong to another industry: read all
     shipped = limit if suggestion_scope is None else 1_000_000_000
     for row in store.read(cypher.READ_SUGGESTIONS, {"industries": suggestion_scope, "city": city_key,

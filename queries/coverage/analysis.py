@@ -17,6 +17,7 @@ from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
 from queries.coverage._cypher import cypher
 from queries.coverage.gaps import Coverage, city_rows, find_gaps, localise_gap, matrix_rows
+from queries.coverage.results import CityCoverage, CoverageCell, CoverageGap, CoverageResult
 from queries.coverage.snapshot import read_snapshot
 
 
@@ -56,7 +57,7 @@ def run_coverage_analysis(store: Store, run_key: str) -> dict[str, Any]:
     }
 
 
-def read_coverage(store: Store, *, industry: str | None = None, lang: Lang | None = None) -> dict[str, Any]:
+def read_coverage(store: Store, *, industry: str | None = None, lang: Lang | None = None) -> CoverageResult:
     """The stored coverage: ``{"run", "matrix", "gaps", "cities"}``.
 
     ``industry`` (key, name or alias) restricts it to that industry and its segments; an unknown
@@ -67,9 +68,9 @@ def read_coverage(store: Store, *, industry: str | None = None, lang: Lang | Non
     if industry is not None:
         wanted = _resolve(store, industry)
         rows = [r for r in rows if r["key"] == wanted or r["parent"] == wanted]
-    matrix: list[dict[str, Any]] = []
-    cities: list[dict[str, Any]] = []
-    gaps: list[dict[str, Any]] = []
+    matrix: list[CoverageCell] = []
+    cities: list[CityCoverage] = []
+    gaps: list[CoverageGap] = []
     runs = {r["run"] for r in rows}
     for r in rows:
         cov = json.loads(r["coverage"] or "{}")
@@ -78,7 +79,7 @@ def read_coverage(store: Store, *, industry: str | None = None, lang: Lang | Non
                 matrix.append({"industry": r["key"], "industry_level": r["level"], "parent": r["parent"],
                                "category": cat, "level": level, "count": count})
         for city, info in sorted(cov.get("cities", {}).items()):
-            cities.append({"industry": r["key"], "city": city, **info})
+            cities.append({"industry": r["key"], "city": city, "count": info["count"], "declared": info["declared"]})
         gaps.extend(localise_gap(g, lang) for g in json.loads(r["gaps"] or "[]"))
     gaps.sort(key=lambda g: g["rank"])
     return {"run": max(runs) if runs else None, "matrix": matrix, "gaps": gaps, "cities": cities}

@@ -26,6 +26,7 @@ from typing import Any
 
 from graph.i18n import Lang, tr
 from graph.reference import LEVEL_NAMES, load_cities
+from queries.coverage.results import CoverageGap, NearestPlatform
 from queries.coverage.snapshot import LEVEL_ORDER, IndustryFacts, PlatformFacts, Snapshot
 
 KIND_ORDER = {"category": 0, "level": 1, "city": 2}
@@ -331,15 +332,17 @@ def find_gaps(cov: Coverage) -> list[dict[str, Any]]:
     return gaps
 
 
-def localise_gap(gap: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def localise_gap(gap: dict[str, Any], lang: Lang) -> CoverageGap:
     """The gap as the API and report show it, in one language: ``missing``, ``reason`` and each nearest's ``why``."""
-    out = {k: v for k, v in gap.items() if not k.endswith(("_zh", "_en")) and k != "nearest"}
-    out["missing"] = gap["missing_en"] if lang == "en" else gap["missing_zh"]
-    out["reason"] = gap["reason_en"] if lang == "en" else gap["reason_zh"]
-    out["industry_en"] = gap.get("industry_en")
-    out["nearest"] = [
-        {**{k: v for k, v in n.items() if k not in ("why_zh", "why_en")},
-         "why": n["why_en"] if lang == "en" else n["why_zh"]}
-        for n in gap.get("nearest", [])
-    ]
-    return out
+    en = lang == "en"
+    return CoverageGap(
+        industry=gap["industry"], industry_en=gap.get("industry_en"), industry_level=gap["industry_level"],
+        parent=gap["parent"], priority=gap["priority"], kind=gap["kind"], value=gap["value"],
+        platforms=gap["platforms"], segments=gap["segments"], rank=gap["rank"],
+        missing=gap["missing_en"] if en else gap["missing_zh"], reason=gap["reason_en"] if en else gap["reason_zh"],
+        nearest=[NearestPlatform(key=n["key"], id=n["id"], name=n["name"], type=n["type"], category=n["category"],
+                                 level=n["level"], city=n["city"], status=n["status"], host=n["host"],
+                                 evaluation=n["evaluation"], relation=n["relation"],
+                                 why=n["why_en"] if en else n["why_zh"])
+                 for n in gap.get("nearest", [])],
+    )

@@ -18,6 +18,7 @@ from graph.reference import LEVELS
 from graph.store import Store
 from queries.bulkread import chunked_rows
 from queries.coverage._cypher import cypher
+from queries.coverage.results import PlatformRef
 
 # Statuses that still count as coverage: running, and recognised but under construction. A null
 # status is a platform whose spreadsheet left 状态 empty: it is taken as running.
@@ -49,7 +50,7 @@ class PlatformFacts:
     def covering(self) -> bool:
         return self.status in COVERING_STATUSES
 
-    def ref(self) -> dict[str, Any]:
+    def ref(self) -> PlatformRef:
         """The fields a planner needs to find the platform in the graph."""
         return {"key": self.key, "id": self.id, "name": self.name, "type": self.type,
                 "category": self.category, "level": self.level, "city": self.city,

@@ -45,6 +45,39 @@ MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic)
 WITH {p: p.key, topic: coalesce(t.name, t.key)} AS row
 """)
 
+# The same reads for the given platforms only (same rows): the proposal check's index reloads the
+# platforms an ingest changed (queries/overlap/proposal_index.py).
+LOAD_PLATFORMS_BY_KEY = chunked("""
+MATCH (p:Platform) WHERE p.key IN $keys AND coalesce(p.status, 'active') IN $statuses
+OPTIONAL MATCH (p)-[:HOSTED_BY]->(h:Institution)
+WITH p, head(collect(h)) AS h
+WITH {key: p.key, name: p.name, type: p.type, family: p.family, level: p.level,
+      city: p.city, established: p.established, evaluation: p.evaluation,
+      status: p.status, fields: coalesce(p.fields, []),
+      host: h.key, host_name: h.name, host_aliases: coalesce(h.aliases, [])} AS row
+""")
+
+LOAD_CO_BUILDERS_BY_KEY = chunked("""
+MATCH (p:Platform)-[:CO_BUILT_BY]->(i:Institution) WHERE p.key IN $keys
+WITH {p: p.key, i: i.key, name: i.name, aliases: coalesce(i.aliases, [])} AS row
+""")
+
+LOAD_MEMBERS_BY_KEY = chunked("""
+MATCH (r:Researcher)-[m:MEMBER_OF]->(p:Platform) WHERE p.key IN $keys
+WITH {p: p.key, r: r.key, name: r.name, role: m.role} AS row
+""")
+
+LOAD_SERVES_BY_KEY = chunked("""
+MATCH (p:Platform)-[:SERVES]->(i:Industry) WHERE p.key IN $keys
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+WITH {p: p.key, i: i.key, level: i.level, parent: parent.key} AS row
+""")
+
+LOAD_TOPICS_BY_KEY = chunked("""
+MATCH (p:Platform)-[:ON_TOPIC]->(t:Topic) WHERE p.key IN $keys
+WITH {p: p.key, topic: coalesce(t.name, t.key)} AS row
+""")
+
 LOAD_INDUSTRY_NAMES = """
 MATCH (i:Industry)
 RETURN i.key AS key, coalesce(i.name_en, i.key) AS name_en

@@ -126,11 +126,23 @@ def family_of(type_key: str | None, family: str | None = None) -> str | None:
     return load_taxonomy().family_of(type_key) if type_key else None
 
 
-def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, Profile]:
-    """Every counted platform's profile, keyed by platform key (five bulk reads in total)."""
+_ALL_READS = (cypher.LOAD_PLATFORMS, cypher.LOAD_CO_BUILDERS, cypher.LOAD_MEMBERS, cypher.LOAD_SERVES,
+              cypher.LOAD_TOPICS)
+_KEYED_READS = (cypher.LOAD_PLATFORMS_BY_KEY, cypher.LOAD_CO_BUILDERS_BY_KEY, cypher.LOAD_MEMBERS_BY_KEY,
+                cypher.LOAD_SERVES_BY_KEY, cypher.LOAD_TOPICS_BY_KEY)
+
+
+def load_profiles(store: Store, statuses: list[str] | None = None,
+                  keys: list[str] | None = None) -> dict[str, Profile]:
+    """Every counted platform's profile, keyed by platform key (five bulk reads in total).
+
+    ``keys``: only these platforms (the proposal check's index reloads the ones an ingest changed,
+    :mod:`queries.overlap.proposal_index`); the same reads restricted, so the same profiles."""
+    platforms, co_builders, members, serves, topics = _ALL_READS if keys is None else _KEYED_READS
+    by_key = {} if keys is None else {"keys": list(keys)}
     profiles: dict[str, Profile] = {}
     prof: Profile | None
-    for row in _stream(store, cypher.LOAD_PLATFORMS, {"statuses": statuses or ACTIVE_STATUSES}):
+    for row in _stream(store, platforms, {"statuses": statuses or ACTIVE_STATUSES, **by_key}):
         prof = Profile(
             key=row["key"], name=row["name"] or row["key"], type=row["type"],
             family=family_of(row["type"], row["family"]), level=row["level"], city=row["city"],
@@ -141,22 +153,22 @@ def load_profiles(store: Store, statuses: list[str] | None = None) -> dict[str, 
             prof.institutions[row["host"]] = row["host_name"] or row["host"]
             prof.institution_spellings.update(s for s in [row["host_name"], *row["host_aliases"]] if s)
         profiles[prof.key] = prof
-    for row in _stream(store, cypher.LOAD_CO_BUILDERS):
+    for row in _stream(store, co_builders, by_key):
         prof = profiles.get(row["p"])
         if prof is not None:
             prof.institutions.setdefault(row["i"], row["name"] or row["i"])
             prof.institution_spellings.update(s for s in [row["name"], *row["aliases"]] if s)
-    for row in _stream(store, cypher.LOAD_MEMBERS):
+    for row in _stream(store, members, by_key):
         prof = profiles.get(row["p"])
         if prof is not None and row["role"] not in COMMITTEE_ROLES:
             prof.people[row["r"]] = row["name"] or row["r"]
             if row["role"] == "director":
                 prof.director_keys.add(row["r"])
-    for row in _stream(store, cypher.LOAD_SERVES):
+    for row in _stream(store, serves, by_key):
         prof = profiles.get(row["p"])
         if prof is not None:
             add_industry(prof, row["i"], row["level"], row["parent"])
-    for row in _stream(store, cypher.LOAD_TOPICS):
+    for row in _stream(store, topics, by_key):
         prof = profiles.get(row["p"])
         if prof is not None and row["topic"]:
             prof.topics.append(row["topic"])

@@ -1,12 +1,13 @@
 """The pre-approval duplicate check (申报查重): a proposed platform against the existing ones.
 
 The proposal is scored with exactly the code the analysis uses (same profiles, same name cores,
-same signals and weights) against a :class:`CheckIndex` of the graph: the platforms' profiles,
-their tf-idf vectors (vocabulary and idf of the graph), the name-core counts and the look-ups from
-institution, person, core and core bigram to platforms. The index is built once per data version —
-the API keeps it (``api/routers/overlaps.py``, keyed by the version ``api/cache.py`` reads), the CLI
-builds it for its one check — so a check costs a few sparse column reads and the scoring of a few
-dozen candidates instead of re-fitting TF-IDF over every platform. Nothing is written.
+same signals and weights) against a :class:`~queries.overlap.proposal_index.CheckIndex` of the
+graph: the platforms' profiles, their tf-idf rows (vocabulary and idf of the graph), the name-core
+counts and the look-ups from institution, person, core and core bigram to platforms. The API keeps
+one index and refreshes it from what each ingest wrote (``api/routers/overlaps.py``,
+:mod:`queries.overlap.proposal_index`); the CLI builds it for its one check. So a check costs a few
+sparse column reads and the scoring of the candidates they give instead of re-fitting TF-IDF over
+every platform. Nothing is written.
 Host, co-builders and people are resolved the way ingest resolves them: institutions by credit code
 or by ``normalize_name`` against ``Institution.alias_norms``, people by name; unknown ones simply do
 not match (and are listed under ``unmatched`` so the planner can see it).
@@ -20,84 +21,22 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.errors import UsageError
 from graph.i18n import Lang, tr
-from graph.names import clean_text, normalize_name, split_multi
+from graph.names import clean_text, split_multi
 from graph.reference import load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
 from queries.overlap import cypher
 from queries.overlap.analysis import score_candidates
-from queries.overlap.blocking import CORE_CAP, RARE_BIGRAM_DF, _core_bigrams
-from queries.overlap.profiles import Profile, add_industry, load_profiles
+from queries.overlap.profiles import Profile, add_industry
+from queries.overlap.proposal_index import CheckIndex, NameLookups, build_check_index
 from queries.overlap.read import pair_reasons, relation_name
 from queries.overlap.signals import THRESHOLD
-from queries.overlap.text import DirectionVectors, prepare
+from queries.overlap.text import prepare
 
 PROPOSAL_KEY = "__proposal__"
-PROPOSAL_TOP_K = 100  # nearest platforms by research-direction/name wording always compared
-MIN_COSINE = 0.1
 MAX_ITEMS = 50  # list fields of a proposal: at most this many items …
 MAX_ITEM_LENGTH = 100  # … of at most this many characters each
-
-
-class CheckIndex:
-    """The graph as the proposal check needs it, built once per data version (see module docstring)."""
-
-    def __init__(self, profiles: dict[str, Profile], lookups: NameLookups | None = None) -> None:
-        self.lookups = lookups
-        self.ordered = [profiles[k] for k in sorted(profiles)]
-        self.core_counts = prepare(self.ordered)
-        self.vectors = DirectionVectors(self.ordered)
-        _ = self.vectors.columns
-        self.by_institution: dict[str, list[int]] = defaultdict(list)
-        self.by_person: dict[str, list[int]] = defaultdict(list)
-        self.by_core: dict[str, list[int]] = defaultdict(list)
-        self.by_bigram: dict[str, list[int]] = defaultdict(list)
-        for row, prof in enumerate(self.ordered):
-            for inst in prof.institutions:
-                self.by_institution[inst].append(row)
-            for person in prof.people:
-                self.by_person[person].append(row)
-            if prof.core:
-                self.by_core[prof.core].append(row)
-                for gram in set(_core_bigrams(prof.core)):
-                    self.by_bigram[gram].append(row)
-
-    def __len__(self) -> int:
-        return len(self.ordered)
-
-    def candidates(self, prof: Profile, cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rows worth scoring and their cosines with the proposal: the analysis's blocks seen from one
-        side (shared institution, team member, whole core, rare core bigram) plus the ``PROPOSAL_TOP_K``
-        nearest by wording."""
-        rows: set[int] = set()
-        for inst in prof.institutions:
-            rows.update(self.by_institution.get(inst, ()))
-        for person in prof.people:
-            rows.update(self.by_person.get(person, ()))
-        if prof.core:
-            rows.update(self.by_core.get(prof.core, ())[:CORE_CAP])
-            for gram in set(_core_bigrams(prof.core)):
-                posting = self.by_bigram.get(gram, ())
-                if len(posting) <= RARE_BIGRAM_DF:
-                    rows.update(posting)
-        cosines = np.zeros(len(self), dtype=np.float32)
-        csc = self.vectors.columns
-        for col, weight in zip(cols.tolist(), vals.tolist(), strict=True):
-            lo, hi = csc.indptr[col], csc.indptr[col + 1]
-            cosines[csc.indices[lo:hi]] += weight * csc.data[lo:hi]
-        near = np.flatnonzero(cosines >= MIN_COSINE)
-        if len(near) > PROPOSAL_TOP_K:
-            near = near[np.argpartition(-cosines[near], PROPOSAL_TOP_K)[:PROPOSAL_TOP_K]]
-        rows.update(near.tolist())
-        found = np.asarray(sorted(rows), dtype=np.int64)
-        return found, np.clip(cosines[found], 0.0, 1.0)
-
-
-def build_check_index(store: Store) -> CheckIndex:
-    """Load every counted platform and index it (the API calls this once per data version)."""
-    return CheckIndex(load_profiles(store), NameLookups(store))
 
 
 class Proposal(BaseModel):
@@ -141,33 +80,6 @@ class Proposal(BaseModel):
             raise ValueError(f"unknown level 未知级别: {value} (national 国家级 | ministerial 部级 | regional 自治区级 | "
                              "departmental 厅级 | municipal 市级)")
         return value or None
-
-
-class NameLookups:
-    """Institution and industry names of the graph, for resolving a proposal without a scan per
-    request: credit code or normalised alias -> institution keys, name or alias -> industries. Read
-    once per data version with the check index. (People are resolved per request through the
-    Researcher(name) index: there are too many to hold.)"""
-
-    def __init__(self, store: Store) -> None:
-        self.by_norm: dict[str, set[str]] = defaultdict(set)
-        self.by_code: dict[str, set[str]] = defaultdict(set)
-        self.institutions: dict[str, tuple[str, list[str]]] = {}
-        for row in store.read(cypher.LOAD_INSTITUTION_NAMES):
-            self.institutions[row["key"]] = (row["name"] or row["key"], list(row["aliases"]))
-            for norm in row["norms"]:
-                self.by_norm[norm].add(row["key"])
-            if row["code"]:
-                self.by_code[row["code"]].add(row["key"])
-        self.industries: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
-        for row in store.read(cypher.LOAD_INDUSTRY_NAMES_FOR_CHECK):
-            for spelling in {row["key"], row["name"], *row["aliases"]} - {None}:
-                self.industries[spelling].append((row["key"], row["level"], row["parent"]))
-
-    def institution_keys(self, raw: str) -> list[str]:
-        code = normalize_credit_code(raw)
-        keys = set(self.by_code.get(code, ())) if is_valid_credit_code(code) else set()
-        return sorted(keys | self.by_norm.get(normalize_name(raw), set()))
 
 
 def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
@@ -221,8 +133,8 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
 
     ``index`` is the graph's :class:`CheckIndex`: building it is most of the cost (bulk reads of
-    every platform, the tf-idf fit), so the API keeps one per data version and passes it in; the CLI
-    leaves it out and builds it here. Either way the same index reaches the same scoring code, so
+    every platform, the tf-idf fit), so the API keeps one, refreshed after each ingest, and passes it
+    in; the CLI leaves it out and builds it here. Either way the same index reaches the same scoring code, so
     both give the same pairs. It is only read, never changed.
     """
     if not isinstance(proposal, Proposal):
@@ -234,13 +146,14 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
         index = build_check_index(store)
     prof, resolution = proposal_profile(store, index.lookups or NameLookups(store), proposal)
     prepare([prof], index.core_counts, len(index))
-    cols, vals = index.vectors.transform(prof)
+    cols, vals = index.transform(prof)
     cand, cosines = index.candidates(prof, cols, vals)
     threshold = THRESHOLD if min_score is None else float(min_score)
+    others = index.rows
     scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
-                              others=index.ordered, cosines=cosines)
+                              others=others, cosines=cosines)  # type: ignore[arg-type]  # no empty row is a candidate
     lng: Lang = "en" if lang == "en" else "zh"
-    by_key = {p.key: p for p in (index.ordered[int(r)] for r in cand)}
+    by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
     pairs = []
     for pair in scored:
         other = by_key[pair.b if pair.a == PROPOSAL_KEY else pair.a]

@@ -54,6 +54,12 @@ SITE_GUARD = 0.0
 # and the names' TF-IDF cosine count against an exact core (1) — siblings share their head word, so
 # similar wording is weaker evidence than the same topic word. Fitted on sample seed 11 (bench/overlap_fit.py).
 SIMILAR_LEVEL = 0.45
+# Names only, a host unknown: the core must be rare and the types compatible, as across unrelated
+# hosts (see score_parts); otherwise the name match is no evidence (guard 0: without a host or a team
+# there is nothing else to compare, and the linkage factor 0.45 alone would still report a common
+# core, since the missing institutions signal does not count against it).
+UNKNOWN_HOST_NEEDS_RARE = True
+UNKNOWN_HOST_GUARD = 0.0
 NAME_COSINE_SHARE = 0.0
 # Signals below this are not listed as reasons (they contribute to the score but explain nothing).
 MIN_REASON = 0.05
@@ -256,6 +262,15 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
         # fact. An unknown host is not "another host": like the linkage guard, unrelated is known
         # only when both are known.
         guard *= UNLINKED_FACTOR
+    elif UNKNOWN_HOST_NEEDS_RARE and names_only and not has_people and not (a.host and b.host) \
+            and not known_link(a, b) and not (rare_core_match(a, b) and compatible_types(a, b)) \
+            and name_level_of(a, b, cosine) != "topic":
+        # Host unknown on one side: "one body" is neither known nor excluded, so the names must say
+        # "the same thing" on their own, as across unrelated hosts — a rare core of compatible types
+        # (or a rare thesaurus topic of compatible types, topics.topic_match); a core many platforms
+        # carry (混合动力系统 at four hosts), or a lab and an engineering centre on one topic, does not.
+        # Nothing else is left to compare (no host, no team), so such a name match is no evidence.
+        guard *= UNKNOWN_HOST_GUARD
     if different_sites(a, b):
         guard *= SITE_GUARD
     return parts, guard

@@ -69,9 +69,37 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
                                for k in load_thesaurus().ancestors(c)}
         prof.core_weight = core_weight(counts.get(prof.core, 0) + extra, total)
         if prof.core:
-            prof.core_spread = spread[prof.core] if spread is not None else 1 + sum(
-                n for core, n in counts.items() if prof.core in core)
+            prof.core_spread = spread[prof.core] if spread is not None else 1 + spread_in(prof.core, counts)
     return counts
+
+
+_SPREAD_CACHE: list[tuple[Counter[str], list[str], dict[str, list[int]]]] = []
+
+
+def spread_index(counts: Counter[str]) -> tuple[list[str], dict[str, list[int]]]:
+    """The distinct cores of ``counts`` and a bigram index over them, kept for the last ``counts``
+    seen (the proposal check passes the same graph counts with every request)."""
+    if _SPREAD_CACHE and _SPREAD_CACHE[0][0] is counts:
+        return _SPREAD_CACHE[0][1], _SPREAD_CACHE[0][2]
+    cores = [c for c in counts if c]
+    by_bigram: dict[str, list[int]] = {}
+    for i, other in enumerate(cores):
+        for gram in set(_bigrams(other)):
+            by_bigram.setdefault(gram, []).append(i)
+    _SPREAD_CACHE[:] = [(counts, cores, by_bigram)]
+    return cores, by_bigram
+
+
+def spread_in(core: str, counts: Counter[str]) -> int:
+    """How many platforms of ``counts`` carry ``core`` whole or inside a longer core, looked for only
+    in the cores that hold its rarest bigram (as :func:`core_spread` does), so a check does not scan
+    every distinct core of the graph."""
+    cores, by_bigram = spread_index(counts)
+    grams = set(_bigrams(core))
+    if not grams:
+        return 0
+    rarest = min((by_bigram.get(g, []) for g in grams), key=len)
+    return sum(counts[cores[i]] for i in rarest if core in cores[i])
 
 
 _CONCEPT_CACHE: list[tuple[Counter[str], Counter[str]]] = []
@@ -155,6 +183,16 @@ def tokens(prof: Profile) -> list[str]:
     return toks
 
 
+def sublinear_tf(count: int) -> float:
+    """Term frequency as the vectors weigh it: 1 + ln(count)."""
+    return 1.0 + math.log(count)
+
+
+def smoothed_idf(n: int, df: np.ndarray) -> np.ndarray:
+    """Inverse document frequency over ``n`` platforms, smoothed: ln((1 + n) / (1 + df)) + 1."""
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
 class DirectionVectors:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) for a list of profiles."""
 
@@ -169,7 +207,7 @@ class DirectionVectors:
                 idx = vocab.setdefault(tok, len(vocab))
                 counts[idx] = counts.get(idx, 0) + 1
             indices.extend(counts)
-            data.extend(1.0 + math.log(c) for c in counts.values())
+            data.extend(sublinear_tf(c) for c in counts.values())
             indptr.append(len(indices))
         n = len(profiles)
         matrix = sparse.csr_matrix(
@@ -178,7 +216,7 @@ class DirectionVectors:
         )
         df = np.bincount(matrix.indices, minlength=matrix.shape[1])
         self.df = df
-        idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+        idf = smoothed_idf(n, df)
         self.idf = idf
         matrix = matrix @ sparse.diags(idf)
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -196,7 +234,7 @@ class DirectionVectors:
             if idx is not None:
                 counts[idx] = counts.get(idx, 0) + 1
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[cols]
+        vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * self.idf[cols]
         norm = float(np.sqrt((vals * vals).sum())) or 1.0
         return cols, vals / norm
 

@@ -79,8 +79,10 @@ def name_topics(core: str) -> dict[str, str]:
     return load_terms().infer(core) if core else {}
 
 
+@lru_cache(maxsize=200_000)
 def name_concepts(core: str) -> dict[str, str]:
-    """``{thesaurus concept: the word that says so}`` for a name core ("" → none)."""
+    """``{thesaurus concept: the word that says so}`` for a name core ("" → none). Cached: the
+    analysis reads each core twice (the profile, the topic counts); the result is never changed."""
     return load_thesaurus().concepts(core) if core else {}
 
 

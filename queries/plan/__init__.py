@@ -12,7 +12,8 @@ Public API:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from graph.i18n import Lang, current_lang
 from graph.store import Store
@@ -30,11 +31,14 @@ from queries.plan.batches import (
 )
 from queries.plan.build import build_batch, type_quotas
 from queries.plan.policy import Policy, load_policy
+from queries.plan.results import Plan, RoutedItem, TargetRow
 from queries.plan.whatif import CoverageIndex, describe_loss, what_if
 
 __all__ = ["ROUTE_NAMES", "build_plan", "plan_changes", "targets_after", "what_if"]
 
 Key = tuple[str | None, str | None, str | None]  # (type, category, level)
+# plan items of any batch, or as a workbook's decisions picked them (read by key only)
+Items = Sequence[Mapping[str, Any]]
 
 
 def _matches(row: dict[str, Any], key: Key) -> bool:
@@ -44,8 +48,7 @@ def _matches(row: dict[str, Any], key: Key) -> bool:
             and (row.get("level") is None or row["level"] == lv))
 
 
-def plan_changes(optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
-                 build: list[dict[str, Any]]) -> tuple[Counter[Key], Counter[Key]]:
+def plan_changes(optimise: Items, retire: Items, build: Items) -> tuple[Counter[Key], Counter[Key]]:
     """(platforms leaving, platforms arriving) per (type, category, level): retired and absorbed
     platforms leave; a conversion moves one platform to its new type; a build adds one."""
     from graph.reference import load_taxonomy
@@ -68,17 +71,18 @@ def plan_changes(optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
     return out, add
 
 
-def targets_after(rows: list[dict[str, Any]], optimise: list[dict[str, Any]],
-                  retire: list[dict[str, Any]], build: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def targets_after(rows: list[dict[str, Any]], optimise: Items, retire: Items, build: Items) -> list[TargetRow]:
     """Targets vs actual, plus what the plan would change (per type, category or level)."""
     out, add = plan_changes(optimise, retire, build)
-    result = []
+    result: list[TargetRow] = []
     for row in rows:
         gone = sum(n for k, n in out.items() if _matches(row, k))
         new = sum(n for k, n in add.items() if _matches(row, k))
         after = row["holding"] - gone + new
-        result.append({**row, "plan_retire": gone, "plan_build": new, "holding_after_plan": after,
-                       "distance_total_after_plan": None if row["target_total"] is None else row["target_total"] - after})
+        # cast: targets_vs_actual's rows are loose dicts (a status outside the usual four adds a key)
+        result.append(cast(TargetRow, {
+            **row, "plan_retire": gone, "plan_build": new, "holding_after_plan": after,
+            "distance_total_after_plan": None if row["target_total"] is None else row["target_total"] - after}))
     return result
 
 
@@ -95,7 +99,7 @@ def build_size(targets: list[dict[str, Any]], policy: Policy) -> tuple[int, str]
 
 
 def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None = None, as_of: int | None = None,
-               inactive_years: int | None = None, policy: Policy | None = None) -> dict[str, Any]:
+               inactive_years: int | None = None, policy: Policy | None = None) -> Plan:
     """Draft the plan from the graph as it is now (coverage computed live, overlap groups from the
     latest overlap run, evaluations from the evaluations table) and check it with the what-if."""
     lang = lang or current_lang()
@@ -115,9 +119,10 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
     quotas = type_quotas(targets, policy) if sized_by == "targets" else {}
     leaving = {r["key"] for r in retire} | {p["key"] for o in merges_and_more for p in o["absorbed"]}
     build = build_batch(store, cov, find_gaps(cov), lang, size=size, policy=policy, quotas=quotas, leaving=leaving)
-    lists: dict[str, list[dict[str, Any]]] = {"national": [], "municipal": [], "department": []}
-    for item in passed + passed_rectify + passed_convert + coordinate:
-        lists[item["route"]].append(item)
+    routed: dict[str, list[RoutedItem]] = {"national": [], "municipal": [], "department": []}
+    passed_on: list[RoutedItem] = [*passed, *passed_rectify, *passed_convert]
+    for item in passed_on:
+        routed[item["route"]].append(item)
     from queries.plan.decisions import latest_decisions  # it imports this module
 
     merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]]
@@ -129,9 +134,9 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
         "retire": retire,
         "rectify": rectify,
         "build": build,
-        "national": lists["national"],
-        "municipal": lists["municipal"],
-        "coordination": lists["department"],
+        "national": routed["national"],
+        "municipal": routed["municipal"],
+        "coordination": [*routed["department"], *coordinate],
         "targets": targets_after(targets, optimise, retire, build),
         "counts": {"merged_groups": len(merges), "absorbed": absorbed, "retired": len(retire),
                    "integrated_or_revoked": absorbed + len(retire), "converted": len(convert),

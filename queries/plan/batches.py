@@ -30,6 +30,18 @@ from graph.store import Store
 from queries.coverage._cypher import cypher
 from queries.coverage.snapshot import PlatformFacts, Snapshot
 from queries.plan.policy import Policy
+from queries.plan.results import (
+    ConvertItem,
+    CoordinationItem,
+    CoverageLoss,
+    GroupItem,
+    Reason,
+    RectifyItem,
+    RetireItem,
+    RoutedConvert,
+    RoutedRectify,
+    RoutedRetire,
+)
 from queries.plan.whatif import CoverageIndex, describe_loss
 
 REC_NAMES = {"merge": ("合并", "merge"), "integrate": ("一体化管理", "integrate"), "refocus": ("调整方向", "refocus"),
@@ -68,9 +80,9 @@ class Standing:
     latest: str | None = None
     latest_year: int | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
-    fail: dict[str, Any] | None = None  # the reason, when the recognition should end
-    inactive: dict[str, Any] | None = None
-    rectify: dict[str, Any] | None = None
+    fail: Reason | None = None  # the reason, when the recognition should end
+    inactive: Reason | None = None
+    rectify: Reason | None = None
 
 
 def _history_text(history: list[dict[str, Any]], lang: Lang) -> str:
@@ -135,20 +147,20 @@ def _reasons_text(g: dict[str, Any], lang: Lang) -> list[str]:
     return (g.get("reasons_en") if lang == "en" else g.get("reasons_zh")) or []
 
 
-def _group_reasons(g: dict[str, Any], members: list[str], lang: Lang) -> list[dict[str, Any]]:
+def _group_reasons(g: dict[str, Any], members: list[str], lang: Lang) -> list[Reason]:
     texts = _reasons_text(g, lang) or [tr("重叠分析将这些平台归为一组", "the overlap analysis grouped these platforms", lang)]
     return [{"code": "overlap", "text": t, "evidence": {"platforms": members}} for t in texts]
 
 
 def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[str, Standing], policy: Policy,
-                   lang: Lang, taken: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   lang: Lang, taken: set[str]) -> tuple[list[GroupItem], list[CoordinationItem]]:
     """One 优化调整 item per overlap group the plan can act on, and coordination items for the rest.
 
     A merge stays within one department the plan acts on (the largest such part of the group);
     members with failing evidence (already in 撤销淘汰, ``taken``) leave the group."""
     snap = index.snapshot
-    items: list[dict[str, Any]] = []
-    coordinate: list[dict[str, Any]] = []
+    items: list[GroupItem] = []
+    coordinate: list[CoordinationItem] = []
     for g in groups:
         members = [k for k in sorted(g["members"]) if k in snap.platforms and k in st and k not in taken]
         rec = g.get("recommendation") or "review"
@@ -171,12 +183,12 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
             if keep is None or st[keep].rectify or st[keep].inactive:
                 healthy = [k for k in main if not st[k].rectify and not st[k].inactive]
                 keep = (healthy or main)[0]
-            impact: list[dict[str, Any]] = []
+            impact: list[CoverageLoss] = []
             if rec == "merge":
                 impact = [describe_loss(index, u, p, lang) for u, p in index.losses([[keep] + [k for k in main
                                                                                                  if k != keep]], [])]
             zh, en = REC_NAMES.get(rec, (rec, rec))
-            notes = []
+            notes: list[str] = []
             for k in main:
                 if st[k].rectify:
                     notes.append(tr("{n} 正在限期整改", "{n} is in rectification", lang, n=snap.platforms[k].name))
@@ -214,19 +226,20 @@ def optimise_batch(index: CoverageIndex, groups: list[dict[str, Any]], st: dict[
     return items, coordinate
 
 
-def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> tuple[list[RetireItem], list[RoutedRetire]]:
     """Platforms whose recognition should end (acting departments), and the same evidence for
     platforms others recognise (routed to their lists)."""
     snap: Snapshot = index.snapshot
     sole = index.sole_units()
-    items, passed_on = [], []
+    items: list[RetireItem] = []
+    passed_on: list[RoutedRetire] = []
     for key in sorted(st):
         s = st[key]
         reasons = [r for r in (s.fail, s.inactive) if r]
         if not reasons:
             continue
         plat = snap.platforms[key]
-        item = {**plat.ref(), "item": f"retire:{key}", "evaluation": s.latest, "established": plat.established,
+        item: RetireItem = {**plat.ref(), "item": f"retire:{key}", "evaluation": s.latest, "established": plat.established,
                 "department": s.department, "reason": reasons[0]["code"], "reasons": reasons,
                 "sole_coverage": [describe_loss(index, u, {key}, lang) for u in sole.get(key, [])]}
         if s.route == "act":
@@ -240,14 +253,16 @@ def retire_batch(index: CoverageIndex, st: dict[str, Standing], lang: Lang) -> t
     return items, passed_on
 
 
-def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang, taken: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang,
+                  taken: set[str]) -> tuple[list[RectifyItem], list[RoutedRectify]]:
     """限期整改: platforms graded 整改 whose rectification has not been decided yet."""
-    items, passed_on = [], []
+    items: list[RectifyItem] = []
+    passed_on: list[RoutedRectify] = []
     for key in sorted(st):
         s = st[key]
         if s.rectify is None or key in taken:
             continue
-        item = {**snap.platforms[key].ref(), "item": f"rectify:{key}", "department": s.department,
+        item: RectifyItem = {**snap.platforms[key].ref(), "item": f"rectify:{key}", "department": s.department,
                 "evaluation": s.latest, "due": s.rectify["due"], "overdue": s.rectify["overdue"],
                 "reason": "rectify", "reasons": [s.rectify]}
         if s.route == "act":
@@ -261,21 +276,22 @@ def rectify_batch(snap: Snapshot, st: dict[str, Standing], lang: Lang, taken: se
 
 
 def convert_batch(snap: Snapshot, st: dict[str, Standing], policy: Policy, lang: Lang,
-                  taken: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                  taken: set[str]) -> tuple[list[ConvertItem], list[RoutedConvert]]:
     """合理归并: each platform of a legacy type becomes a 转建 / 纳入 item (the plan's own ones), or a
     recommendation (national types)."""
-    items, passed_on = [], []
+    items: list[ConvertItem] = []
+    passed_on: list[RoutedConvert] = []
     for key in sorted(st):
         plat = snap.platforms[key]
         conv = policy.conversions.get(plat.type or "")
         if conv is None or key in taken:
             continue
         s = st[key]
-        reason = {"code": "legacy_type", "text": tr(
+        reason: Reason = {"code": "legacy_type", "text": tr(
             "{f}属合理归并的类型（{src}），{a}{t}", "{f} is a type merged by function ({src}): {a} {t}", lang,
             f=conv.source_type, src=conv.source, a=conv.action, t=conv.target_type),
             "evidence": {"type": conv.source_type, "to": conv.target_type, "source": conv.source}}
-        item = {**plat.ref(), "item": f"convert:{key}", "kind": "convert", "department": s.department,
+        item: ConvertItem = {**plat.ref(), "item": f"convert:{key}", "kind": "convert", "department": s.department,
                 "recommendation": "convert", "keep": plat.ref(), "platforms": [plat.ref()], "absorbed": [],
                 "coverage_losses": [], "action": conv.action, "to_type": conv.target_type,
                 "recommendation_name": tr(f"{conv.action}为{conv.target_type}", f"{conv.action} into {conv.target_type}",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from graph.i18n import Lang, tr
 from graph.reference import load_taxonomy
@@ -26,6 +26,7 @@ from queries.coverage._cypher import cypher
 from queries.coverage.gaps import Coverage, level_name, localise_gap
 from queries.coverage.talent import SENIOR_ROLES, SENIOR_TITLES
 from queries.plan.policy import Policy, load_policy
+from queries.plan.results import BuildItem, CandidateHost, Reason
 
 MAX_HOSTS = 3
 KIND_LABELS = {"enterprise": ("企业", "enterprise"), "university": ("高校", "university"),
@@ -185,7 +186,7 @@ def _pick_type(gap: dict[str, Any], policy: Policy, quotas: dict[str, int]) -> s
 
 
 def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allowed: tuple[str, ...],
-           city: str | None, lead: tuple[str, str] | None, lang: Lang) -> list[dict[str, Any]]:
+           city: str | None, lead: tuple[str, str] | None, lang: Lang) -> list[CandidateHost]:
     """Candidate hosts of the kinds the type calls for, tied to the industry itself (they declare
     it, host its platforms or collaborate in it: people alone are not a tie)."""
     scored = []
@@ -198,7 +199,7 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
         same_city = city is not None and meta.get("city") == city
         scored.append((allowed.index(meta["kind"]), -_score(e, same_city), inst, meta, e))
     scored.sort(key=lambda s: (s[0], s[1], s[2]))
-    out = []
+    out: list[CandidateHost] = []
     for _pref, neg, inst, meta, e in scored[:MAX_HOSTS]:
         why = tr("领域内人员 {p} 人（高级 {s} 人），产业合作 {c} 次，已依托本产业平台 {n} 个{d}",
                  "{p} people in the field ({s} senior), {c} industry collaborations, hosts {n} "
@@ -219,7 +220,7 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
 
 def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: Lang, *, size: int,
                 policy: Policy | None = None, quotas: dict[str, int] | None = None,
-                leaving: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+                leaving: set[str] | frozenset[str] = frozenset()) -> list[BuildItem]:
     """Up to ``size`` build proposals for the gaps that matter most, each with a type that suits the
     industry (never a legacy type), candidate hosts of the kind the type calls for, and reasons.
     A missing national platform becomes a 培育/争创 item for the best regional candidate."""
@@ -259,7 +260,7 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
     ev = _host_evidence(store, cov, sorted({g["industry"] for g in chosen}))
     keys = sorted({inst for ind in ev.values() for inst in ind})
     info = {r["key"]: r for r in store.read(cypher("institutions", "plan"), {"keys": keys})}
-    items = []
+    items: list[BuildItem] = []
     for n, gap in enumerate(chosen, start=1):
         ind = snap.industries[gap["industry"]]
         plats = cov.by_industry.get(ind.key, [])
@@ -267,10 +268,11 @@ def build_batch(store: Store, cov: Coverage, gaps: list[dict[str, Any]], lang: L
         local = localise_gap(gap, lang)
         evidence = {"platforms_serving": len(plats), "priority": ind.priority,
                     "nearest": [x["name"] for x in local["nearest"]]}
-        reasons = [{"code": f"coverage_gap_{gap['kind']}", "text": local["reason"], "evidence": evidence}]
+        reasons: list[Reason] = [{"code": f"coverage_gap_{gap['kind']}", "text": local["reason"], "evidence": evidence}]
+        action: Literal["build", "cultivate"]
         if gap["kind"] == "level":
             cand = gap["candidate"]
-            hosts = [{"key": None, "name": cand.get("host"), "city": cand.get("city"), "kind": None, "sector": None,
+            hosts: list[CandidateHost] = [{"key": None, "name": cand.get("host"), "city": cand.get("city"), "kind": None, "sector": None,
                       "score": None, "evidence": {}, "why": tr("依托{p}培育争创", "cultivate {p}", lang, p=cand["name"])}]
             action, level, city = "cultivate", "national", cand.get("city")
             reasons.append({"code": "cultivate", "text": tr(

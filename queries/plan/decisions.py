@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,13 +22,14 @@ from graph.store import Store
 from queries.coverage._cypher import cypher
 from queries.coverage.snapshot import read_snapshot
 from queries.coverage.targets import targets_vs_actual
-from queries.plan import targets_after
+from queries.plan import Items, targets_after
+from queries.plan.results import Decisions
 from queries.plan.whatif import CoverageIndex, describe_loss
 
 BATCHES = ("optimise", "retire", "rectify", "build", "national", "municipal", "coordination")
 
 
-def _items(plan: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+def _items(plan: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     return {item["item"]: (batch, item) for batch in BATCHES for item in plan.get(batch, [])}
 
 
@@ -43,8 +45,8 @@ def _title(item: dict[str, Any]) -> str:
     return "、".join(n for n in names if n)
 
 
-def _check(index: CoverageIndex, optimise: list[dict[str, Any]], retire: list[dict[str, Any]],
-           build: list[dict[str, Any]], targets: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _check(index: CoverageIndex, optimise: Items, retire: Items, build: Items, targets: list[dict[str, Any]],
+           lang: Lang) -> dict[str, Any]:
     merges = [[o["keep"]["key"]] + [p["key"] for p in o["absorbed"]] for o in optimise
               if o.get("recommendation") == "merge" and o.get("absorbed")]
     lost = index.losses(merges, [r["key"] for r in retire])
@@ -60,7 +62,7 @@ def _check(index: CoverageIndex, optimise: list[dict[str, Any]], retire: list[di
     }
 
 
-def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str, Any]],
+def decided_what_if(store: Store, plan: Mapping[str, Any], decisions: list[dict[str, Any]],
                     lang: Lang) -> dict[str, Any]:
     """The decided plan against the draft: ``{"draft", "decided", "counts", "unknown", "decisions"}``."""
     items = _items(plan)
@@ -91,7 +93,7 @@ def decided_what_if(store: Store, plan: dict[str, Any], decisions: list[dict[str
     }
 
 
-def record_decisions(store: Store, plan: dict[str, Any], decisions: list[dict[str, Any]], result: dict[str, Any],
+def record_decisions(store: Store, plan: Mapping[str, Any], decisions: list[dict[str, Any]], result: dict[str, Any],
                      file: str) -> str:
     """Write the decision set; returns its key."""
     items = _items(plan)
@@ -110,7 +112,7 @@ def record_decisions(store: Store, plan: dict[str, Any], decisions: list[dict[st
     return key
 
 
-def latest_decisions(store: Store) -> dict[str, Any] | None:
+def latest_decisions(store: Store) -> Decisions | None:
     """The plan as decided (the latest applied workbook), or None before the first apply."""
     rows = store.read(cypher("latest_decisions", "plan"))
     if not rows:

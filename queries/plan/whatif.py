@@ -29,6 +29,7 @@ from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
 from queries.coverage.gaps import city_name, level_name
 from queries.coverage.snapshot import PlatformFacts, Snapshot, read_snapshot
+from queries.plan.results import CoverageLoss
 
 Unit = tuple[str, str, str]  # (industry, kind, value)
 
@@ -106,7 +107,7 @@ class CoverageIndex:
         return out
 
 
-def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], lang: Lang) -> dict[str, Any]:
+def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], lang: Lang) -> CoverageLoss:
     """One loss as a planner reads it: what is lost, where, and which platforms provided it."""
     ind_key, kind, value = unit
     snap = index.snapshot
@@ -133,8 +134,9 @@ def describe_loss(index: CoverageIndex, unit: Unit, providers: Iterable[str], la
 def _groups(merge: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
     if not merge:
         return []
-    if all(isinstance(m, str) for m in merge):
-        return [list(merge)]  # type: ignore[arg-type]
+    names = [m for m in merge if isinstance(m, str)]
+    if len(names) == len(merge):  # one group, given as its names
+        return [names]
     return [list(g) for g in merge]
 
 

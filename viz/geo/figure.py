@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
@@ -18,12 +19,15 @@ from matplotlib.patches import Patch, Polygon
 from viz.geo.shapes import city_shapes
 from viz.report.fonts import configure_matplotlib
 
+if TYPE_CHECKING:
+    from matplotlib.cm import ScalarMappable
+
 GAP_COLOUR = "#d73027"
 COLOURS = LinearSegmentedColormap.from_list("platgraph_blues", ["#f0f0f0", "#c6dbef", "#6baed6", "#08519c"])
 DPI = 130
 
 
-def _polygons(geometry: object) -> list[object]:
+def _polygons(geometry: Any) -> list[Any]:  # shapely geometries (shapely ships no types)
     return list(getattr(geometry, "geoms", [geometry]))
 
 
@@ -62,7 +66,7 @@ def city_map_png(counts: Mapping[str, int], *, title: str, gap_cities: Sequence[
     return buffer.getvalue()
 
 
-def _ScalarMappable(norm: Normalize) -> object:  # noqa: N802 - mirrors matplotlib's class name
+def _ScalarMappable(norm: Normalize) -> ScalarMappable:  # noqa: N802 - mirrors matplotlib's class name
     from matplotlib.cm import ScalarMappable
 
     return ScalarMappable(norm=norm, cmap=COLOURS)

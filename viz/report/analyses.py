@@ -7,9 +7,11 @@ They are plain imports: a renamed query function is an import error, not a quiet
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.i18n import Lang
 from graph.store import Store
 from queries.collaboration import read_gaps
 from queries.coverage import read_coverage, targets_vs_actual
@@ -29,14 +31,16 @@ class AnalysisResults:
     latest_run: dict[str, Any] | None = None
     groups: dict[str, Any] | None = None
     overlaps: dict[str, Any] | None = None
-    gaps: dict[str, Any] | None = None
-    coverage: dict[str, Any] | None = None
+    # The query layer's typed results (GapsResult, CoverageResult, Plan), read here as mappings:
+    # the report's sections are written defensively (.get with defaults) for any scope's result.
+    gaps: Mapping[str, Any] | None = None
+    coverage: Mapping[str, Any] | None = None
     targets: list[dict[str, Any]] | None = None
-    plan: dict[str, Any] | None = None
+    plan: Mapping[str, Any] | None = None
     strength: dict[str, dict[str, Any]] = field(default_factory=dict)  # overlap group key → pair scores
 
 
-def read_analyses(store: Store, scope: Scope, lang: str) -> AnalysisResults:
+def read_analyses(store: Store, scope: Scope, lang: Lang) -> AnalysisResults:
     return AnalysisResults(
         latest_run=latest_run(store),
         groups=read_groups(store, lang=lang, limit=GROUP_LIMIT, offset=0),

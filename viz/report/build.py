@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.errors import UsageError
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from graph.store import Store
 from queries.geo import city_map
 from viz.report.analyses import read_analyses
@@ -47,12 +47,13 @@ def compose_report(store: Store, *, lang: str = "zh", industry: str | None = Non
     """The report's content (no file written): what both writers render and the tests inspect."""
     if lang not in LANGS:
         raise UsageError(tr("不支持的语言：{l}（可选 zh、en）", "unsupported language: {l} (zh or en)", l=lang))
+    language: Lang = "en" if lang == "en" else "zh"
     if charts:
         cjk_font_family()  # fail early, before any query, when no CJK font is installed
     scope = resolve_scope(store, industry, city)
-    ctx = ReportContext(lang=lang, scope=scope, labels=Labels(lang), charts=charts)
+    ctx = ReportContext(lang=language, scope=scope, labels=Labels(lang), charts=charts)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    results = read_analyses(store, scope, lang)
+    results = read_analyses(store, scope, language)
     report = Report(
         title=ctx.t("广西科技创新平台网络分析报告", "Guangxi S&T innovation platform network report"),
         subtitle=ctx.t("范围：{s}　生成时间：{g}", "Scope: {s}. Generated {g}", s=scope_text(ctx, scope), g=generated),

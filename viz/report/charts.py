@@ -10,11 +10,15 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from matplotlib.figure import Figure
 
 from viz.report.fonts import configure_matplotlib
+
+if TYPE_CHECKING:
+    from matplotlib.patches import Rectangle
 
 DPI = 130
 CATEGORY_COLOURS = {"science_engineering": "#2f6db5", "innovation_transfer": "#e07b39",
@@ -194,7 +198,7 @@ def coverage_grid(title: str, rows: Sequence[str], indent: Sequence[bool], group
     return _png(fig)
 
 
-def _cell_patch(x: int, y: int, colour: str):
+def _cell_patch(x: int, y: int, colour: str | tuple[float, float, float, float]) -> Rectangle:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", linewidth=0.5)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from graph.i18n import tr
+from graph.i18n import Lang, tr
 from viz.report.labels import Labels
 from viz.report.model import Paragraph
 from viz.report.scope import Scope
@@ -21,7 +21,7 @@ from viz.report.scope import Scope
 class ReportContext:
     """What every report section needs: language, scope, labels, whether to draw charts."""
 
-    lang: str
+    lang: Lang
     scope: Scope
     labels: Labels
     charts: bool = True
@@ -29,7 +29,7 @@ class ReportContext:
     table_no: int = 0
 
     def t(self, zh: str, en: str, **fmt: Any) -> str:
-        return tr(zh, en, self.lang, **fmt)  # type: ignore[arg-type]  # lang is zh | en, held as str
+        return tr(zh, en, self.lang, **fmt)
 
     def whole_region_note(self, what_zh: str, what_en: str) -> Paragraph | None:
         """A note for a section whose query has no industry/city filter, when the report is scoped."""
@@ -48,11 +48,11 @@ class ReportContext:
         return self.t("表 {n}  {c}", "Table {n}. {c}", n=self.table_no, c=caption)
 
 
-def plain(value: Any, lang: str = "zh") -> str | int | float | None:
+def plain(value: Any, lang: Lang = "zh") -> str | int | float | None:
     """A table cell from an arbitrary query value: names of referenced nodes, lists joined."""
     sep = "; " if lang == "en" else "；"
     if isinstance(value, bool):
-        return tr("是", "yes", lang) if value else tr("否", "no", lang)  # type: ignore[arg-type]  # zh | en as str
+        return tr("是", "yes", lang) if value else tr("否", "no", lang)
     if value is None or isinstance(value, int | float | str):
         return value
     if isinstance(value, dict):

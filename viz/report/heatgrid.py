@@ -10,6 +10,7 @@ national column of every category. City gaps are not in this grid (they are per 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,7 @@ def _gap_cells(gap: dict[str, Any], categories: list[str]) -> list[tuple[str, st
     return []
 
 
-def heat_grid(coverage: dict[str, Any]) -> HeatGrid:
+def heat_grid(coverage: Mapping[str, Any]) -> HeatGrid:
     """Reshape ``read_coverage``'s matrix and gaps into rows ordered industry, then its segments
     (by priority, then the reference order)."""
     categories = list(load_taxonomy().categories)

@@ -46,6 +46,8 @@ def clean_report(report: Report) -> Report:
             return replace(value, **{f.name: clean(getattr(value, f.name)) for f in fields(value)})
         return value
 
+    # return-value: clean() keeps each value's type (a dataclass comes back as the same dataclass);
+    # its signature, object to object, cannot say so
     return clean(report)  # type: ignore[return-value]
 
 

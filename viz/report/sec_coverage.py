@@ -4,6 +4,7 @@ industry × city matrix — as ``read_coverage`` returns them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from graph.reference import load_taxonomy
@@ -11,7 +12,7 @@ from viz.geo.figure import city_map_png
 from viz.report import charts
 from viz.report.context import ReportContext, plain
 from viz.report.heatgrid import heat_grid
-from viz.report.model import Block, Figure, Heading, Paragraph, Table
+from viz.report.model import Block, Cell, Figure, Heading, Paragraph, Table
 
 GAPS_LISTED = 8  # the report's top items; the full list is in the plan workbook
 
@@ -64,7 +65,7 @@ def city_map_figure(ctx: ReportContext, city_platforms: dict[str, int],
     return blocks
 
 
-def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferred: dict[str, int] | None = None,
+def coverage_section(ctx: ReportContext, coverage: Mapping[str, Any] | None, inferred: dict[str, int] | None = None,
                      city_platforms: dict[str, int] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("五、重点产业平台布局覆盖", "5. Coverage of the key industries"), 1, "coverage")]
     if coverage is None:
@@ -137,7 +138,7 @@ def coverage_section(ctx: ReportContext, coverage: dict[str, Any] | None, inferr
     if ctx.charts and city_platforms is not None:
         blocks.extend(city_map_figure(ctx, city_platforms, by_ind, ind_order))
     sep = "、" if ctx.lang == "zh" else ", "
-    rows = []
+    rows: list[list[Cell]] = []
     for ind in ind_order:
         declared = [r for c, r in sorted(by_ind[ind].items()) if r.get("declared")]
         others = [r for c, r in sorted(by_ind[ind].items()) if not r.get("declared") and r.get("count")]

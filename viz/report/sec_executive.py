@@ -6,6 +6,7 @@ the full lists are in the plan workbook (``platgraph plan --xlsx``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from viz.report.analyses import AnalysisResults
@@ -29,7 +30,7 @@ def workbook_note(ctx: ReportContext) -> Paragraph:
         w=WORKBOOK if ctx.lang == "zh" else WORKBOOK.replace("-zh", "-en")), note=True)
 
 
-def _build_for(plan: dict[str, Any] | None, gap: dict[str, Any]) -> dict[str, Any] | None:
+def _build_for(plan: Mapping[str, Any] | None, gap: dict[str, Any]) -> dict[str, Any] | None:
     for item in (plan or {}).get("build", []):
         if (item.get("industry"), item.get("kind"), item.get("value")) == (gap.get("industry"), gap.get("kind"),
                                                                             gap.get("value")):

@@ -3,6 +3,7 @@ the synergy values, single-sector platforms and suggested partners — as ``read
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from viz.report import charts
@@ -62,7 +63,7 @@ def missing_text(ctx: ReportContext, missing: Any) -> Any:
     return ("、" if ctx.lang == "zh" else ", ").join(parts)
 
 
-def gaps_section(ctx: ReportContext, gaps: dict[str, Any] | None) -> list[Block]:
+def gaps_section(ctx: ReportContext, gaps: Mapping[str, Any] | None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("四、产学研用协同缺口", "4. Collaboration gaps"), 1, "gaps")]
     if gaps is None:
         blocks.append(Paragraph(ctx.t("协同缺口分析不可用（未安装 queries.collaboration）。",

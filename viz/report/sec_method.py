@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from graph.i18n import Lang
 from graph.store import Store
 from viz.report.context import ReportContext, plain
 from viz.report.cypher import cypher
@@ -56,7 +57,7 @@ def status_text(status: str | None, ctx: ReportContext) -> str:
     return ctx.t(*zh_en) if zh_en else status or ""
 
 
-def _loaded_text(value: Any, lang: str) -> Any:
+def _loaded_text(value: Any, lang: Lang) -> Any:
     if isinstance(value, str):
         try:
             return plain(json.loads(value), lang)

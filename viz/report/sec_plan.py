@@ -9,8 +9,10 @@ only the plan's name), 复核 (a check by a planner), 在运行 (active or being
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from graph.i18n import Lang
 from viz.report.context import ReportContext, localised, plain
 from viz.report.model import Block, Heading, Paragraph, Table
 
@@ -43,7 +45,7 @@ def _texts(ctx: ReportContext, reasons: Any) -> Any:
     return plain(reasons, ctx.lang)
 
 
-def _value(key: str, value: Any, lang: str) -> Any:
+def _value(key: str, value: Any, lang: Lang) -> Any:
     """Years as plain digits (a cell formatter would print 2025 as "2,025")."""
     if key in YEAR_KEYS and isinstance(value, int):
         return str(value)
@@ -82,7 +84,7 @@ def _more(ctx: ReportContext, total: int) -> list[Block]:
                             "(The first {n} of {t} items; the full list is in the plan workbook.)", n=LISTED, t=total))]
 
 
-def _summary(ctx: ReportContext, plan: dict[str, Any]) -> Paragraph:
+def _summary(ctx: ReportContext, plan: Mapping[str, Any]) -> Paragraph:
     c = plan.get("counts") or {}
     status = plan.get("status_counts") or {}
     active = status.get("active", 0) + status.get("building", 0)
@@ -119,7 +121,7 @@ def _decided(ctx: ReportContext, decided: dict[str, Any] | None) -> list[Block]:
     return blocks
 
 
-def plan_section(ctx: ReportContext, plan: dict[str, Any] | None, decided: dict[str, Any] | None = None) -> list[Block]:
+def plan_section(ctx: ReportContext, plan: Mapping[str, Any] | None, decided: dict[str, Any] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("六、优化整合三批清单", "6. The three batches"), 1, "plan")]
     if plan is None:
         blocks.append(Paragraph(ctx.t("方案清单不可用（未安装 queries.plan）。",

@@ -23,7 +23,7 @@ def flag_rows(ctx: ReportContext, store: Store) -> list[list[Any]]:
     module is installed; otherwise from the platforms' ``quality_flags`` with the codes as labels."""
     sep = "、" if ctx.lang == "zh" else "; "
     try:
-        from queries.quality import quality_items  # type: ignore[import-not-found]
+        from queries.quality import quality_items
     except ImportError:
         return [[r["flag"], r["platforms"], "", sep.join(r["examples"])]
                 for r in store.read(cypher("quality_flags"), {"examples": EXAMPLES})]

@@ -7,7 +7,7 @@ from typing import Any
 
 from viz.report import charts
 from viz.report.context import ReportContext
-from viz.report.model import Block, Figure, Heading, Layout, Paragraph, Table
+from viz.report.model import Block, Cell, Figure, Heading, Layout, Paragraph, Table
 from viz.report.summary import DIMENSIONS, Summary
 
 CHARTED_TOGETHER = ("category", "level", "status")  # a few bars each: one figure with three panels
@@ -42,7 +42,7 @@ def summary_section(ctx: ReportContext, summary: Summary, targets: list[dict[str
             png = charts.bar_chart(ctx.t("平台数量（按{d}）", "Platforms by {d}", d=title), names, counts)
             blocks.append(Figure(ctx.next_figure(ctx.t("按{d}统计的平台数量", "Platforms by {d}", d=title)), png,
                                  kind=f"summary-{dimension}"))
-        rows = [[name, n, round(100.0 * n / summary.total, 1) if summary.total else 0.0]
+        rows: list[list[Cell]] = [[name, n, round(100.0 * n / summary.total, 1) if summary.total else 0.0]
                 for name, n in zip(names, counts, strict=True)]
         blocks.append(Table(ctx.next_table(ctx.t("按{d}统计", "Platforms by {d}", d=title)),
                             [title, ctx.t("数量", "Count"), ctx.t("占比（%）", "Share (%)")], rows,
