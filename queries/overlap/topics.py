@@ -66,7 +66,7 @@ def host_family(name: str | None) -> str:
     """The host's name without its legal form (广西玉柴机器股份有限公司 → 广西玉柴机器), "" when too
     short to identify a body. Two hosts with one family are one host written two ways.
 
-    This and the two below are pure functions of a name and the data files, kept per name
+    This and :func:`name_topics` are pure functions of a name and the data files, kept per name
     (``NAME_CACHE``): :func:`~queries.overlap.text.prepare` asks them for every platform, and the
     proposal check's index re-prepares its 100,000 platforms after each ingest (their answers are
     shared: read them, never change them)."""
@@ -87,9 +87,10 @@ def name_topics(core: str) -> dict[str, str]:
     return load_terms().infer(core) if core else {}
 
 
-@lru_cache(maxsize=NAME_CACHE)
+@lru_cache(maxsize=200_000)
 def name_concepts(core: str) -> dict[str, str]:
-    """``{thesaurus concept: the word that says so}`` for a name core ("" → none)."""
+    """``{thesaurus concept: the word that says so}`` for a name core ("" → none). Cached: the
+    analysis reads each core twice (the profile, the topic counts); the result is never changed."""
     return load_thesaurus().concepts(core) if core else {}
 
 
