@@ -1,15 +1,19 @@
 """Analysis benchmark: ``platgraph analyze`` on the graph at NEO4J_URI, this checkout beside a baseline
-checkout (by default the commit before the analysis speed work), in the same run.
+checkout (by default main before the national-scale analysis work, cca5108), in the same run.
 
 Usage (it re-runs the analyses on the graph it points at and replaces their write-back; it does
 not change the loaded data)::
 
     NEO4J_URI=bolt://127.0.0.1:7807 PLATGRAPH_HOME=.platgraph/scratch python bench/analyze.py
     python bench/analyze.py --baseline 3449887 --profile /tmp/analyze.prof
+    python bench/analyze.py --only current        # this checkout alone (no baseline run)
 
 Each run is ``python -m api.cli analyze --format json`` in its own process from its checkout (the
 baseline is extracted with ``git archive``, no worktree), so wall time, per-analysis seconds and
-peak RSS (``wait4``) are each run's own. The baseline runs first; both read the same graph.
+peak RSS and CPU seconds (``wait4``) are each run's own. The baseline runs first; both read the same
+graph. On a shared machine wall time follows the load; the CPU seconds of the Python process and
+of the local engine (``/proc/<pid>/stat`` of the engine ``PLATGRAPH_HOME`` names, before and after;
+other clients of the same engine meanwhile count too) are the load-independent part.
 ``--profile FILE`` runs this checkout's analysis under cProfile as well (a third run) and prints the
 top functions by cumulative time.
 """
@@ -26,7 +30,20 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_BASELINE = "3449887"  # main before the bulk load and the analysis speed work (2026-12-01)
+sys.path.insert(0, str(REPO))
+DEFAULT_BASELINE = "cca5108"  # main before the national-scale analysis work (2026-12-01, issue 19)
+
+
+def engine_cpu_seconds() -> float | None:
+    """CPU seconds (user + system) the local engine under PLATGRAPH_HOME has used, or None."""
+    from graph import local_neo4j  # noqa: PLC0415
+    from graph.settings import get_settings  # noqa: PLC0415
+
+    pid = local_neo4j.read_pid(local_neo4j.EnginePaths(get_settings().home))
+    if pid is None or not Path(f"/proc/{pid}/stat").exists():
+        return None
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def extract(ref: str) -> Path:
@@ -48,6 +65,9 @@ def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
         cmd += ["-m", "cProfile", "-o", str(profile)]
     cmd += ["-m", "api.cli", "analyze", "--format", "json"]
     env = {**os.environ, "PYTHONPATH": str(checkout)}
+    if env.get("PLATGRAPH_HOME"):  # the child runs in its checkout: a relative home must stay this one
+        env["PLATGRAPH_HOME"] = str(Path(env["PLATGRAPH_HOME"]).resolve())
+    engine_before = engine_cpu_seconds()
     began = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=err)
@@ -57,6 +77,7 @@ def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
         if os.waitstatus_to_exitcode(status) != 0:
             err.seek(0)
             raise SystemExit(f"analyze in {checkout} failed:\n{err.read().decode()[-3000:]}")
+    engine_after = engine_cpu_seconds()
     text = out.decode()
     summary = json.loads(text[text.index("{"):])
     return {"checkout": str(checkout), "seconds": round(seconds, 1),
@@ -65,6 +86,9 @@ def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
             "details": {name: {k: v for k, v in summary[name].items() if k.endswith("seconds")}
                         for name in ("overlap", "collaboration", "coverage") if name in summary},
             "python_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "python_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+            "engine_cpu_seconds": (round(engine_after - engine_before, 1)
+                                   if engine_before is not None and engine_after is not None else None),
             "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
@@ -72,28 +96,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git ref of the baseline checkout")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--only", choices=["baseline", "current"], help="run one side only")
     parser.add_argument("--profile", type=Path, help="also profile this checkout's run into FILE")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     figures: dict = {"load_average_start": [round(x, 2) for x in os.getloadavg()]}
-    if not args.no_baseline:
+    if not args.no_baseline and args.only != "current":
         figures["baseline"] = {**timed_analyze(extract(args.baseline)), "ref": args.baseline}
-    figures["current"] = timed_analyze(REPO)
+    if args.only != "baseline":
+        figures["current"] = timed_analyze(REPO)
     if args.profile:
         timed_analyze(REPO, profile=args.profile)
     figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
 
     print(f"load average at start {figures['load_average_start']}, at end {figures['load_average_end']}")
     names = ("overlap", "collaboration", "coverage")
-    print(f"{'':<22}" + "".join(f"{n:>15}" for n in names) + f"{'total (wall)':>15}{'peak RSS MB':>13}")
+    print(f"{'':<22}" + "".join(f"{n:>15}" for n in names)
+          + f"{'total (wall)':>15}{'peak RSS MB':>13}{'CPU s Python':>14}{'CPU s Neo4j':>13}")
     for label in ("baseline", "current"):
         if label not in figures:
             continue
         f = figures[label]
         title = f"{label} ({f.get('ref', 'this checkout')})"
         print(f"{title:<22}" + "".join(f"{f['analyses'].get(n, '-'):>15}" for n in names)
-              + f"{f['seconds']:>15}{f['python_peak_rss_mb']:>13}")
+              + f"{f['seconds']:>15}{f['python_peak_rss_mb']:>13}{f['python_cpu_seconds']:>14}"
+              + f"{f['engine_cpu_seconds'] if f['engine_cpu_seconds'] is not None else '-':>13}")
     for label in ("baseline", "current"):
         if label in figures:
             print(f"{label} phases: " + json.dumps(figures[label]["details"], ensure_ascii=False))

@@ -31,24 +31,21 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from graph import local_neo4j
 from graph.schema import apply_schema, check_label
 from graph.store import Store
-from ingest import cypher
-from ingest.bulk_csv import NodeFile, NotBulkable, RelFile, import_args
-from ingest.load_plan import Plan
+from ingest.bulk_csv import PROPERTY_NAME, NodeFile, NotBulkable, RelFile, import_args
+from ingest.load_plan import Pairs, Plan
 from ingest.writer import (
     FRESH_QUERIES,
-    FRESH_SPECS,
     NODE_QUERIES,
     REL_SPECS,
     SHARED_RELS,
-    _fresh_keys,
-    _fresh_rows,
+    _node_props,
     write_steps,
 )
 
@@ -84,6 +81,11 @@ RETURN labels(n)[0] AS label, n.key AS key
 """
 
 SET_EMPTY_LISTS_TEMPLATE = "UNWIND $rows AS row MATCH (n:{label} {{key: row.key}}) SET n += row.props"
+# A property every imported row of the run carries as a list is missing after the import only where
+# the list is empty: one scan sets it, in batches (no key lookups, nothing sent from Python).
+EMPTY_LIST_SCAN_TEMPLATE = (
+    "MATCH (n:{label}) WHERE n.src_run = $run AND n.{prop} IS NULL "
+    "CALL (n) {{ SET n.{prop} = [] }} IN TRANSACTIONS OF 20000 ROWS")
 
 
 def set_empty_lists_query(label: str) -> str:
@@ -107,28 +109,34 @@ def unavailable_reason(store: Store, rows_read: int, *, forced: bool) -> str | N
 
 Step = tuple[str, str, list[dict[str, Any]]]
 
+# Labels the import writes from the plan (every planned node of them is new on an empty graph), and
+# the plan's sources whose steps stay Cypher (reference-side industries before, evaluations after).
+IMPORTED_LABELS = ("Institution", "Platform", "Researcher")
+CYPHER_SOURCES = frozenset({"Industry", "Target", "Evaluation"})
+
 
 def _split_steps(plan: Plan) -> tuple[list[Step], list[Step]]:
     """The plan's write steps that stay Cypher: ``(before the import, after it)``. The import
-    writes the new nodes with their relationships, topics and collaborations; reference-side steps
-    run before (their nodes go into the import files); every other step (e.g. evaluations, which
-    point at imported platforms) runs after, in the writer's order — as on the Cypher path, where it
-    also runs after those nodes exist. Raises NotBulkable for a step that would update nodes the
-    graph already holds (only an empty graph is bulk-loaded, so this means a new kind of step)."""
-    rel_queries = {cypher.rel_query(a, rel, b, with_role=role) for rel, a, b, role in REL_SPECS}
-    created = {*FRESH_QUERIES.values(), cypher.UPSERT_TOPICS, cypher.UPSERT_COLLABORATIONS}
-    updates = {query for label, query in NODE_QUERIES if label in FRESH_QUERIES}
+    writes the new institutions, platforms and researchers with their relationships, topics and
+    collaborations; reference-side steps run before (their nodes go into the import files); the
+    other steps (evaluations, which point at imported platforms) run after, in the writer's order —
+    as on the Cypher path, where they also run after those nodes exist. Raises NotBulkable when the
+    plan would update nodes the graph already holds (only an empty graph is bulk-loaded, so this
+    means a new kind of step)."""
+    for label in IMPORTED_LABELS:
+        existing = plan.existing.get(label, set())
+        if existing and any(key in existing for key in plan.nodes.get(label, {})):
+            raise NotBulkable(f"the plan updates {label} nodes the graph already holds")
+    for (a, rel, _b), targets in plan.prune.items():
+        if a not in CYPHER_SOURCES and targets:
+            raise NotBulkable(f"write step 'prune {rel}' updates nodes the graph already holds")
+    known = {label for label, _q in NODE_QUERIES} | {"COLLABORATES_WITH"}
+    if set(plan.nodes) - known or set(FRESH_QUERIES) - set(IMPORTED_LABELS):
+        raise NotBulkable("the plan holds a kind of node this bulk load does not know")
     pre: list[Step] = []
     post: list[Step] = []
-    for name, query, rows in write_steps(plan):
-        if name in PRE_STEPS:
-            pre.append((name, query, rows))
-        elif query in created or (query in rel_queries and not name.startswith("prune")):
-            continue  # written by the import
-        elif query in updates or name.startswith("prune"):
-            raise NotBulkable(f"write step {name!r} updates nodes the graph already holds")
-        else:
-            post.append((name, query, rows))
+    for name, query, rows in write_steps(plan, CYPHER_SOURCES):
+        (pre if name in PRE_STEPS else post).append((name, query, rows))
     return pre, post
 
 
@@ -140,30 +148,33 @@ class BulkLoad:
         self.nodes: dict[str, NodeFile] = {}
         self.rels: dict[tuple[str, str, str], RelFile] = {}
         self.seconds: dict[str, float] = {}
+        self.provenance = {"src_run": run}
 
-    def _node(self, label: str) -> NodeFile:
+    def _node(self, label: str, constant: dict[str, Any] | None = None) -> NodeFile:
         if label not in self.nodes:
-            self.nodes[label] = NodeFile(self.directory, label)
+            self.nodes[label] = NodeFile(self.directory, label, constant)
         return self.nodes[label]
 
-    def _rel(self, rel: str, a: str, b: str) -> RelFile:
+    def _rel(self, rel: str, a: str, b: str, constant: dict[str, Any] | None = None) -> RelFile:
         if (rel, a, b) not in self.rels:
-            self.rels[(rel, a, b)] = RelFile(self.directory, rel, a, b)
+            self.rels[(rel, a, b)] = RelFile(self.directory, rel, a, b, constant)
         return self.rels[(rel, a, b)]
 
     def _timed(self, name: str, began: float) -> None:
         self.seconds[name] = round(time.perf_counter() - began, 3)
 
     def check(self) -> None:
-        """Build the plan's import rows, raising :class:`NotBulkable` before anything is written if
-        the import cannot reproduce the plan exactly (a step that updates nodes the graph holds, or
-        values one column type cannot carry)."""
+        """Find the plan's import files and their column types, raising :class:`NotBulkable` before
+        anything is written if the import cannot reproduce the plan exactly (a step that updates
+        nodes the graph holds, or values one column type cannot carry)."""
         self.pre, self.post = _split_steps(self.plan)
         known: dict[str, set[str]] = {}
         for row in self.store.read(REFERENCE_KEYS):
             known.setdefault(row["label"], set()).add(row["key"])
         known.setdefault("Industry", set()).update(self.plan.nodes.get("Industry", {}))
         self._add_plan(known)
+        for table in [*self.nodes.values(), *self.rels.values()]:
+            table.scan()
 
     def run_load(self, on_step: Callable[[str], Any] | None = None) -> dict[str, float]:
         if not hasattr(self, "pre"):
@@ -195,12 +206,20 @@ class BulkLoad:
             self.store.upsert_batches(query, rows, extra={"run": self.run})
         self._timed("cypher (steps after the import)", began)
         began = time.perf_counter()
-        for label, node in self.nodes.items():
-            if node.empty_lists:
-                self.store.upsert_batches(set_empty_lists_query(label), node.empty_lists, batch_size=20_000)
+        self._set_empty_lists()
         self._timed("empty lists", began)
         shutil.rmtree(self.directory, ignore_errors=True)
         return self.seconds
+
+    def _set_empty_lists(self) -> None:
+        """Properties that are empty lists, which the importer cannot write (:mod:`ingest.bulk_csv`)."""
+        with self.store.driver.session(database=self.store.database) as session:
+            for label, node in self.nodes.items():
+                scan, by_key = node.empty_list_fixes()
+                for prop in scan:  # auto-commit: CALL … IN TRANSACTIONS needs it
+                    session.run(empty_list_scan_query(label, prop), {"run": self.run}).consume()
+                if by_key:
+                    self.store.upsert_batches(set_empty_lists_query(label), by_key, batch_size=20_000)
 
     # ------------------------------------------------------------------ the rows
     def _export_graph(self) -> None:
@@ -212,61 +231,83 @@ class BulkLoad:
             self._node(labels[0]).add(props["key"], props)
         for row in self.store.read(EXPORT_RELS):
             self._rel(row["rel"], row["a_labels"][0], row["b_labels"][0]).add(row["a"], row["b"], row["props"])
+        for table in [*self.nodes.values(), *self.rels.values()]:
+            if not table.scanned:
+                table.scan()
 
     def _add_plan(self, reference: dict[str, set[str]]) -> None:
-        """The planned new nodes and their relationships, as the writer's CREATE queries write them
+        """The planned new nodes and their relationships as row sources (read from the plan when
+        the files are written, never copied), as the writer's CREATE queries write them
         (``SET n = row.props, n.key = …, n.src_run = $run``; an edge only to a node that exists).
         ``reference``: keys per label of the nodes the graph holds or the Cypher steps will write."""
-        plan, run = self.plan, self.run
-        provenance = {"src_run": run}  # one dict shared by the millions of edges that carry only this
-        fresh = _fresh_keys(plan, {label for label, _q, _f in FRESH_SPECS})
-        fresh_rows = _fresh_rows(plan, fresh)
-        for key, node in plan.nodes.get("Topic", {}).items():
-            self._node("Topic").add(key, {"name": node["name"], "src_run": run})
-        for label, _query, _fields in FRESH_SPECS:
-            out = self._node(label)
-            for key, row in fresh_rows.get(label, {}).items():
-                props = {k: v for k, v in row["props"].items() if v is not None}
-                props["src_run"] = run
-                out.add(key, props)
+        plan, provenance = self.plan, self.provenance
+        nodes = plan.nodes
+        topics = nodes.get("Topic", {})
+        if topics:
+            self._node("Topic", provenance).add_source(
+                lambda: (((key,), {"name": node["name"]}) for key, node in topics.items()))
+        for label in IMPORTED_LABELS:
+            planned = nodes.get(label, {})
+            if planned:
+                self._node(label, provenance).add_source(_node_rows(label, planned))
 
-        def known(label: str) -> set[str]:
-            node = self.nodes.get(label)
-            return reference.get(label, set()) | (node.keys if node is not None else set())
+        def has(label: str) -> Callable[[str], bool]:
+            extra = reference.get(label, set())
+            own = nodes.get(label, {})
+            return lambda key: key in own or key in extra
 
-        known_keys = {label: known(label) for label in ("Institution", "City", "Industry", "PlatformType", "Topic",
-                                                         "Platform", "Researcher")}
-        for label, _query, fields in FRESH_SPECS:
-            specs = {rel: b for rel, a, b, _role in REL_SPECS if a == label}
-            for key, row in fresh_rows.get(label, {}).items():
-                for rel, field in fields.items():
-                    b_label = specs[rel]
-                    for target in row[field]:
-                        if target in known_keys[b_label]:
-                            self._rel(rel, label, b_label).add(key, target, provenance)
-                for membership in row.get("memberships", ()):
-                    if membership["b"] in known_keys["Platform"]:
-                        self._rel("MEMBER_OF", label, "Platform").add(
-                            key, membership["b"], {"role": membership["role"], "roles": membership["roles"],
-                                                   "src_run": run})
-        # relationships of the plan that start from a node created by the import but were not
-        # carried on its row (none on an empty graph today; kept so a new REL_SPECS entry is not lost)
+        platforms = nodes.get("Platform", {})
         for rel, a, b, with_role in REL_SPECS:
-            if a not in fresh or a == "Industry":
+            rows = plan.rels.get(rel, {})
+            if a not in IMPORTED_LABELS or not rows:
                 continue
-            for rel_row in plan.rels.get(rel, {}).values():
-                if rel in SHARED_RELS and (rel_row["a"] in plan.nodes.get("Platform", {})) != (a == "Platform"):
-                    continue
-                if rel_row["a"] in fresh[a]:
-                    continue  # on the node's row above
-                if rel_row["a"] in known_keys[a] and rel_row["b"] in known_keys[b]:
-                    props = {"src_run": run}
-                    if with_role:
-                        props.update(role=rel_row["role"], roles=rel_row["roles"])
-                    self._rel(rel, a, b).add(rel_row["a"], rel_row["b"], props)
-        institutions = known_keys["Institution"]
-        for row in plan.rels.get("COLLABORATES_WITH", {}).values():
-            if row["a"] in institutions and row["b"] in institutions:
-                props = {"kind": row["kind"], "year": row["year"], "industry": row["industry"],
-                         "count": row["count"], "src_run": run}
-                self._rel("COLLABORATES_WITH", "Institution", "Institution").add(row["a"], row["b"], props)
+            if with_role:
+                source = _role_rows(rows, has(a), has(b))
+            else:
+                source = _pair_rows(rows, has(a), has(b), platforms if rel in SHARED_RELS else None, a == "Platform")
+            self._rel(rel, a, b, provenance).add_source(source)
+        collaborations = plan.rels.get("COLLABORATES_WITH", {})
+        if collaborations:
+            institutions = has("Institution")
+            self._rel("COLLABORATES_WITH", "Institution", "Institution", provenance).add_source(
+                lambda: (((r["a"], r["b"]), {"kind": r["kind"], "year": r["year"], "industry": r["industry"],
+                                             "count": r["count"]})
+                         for r in collaborations.values() if institutions(r["a"]) and institutions(r["b"])))
+
+
+RowSource = Callable[[], Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]]
+
+
+def _node_rows(label: str, planned: Mapping[str, dict[str, Any]]) -> RowSource:
+    """The import rows of a label's planned nodes: what the writer's CREATE sets (no nulls, no key)."""
+    return lambda: (((key,), {k: v for k, v in _node_props(label, node).items() if v is not None and k != "key"})
+                    for key, node in planned.items())
+
+
+def _role_rows(rows: Mapping[tuple, dict[str, Any]], starts: Callable[[str], bool],
+               ends: Callable[[str], bool]) -> RowSource:
+    return lambda: (((r["a"], r["b"]), {"role": r["role"], "roles": r["roles"]}) for r in rows.values()
+                    if starts(r["a"]) and ends(r["b"]))
+
+
+def _pair_rows(rows: Mapping[tuple, dict[str, Any]], starts: Callable[[str], bool], ends: Callable[[str], bool],
+               platforms: Mapping[str, Any] | None, from_platform: bool) -> RowSource:
+    """Property-less edges (their ``src_run`` is the file's constant column). ``platforms``: for a
+    type that starts from two labels, the planned platforms (an edge is this file's if its start is
+    one exactly when the file is the platforms')."""
+    def source() -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
+        pairs = rows if isinstance(rows, Pairs) else ((r["a"], r["b"]) for r in rows.values())
+        return (((a, b), _NO_PROPS) for a, b in pairs
+                if (platforms is None or (a in platforms) == from_platform) and starts(a) and ends(b))
+    return source
+
+
+_NO_PROPS: dict[str, Any] = {}
+
+
+def empty_list_scan_query(label: str, prop: str) -> str:
+    """Sets ``prop`` to ``[]`` on the run's ``label`` nodes that lack it (label whitelisted, the
+    property a plain identifier of the plan's own rows, :data:`ingest.bulk_csv.PROPERTY_NAME`)."""
+    if not PROPERTY_NAME.match(prop):
+        raise NotBulkable(f"property name {prop!r}")
+    return EMPTY_LIST_SCAN_TEMPLATE.format(label=check_label(label), prop=prop)

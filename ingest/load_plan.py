@@ -14,7 +14,7 @@ memberships, collaborations, targets); a row whose reference fails is rejected n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
@@ -52,12 +52,63 @@ if tuple(name for tables, _sources in SEGMENTS for name in tables) != TABLE_ORDE
 ROLE_RANK = ("director", "chief_scientist", "academic_committee", "core_member")
 
 
+# Relationship types that carry properties besides their ends; every other planned relationship is
+# just its two keys.
+RELS_WITH_PROPERTIES = frozenset({"MEMBER_OF", "COLLABORATES_WITH"})
+
+
+class Pairs(MutableMapping[tuple, dict[str, Any]]):
+    """The planned relationships of one property-less type, held as their ``(a, b)`` keys only.
+
+    Why: at 100,000 platforms the plan holds some five million such relationships; a ``{"a", "b"}``
+    dict per edge cost about 200 bytes each, a gigabyte in all. The rows the writer sends are
+    made from the keys when they are read (``values()``), a batch at a time.
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple, None] = {}  # a dict, not a set: the plan's order is kept
+
+    def __setitem__(self, key: tuple, value: dict[str, Any]) -> None:
+        self._keys[key] = None
+
+    def __getitem__(self, key: tuple) -> dict[str, Any]:
+        if key not in self._keys:
+            raise KeyError(key)
+        return {"a": key[0], "b": key[1]}
+
+    def __delitem__(self, key: tuple) -> None:
+        del self._keys[key]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        return ({"a": a, "b": b} for a, b in self._keys)
+
+
+class _Rels(dict):
+    """``plan.rels``: relationship type -> planned rows (:class:`Pairs` for property-less types)."""
+
+    def __missing__(self, rel: str) -> MutableMapping[tuple, dict[str, Any]]:
+        rows: MutableMapping[tuple, dict[str, Any]] = {} if rel in RELS_WITH_PROPERTIES else Pairs()
+        self[rel] = rows
+        return rows
+
+
 @dataclass
 class Plan:
     """Everything to write, keyed by label / relationship type, plus what was rejected."""
 
     nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
-    rels: dict[str, dict[tuple, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
+    rels: dict[str, MutableMapping[tuple, dict[str, Any]]] = field(default_factory=_Rels)
     prune: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
     rejects: list[Reject] = field(default_factory=list)
     ambiguities: list[Ambiguity] = field(default_factory=list)
@@ -96,13 +147,22 @@ def record_name(table_key: str, cells: dict[str, str]) -> str:
     return clean_text(cells.get("id"))
 
 
+_NO_ROW: dict[str, Any] = {}
+
+
 class _RowErrors:
     """Collects the problems of one row; the row loads only if there are none."""
+
+    __slots__ = ("table", "raw", "items")
 
     def __init__(self, table: RawTable, raw: RawRow) -> None:
         self.table, self.raw = table, raw
         self.items: list[Reject] = []
-        self.record = record_name(table.spec.key, raw.cells)
+
+    @property
+    def record(self) -> str:
+        # named only when the row is rejected: most rows pass, and naming costs three text cleanings
+        return record_name(self.table.spec.key, self.raw.cells)
 
     def add(self, column: str, zh: str, en: str, value: str | None = None) -> None:
         header = self.table.header(column) if column else ""
@@ -163,7 +223,9 @@ class Planner:
         self.existing_platforms: set[str] = set()
         self.existing_researchers: set[str] = set()
         self.researcher_ids: dict[str, str] = {}
-        self.researcher_names: dict[str, set[tuple[str, str]]] = defaultdict(set)  # name -> (key, inst)
+        # name -> (key, inst), or a set of them when several researchers share the name (a set per
+        # name cost ~200 bytes for each of a million mostly unique names)
+        self.researcher_names: dict[str, tuple[str, str] | set[tuple[str, str]]] = {}
         for key, pid, norm, _level in read_values(store, cypher.EXISTING_PLATFORMS):
             self.existing_platforms.add(key)
             if needs_platforms:
@@ -189,7 +251,14 @@ class Planner:
         if rid:
             self.researcher_ids.setdefault(rid, key)
         if name:
-            self.researcher_names[clean_text(name)].add((key, inst or ""))
+            name, entry = clean_text(name), (key, inst or "")
+            known = self.researcher_names.get(name)
+            if known is None:
+                self.researcher_names[name] = entry
+            elif isinstance(known, set):
+                known.add(entry)
+            elif known != entry:
+                self.researcher_names[name] = {known, entry}
 
     def _institution(self, errors: _RowErrors, column: str, text: str) -> str | None:
         """Resolve one institution reference or record why not (reject + ambiguity report)."""
@@ -397,8 +466,13 @@ class Planner:
             stats["loaded"] += 1
 
     def _rel(self, rel: str, a: str, b: str, **props: Any) -> None:
-        key = (a, b, *props.values())
-        self.plan.rels[rel][key] = {"a": a, "b": b, **props}
+        rows = self.plan.rels[rel]
+        if isinstance(rows, Pairs):
+            if props:
+                raise RuntimeError(f"{rel} carries no properties (RELS_WITH_PROPERTIES)")
+            rows[(a, b)] = _NO_ROW  # the key is the row
+            return
+        rows[(a, b, *props.values())] = {"a": a, "b": b, **props}
 
     # ------------------------------------------------------------------ tables
     def build(self) -> Plan:
@@ -700,7 +774,8 @@ class Planner:
         key = self.researcher_ids.get(text)
         if key:
             return key
-        candidates = self.researcher_names.get(clean_text(text), set())
+        found = self.researcher_names.get(clean_text(text))
+        candidates = found if isinstance(found, set) else {found} if found else set()
         if inst_text:
             inst = self._institution(errors, "institution", inst_text)
             if inst is None:

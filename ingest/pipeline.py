@@ -66,7 +66,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         dataset = read_dataset(Path(path))
         timings["read"] = time.perf_counter() - t
         for table in dataset.tables.values():
-            bar.add_file(table.source, len(table.rows))
+            bar.add_file(table.source, table.row_count)
 
         check_writable((Path(rejects_path) if rejects_path else default_rejects_path(store, "-")).parent)
         store.verify()
@@ -81,7 +81,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         store.write(cypher.START_RUN, {"key": run, "sources": dataset.sources, "dataset": str(dataset.path)})
         interrupted = [r["key"] for r in store.write(cypher.CLOSE_INTERRUPTED_RUNS, {"key": run})]
         bulk_reason = "--no-bulk" if bulk is False else bulk_unavailable(
-            store, sum(len(t.rows) for t in dataset.tables.values()), forced=bool(bulk))
+            store, sum(t.row_count for t in dataset.tables.values()), forced=bool(bulk))
         if bulk and bulk_reason:
             raise UsageError(tr("无法使用离线批量导入：{why}", "the offline bulk import cannot run: {why}",
                                 why=bulk_reason))

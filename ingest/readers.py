@@ -60,15 +60,36 @@ class RawRow:
     extra: list[str] = field(default_factory=list)  # non-empty cells beyond the header
 
 
-@dataclass
 class RawTable:
-    spec: TableSpec
-    source: str  # file name as written (for XLSX: 'workbook.xlsx:sheet')
-    path: Path
-    headers: dict[str, str]  # canonical column key -> header as written
-    unknown_headers: list[str]
-    rows: list[RawRow]
-    encoding: str | None = None
+    """One table of a dataset: its headers as written and its rows.
+
+    ``rows`` may be given as a callable that builds them: a large CSV is checked in full while it
+    is read (a malformed file is refused before anything is written) but its rows are built only
+    when the planner reaches the table, and dropped once it is planned (``release_rows``), so the
+    raw cells of a million researchers never sit in memory beside those of every other table.
+    """
+
+    def __init__(self, spec: TableSpec, source: str, path: Path, headers: dict[str, str],
+                 unknown_headers: list[str], rows: list[RawRow] | Callable[[], list[RawRow]],
+                 encoding: str | None = None, *, count: int | None = None) -> None:
+        self.spec, self.source, self.path = spec, source, path
+        self.headers = headers  # canonical column key -> header as written
+        self.unknown_headers = unknown_headers
+        self.encoding = encoding
+        self._rows: list[RawRow] | None = rows if isinstance(rows, list) else None
+        self._load = None if isinstance(rows, list) else rows
+        self.row_count = len(rows) if isinstance(rows, list) else int(count or 0)  # rows read (non-blank)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        if self._rows is None:
+            self._rows = self._load() if self._load is not None else []
+            self._load = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[RawRow]) -> None:
+        self._rows, self._load = rows, None
 
     def header(self, key: str) -> str:
         """The column header as the user wrote it (what the rejects file names)."""
@@ -137,22 +158,35 @@ def _check_required(spec: TableSpec, source: str, mapping: Mapping[str, object])
 
 
 def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
-                 records: Iterator[tuple[int, list[object]]], encoding: str | None = None,
-                 exported: bool = False) -> RawTable:
+                 records: Iterator[tuple[int, list[object]]] | Callable[[], Iterator[tuple[int, list[object]]]],
+                 encoding: str | None = None, exported: bool = False, *, count: int | None = None) -> RawTable:
+    """``records``: the rows, or (with ``count``) a callable that yields them again when the
+    planner needs them (see :class:`RawTable`)."""
     mapping, unknown = map_headers(spec, headers)
     _check_required(spec, source, mapping)
     written = {key: str(headers[pos]).strip() for key, pos in mapping.items()}
     width = len(headers)
-    rows: list[RawRow] = []
     text_of = _export_cell_text if exported else _cell_text
-    for number, values in records:
-        texts = [text_of(v) for v in values]
-        if not any(t.strip() for t in texts):
-            continue
-        cells = {key: (texts[pos] if pos < len(texts) else "") for key, pos in mapping.items()}
-        extra = [t for t in texts[width:] if t.strip()]
-        rows.append(RawRow(number, cells, extra=extra))
-    return RawTable(spec, source, path, written, unknown, rows, encoding)
+
+    def build(records: Iterator[tuple[int, list[object]]]) -> list[RawRow]:
+        rows: list[RawRow] = []
+        positions = list(mapping.items())
+        for number, values in records:
+            # a CSV cell is already text, as written: skip the per-cell conversion (a million rows)
+            texts: list[str] = values if plain_text else [text_of(v) for v in values]  # type: ignore[assignment]
+            if not any(t.strip() for t in texts):
+                continue
+            n = len(texts)
+            cells = {key: (texts[pos] if pos < n else "") for key, pos in positions}
+            extra = [t for t in texts[width:] if t.strip()] if n > width else []
+            rows.append(RawRow(number, cells, extra=extra))
+        return rows
+
+    plain_text = callable(records) and not exported  # rows of a CSV reader: lists of str
+    if callable(records):
+        again = records
+        return RawTable(spec, source, path, written, unknown, lambda: build(again()), encoding, count=count)
+    return RawTable(spec, source, path, written, unknown, build(records), encoding)
 
 
 # ---------------------------------------------------------------------- CSV
@@ -197,16 +231,22 @@ def read_csv(path: Path, spec: TableSpec, exported: bool | None = None) -> RawTa
         headers = next(reader, None)
         if not headers:
             raise UsageError(tr("{f}：文件为空，没有表头行", "{f}: the file is empty (no header row)", f=source))
-
-        def records() -> Iterator[tuple[int, list[object]]]:
-            for number, record in enumerate(reader, start=2):
-                yield number, list(record)
-
-        return _build_table(spec, source, path, [h.strip() for h in headers], records(), encoding, exported)
+        # the whole file is parsed now (a malformed one is refused before anything is written) and
+        # its non-blank rows counted; the rows themselves are built again when they are planned
+        count = sum(1 for record in reader if any(t.strip() for t in record))
     except csv.Error as exc:
         raise UsageError(tr("{f}：CSV 格式错误（第 {n} 行附近：{e}），未写入任何数据",
                             "{f}: malformed CSV (near line {n}: {e}); nothing was written",
                             f=source, n=reader.line_num, e=exc)) from exc
+
+    def records() -> Iterator[tuple[int, list[object]]]:
+        again = csv.reader(io.StringIO(text, newline=""))
+        next(again, None)
+        for number, record in enumerate(again, start=2):
+            yield number, list(record)
+
+    return _build_table(spec, source, path, [h.strip() for h in headers], records, encoding, exported,
+                        count=count)
 
 
 # ---------------------------------------------------------------------- JSON Lines

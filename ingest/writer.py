@@ -167,11 +167,12 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) ->
         if a not in sources:
             continue
         new = fresh.get(a, set())
-        rows = list(plan.rels.get(rel, {}).values())
-        if rel in SHARED_RELS:  # start from two labels: keep this step's own
-            rows = [r for r in rows if (r["a"] in plan.nodes.get("Platform", {})) == (a == "Platform")]
-        if new:  # a new node's relationships were created with it
-            rows = [r for r in rows if r["a"] not in new]
+        platforms = plan.nodes.get("Platform", {})
+        shared, from_platform = rel in SHARED_RELS, a == "Platform"
+        # filtered as they are made: a shared type keeps this step's own (it starts from two
+        # labels); a new node's relationships were created with it
+        rows = [r for r in plan.rels.get(rel, {}).values()
+                if (not shared or (r["a"] in platforms) == from_platform) and r["a"] not in new]
         if rows:
             steps.append((rel, cypher.rel_query(a, rel, b, with_role=with_role), rows))
     collab = list(plan.rels.get("COLLABORATES_WITH", {}).values()) if "COLLABORATES_WITH" in sources else []

@@ -16,7 +16,8 @@ university lab of the education department with failing grades. Every expectatio
 from __future__ import annotations
 
 from graph.store import Store
-from tests.test_coverage_fixtures import CREATE_GROUP, CREATE_PLATFORMS, build_graph
+from tests.graph_builder import ingest_tables
+from tests.test_coverage_fixtures import CREATE_GROUP, build_graph, platform_rows
 
 EXTRA_PLATFORMS = [
     ("P16", "国家工程技术研究中心", "innovation_transfer", "national", "南宁", "active", "不合格", 2005, "H4", ["铝"],
@@ -35,21 +36,10 @@ EVALUATIONS = [
     ("P2", 2025, "整改"),
     ("P5", 2024, "整改"), ("P5", 2025, "整改不通过"),
 ]
-CREATE_EVALUATIONS = """
-UNWIND $rows AS row
-MATCH (p:Platform {key: row.p})
-CREATE (e:Evaluation {key: row.p + '@' + toString(row.y) + '@' + row.r, platform: row.p, year: row.y, result: row.r})
-CREATE (e)-[:EVALUATES]->(p)
-"""
-
-
 def policy_graph(store: Store) -> Store:
     build_graph(store)
-    store.write(CREATE_PLATFORMS, {"rows": [
-        {"key": k, "name": f"测试平台{k}", "type": t, "category": cat, "level": lv, "city": city, "status": st,
-         "evaluation": ev, "established": est, "host": host, "industries": inds, "family": fam}
-        for k, t, cat, lv, city, st, ev, est, host, inds, fam in EXTRA_PLATFORMS]})
-    store.write(CREATE_EVALUATIONS, {"rows": [{"p": p, "y": y, "r": r} for p, y, r in EVALUATIONS]})
+    ingest_tables(store, {"平台": platform_rows(EXTRA_PLATFORMS),
+                          "评估记录": [{"平台": p, "评估年份": y, "评估结果": r} for p, y, r in EVALUATIONS]})
     store.write(CREATE_GROUP, {"key": "A2:2", "run": "A2", "rec": "merge", "keep": "P10",
                                "members": ["P10", "P19", "P20"], "reasons_zh": ["同一依托单位，服务同一产业"],
                                "reasons_en": ["same host, same industry"]})

@@ -1,4 +1,6 @@
-"""A small hand-built graph for the coverage and plan tests (no tests here: shared builders).
+"""A small graph for the coverage and plan tests (no tests here: shared builders), loaded through
+the real ingest from the planners' tables (tests/graph_builder.py); the overlap groups an analysis
+would write are planted (``CREATE_GROUP``), because the plan tests need exactly these groups.
 
 Every expected figure in the tests is counted by hand from the tables below; see the comments.
 
@@ -8,7 +10,10 @@ Industries (reference data): 汽车及新能源汽车 (priority 1, cities 柳州
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.store import Store
+from tests.graph_builder import ingest_tables
 
 # key, type, category, level, city, status, evaluation, established, host, industries, family
 PLATFORMS = [
@@ -40,6 +45,8 @@ PLATFORMS = [
      "engineering_centre"),
 ]
 
+NAMES = {row[0]: f"测试平台{row[0]}" for row in PLATFORMS}
+
 INSTITUTIONS = [
     # key, name, kind, city, declared industries
     ("H1", "广西柳工机械股份有限公司", "enterprise", "柳州", ["汽车及新能源汽车"]),
@@ -63,46 +70,32 @@ TARGETS = [
     ("科技资源共享服务平台", None, 2025, 2, 0, 3),
 ]
 
-CREATE_INSTITUTIONS = """
-UNWIND $rows AS row
-CREATE (i:Institution {key: row.key, name: row.name, norm_name: row.name, kind: row.kind, city: row.city,
-                       sector: CASE row.kind WHEN 'enterprise' THEN 'industry' ELSE 'academia' END})
-WITH i, row
-UNWIND row.industries AS ind
-MATCH (x:Industry {key: ind})
-CREATE (i)-[:IN_INDUSTRY]->(x)
-"""
+LEVEL_ZH = {"national": "国家级", "regional": "自治区级", "municipal": "市级"}
+STATUS_ZH = {"active": "运行", "building": "建设中", "revoked": "撤销", "merged": "整合"}
+KIND_ZH = {"enterprise": "企业", "university": "高校"}
+ROLE_ZH = {"director": "负责人", "core_member": "核心成员", "chief_scientist": "首席科学家"}
+HOST_NAMES = {key: name for key, name, *_ in INSTITUTIONS}
 
-CREATE_PLATFORMS = """
-UNWIND $rows AS row
-CREATE (p:Platform {key: row.key, id: row.key, name: row.name, type: row.type, category: row.category,
-                    level: row.level, city: row.city, status: row.status, evaluation: row.evaluation,
-                    established: row.established, family: row.family})
-WITH p, row
-MATCH (h:Institution {key: row.host}), (c:City {key: row.city}), (t:PlatformType {key: row.type})
-CREATE (p)-[:HOSTED_BY]->(h), (p)-[:LOCATED_IN]->(c), (p)-[:OF_TYPE]->(t)
-WITH p, row
-UNWIND row.industries AS ind
-MATCH (x:Industry {key: ind})
-CREATE (p)-[:SERVES]->(x)
-"""
 
-CREATE_RESEARCHERS = """
-UNWIND $rows AS row
-MATCH (i:Institution {key: row.institution})
-CREATE (r:Researcher {key: row.key, name: row.name, title: row.title, institution: row.institution})
-CREATE (r)-[:WORKS_AT]->(i)
-WITH r, row
-UNWIND row.roles AS role
-MATCH (p:Platform {key: role[0]})
-CREATE (r)-[:MEMBER_OF {role: role[1]}]->(p)
-"""
+def platform_rows(platforms: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """平台 rows of ``platforms`` (category and family follow from the type, as the ingest derives them)."""
+    return [{"编号": k, "平台名称": NAMES.get(k, f"测试平台{k}"), "平台类型": t, "级别": LEVEL_ZH[lv], "所在市": city,
+             "状态": STATUS_ZH[st], "评估结果": ev, "认定年份": est, "依托单位": HOST_NAMES[host], "服务产业": inds}
+            for k, t, _cat, lv, city, st, ev, est, host, inds, _fam in platforms]
 
-CREATE_TARGETS = """
-UNWIND $rows AS row
-CREATE (:Target {key: row.type + '@' + coalesce(row.level, '') + '@' + toString(row.year), type: row.type,
-                 level: row.level, year: row.year, new: row.new, integrated_or_revoked: row.ior, total: row.total})
-"""
+
+def tables() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "单位": [{"单位名称": n, "单位类型": KIND_ZH[kind], "所在市": c, "所属产业": inds}
+                 for _k, n, kind, c, inds in INSTITUTIONS],
+        "平台": platform_rows(PLATFORMS),
+        "人才": [{"编号": k, "姓名": n, "职称": t, "工作单位": HOST_NAMES[i]} for k, n, t, i, _roles in RESEARCHERS],
+        "平台人员": [{"平台": p, "人员": k, "角色": ROLE_ZH[role]} for k, *_rest, roles in RESEARCHERS
+                     for p, role in roles],
+        "建设目标": [{"平台类型": t, "级别": LEVEL_ZH[lv] if lv else None, "年份": y, "新建数量": n,
+                      "优化整合或撤销淘汰数量": ior, "总保有量": tot} for t, lv, y, n, ior, tot in TARGETS],
+    }
+
 
 CREATE_GROUP = """
 CREATE (g:OverlapGroup {key: $key, run: $run, recommendation: $rec, keep: $keep, size: size($members),
@@ -113,22 +106,11 @@ MATCH (p:Platform {key: m})
 CREATE (p)-[:IN_GROUP {run: $run}]->(g)
 """
 
-NAMES = {row[0]: f"测试平台{row[0]}" for row in PLATFORMS}
 
 
 def build_graph(store: Store, *, groups: bool = True) -> Store:
-    """Create the hand-built graph on top of ``clean_graph`` (reference data already loaded)."""
-    store.write(CREATE_INSTITUTIONS, {"rows": [
-        {"key": k, "name": n, "kind": kind, "city": c, "industries": inds} for k, n, kind, c, inds in INSTITUTIONS]})
-    store.write(CREATE_PLATFORMS, {"rows": [
-        {"key": k, "name": NAMES[k], "type": t, "category": cat, "level": lv, "city": city, "status": st,
-         "evaluation": ev, "established": est, "host": host, "industries": inds, "family": fam}
-        for k, t, cat, lv, city, st, ev, est, host, inds, fam in PLATFORMS]})
-    store.write(CREATE_RESEARCHERS, {"rows": [
-        {"key": k, "name": n, "title": t, "institution": i, "roles": [list(r) for r in roles]}
-        for k, n, t, i, roles in RESEARCHERS]})
-    store.write(CREATE_TARGETS, {"rows": [
-        {"type": t, "level": lv, "year": y, "new": n, "ior": ior, "total": tot} for t, lv, y, n, ior, tot in TARGETS]})
+    """Load the graph through the ingest on top of ``clean_graph`` (reference data already loaded)."""
+    ingest_tables(store, tables())
     if groups:
         # an older run's group that must be ignored, and the latest run's merge group P4 ⟵ P13
         store.write(CREATE_GROUP, {"key": "A1:1", "run": "A1", "rec": "merge", "keep": "P2", "members": ["P2", "P8"],

@@ -85,6 +85,13 @@ def _bulk_empty_lists() -> Iterator[str]:
         yield set_empty_lists_query(label)
 
 
+def _bulk_empty_list_scans() -> Iterator[str]:
+    from ingest.bulk import IMPORTED_LABELS, empty_list_scan_query
+
+    for label in IMPORTED_LABELS:  # the properties are the plan's own (identifiers), e.g. quality_flags
+        yield empty_list_scan_query(label, "quality_flags")
+
+
 def _filter_combinations(names: list[str]) -> Iterator[dict[str, Any]]:
     for used in itertools.product((False, True), repeat=len(names)):
         yield {name: ("x" if on else None) for name, on in zip(names, used, strict=True)}
@@ -116,6 +123,7 @@ TEMPLATE_USES: dict[str, Callable[[], Iterator[str]]] = {
     "ingest.cypher._PRUNE_TEMPLATE": _ingest_relationships,
     "viz.graphdata.FIND_BY_KEY_TEMPLATE": _viz_lookups,
     "ingest.bulk.SET_EMPTY_LISTS_TEMPLATE": _bulk_empty_lists,
+    "ingest.bulk.EMPTY_LIST_SCAN_TEMPLATE": _bulk_empty_list_scans,
     "viz.graphdata.FIND_BY_KEYS_TEMPLATE": _viz_lookups,
 }
 # Module whose fragments are joined at run time → the builder's every query.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j.time import DateTime
@@ -17,8 +18,9 @@ from graph.store import Store
 from ingest.bulk import unavailable_reason
 from ingest.bulk_csv import NodeFile, NotBulkable, RelFile, value_type
 from ingest.pipeline import ingest_dataset
+from tests.conftest import GraphState
 from tests.test_ingest_pipeline import SMALL
-from tests.test_ingest_write_paths import _reset, small_sample  # noqa: F401  (fixture)
+from tests.test_ingest_write_paths import small_sample  # noqa: F401  (fixture)
 
 NODES = """
 MATCH (n) WHERE NOT n:IngestRun AND NOT n:IngestLock
@@ -58,7 +60,8 @@ def _needs_local_engine(engine: Settings) -> None:
 
 
 @pytest.mark.parametrize("dataset", ["small", "sample"])
-def test_bulk_load_equals_cypher_load(engine: Settings, clean_graph: Store, small_sample: Path,  # noqa: F811
+def test_bulk_load_equals_cypher_load(engine: Settings, clean_graph: Store, graph_state: GraphState,
+                                      small_sample: Path,  # noqa: F811
                                       tmp_path: Path, dataset: str) -> None:
     _needs_local_engine(engine)
     data = SMALL if dataset == "small" else small_sample
@@ -67,7 +70,7 @@ def test_bulk_load_equals_cypher_load(engine: Settings, clean_graph: Store, smal
     bulk_image, bulk_run = graph_image(clean_graph), _run_record(clean_graph, bulk["run"])
     assert not clean_graph.read("MATCH (l:IngestLock) RETURN l")  # released after the restart
 
-    _reset(clean_graph)
+    graph_state.reset()
     cypher = ingest_dataset(clean_graph, data, rejects_path=tmp_path / "cypher-rejects.csv", bulk=False)
     assert cypher["write_path"] == "cypher"
     cypher_image = graph_image(clean_graph)
@@ -118,11 +121,28 @@ def test_import_files_keep_types_and_refuse_what_they_cannot_carry(tmp_path: Pat
     first, second = data.read_text(encoding="utf-8").splitlines()
     assert first == '"p1","",,2001,"含""引号\x1fb,c"'  # "" is an empty string, nothing is no property
     assert second == '"p2","平台","x",,'
-    assert nodes.empty_lists == [{"key": "p1", "props": {"fields": []}}]  # set after the import
+    # set after the import, by key: these nodes carry no run provenance, so a scan could not tell
+    assert nodes.empty_list_fixes() == ([], [{"key": "p1", "props": {"fields": []}}])
     with pytest.raises(NotBulkable):
         nodes.add("p3", {"established": "2001"})  # one column, one type
+        nodes.scan()
     with pytest.raises(NotBulkable):
         nodes.add("p1", {})  # one node per key
+        nodes.scan()
+
+    # plan rows come from a source read twice (types, then lines), never copied; the run's
+    # provenance is a constant column. A property every row carries as a list is fixed by one scan.
+    planned: dict[str, dict[str, Any]] = {"q1": {"fields": [], "flags": []}, "q2": {"fields": ["a"], "flags": None}}
+    run_nodes = NodeFile(tmp_path, "Researcher", {"src_run": "R1"})
+    run_nodes.add_source(lambda: (((k,), v) for k, v in planned.items()))
+    header, data = run_nodes.write()
+    assert header.read_text(encoding="utf-8").strip() == (
+        "key:ID(Researcher),src_run:string,fields:string[],flags:string[]")
+    assert data.read_text(encoding="utf-8").splitlines() == ['"q1","R1",,', '"q2","R1","a",']
+    assert run_nodes.empty_list_fixes() == (["fields"], [{"key": "q1", "props": {"flags": []}}])
+    planned["q3"] = {"fields": 7}
+    with pytest.raises(NotBulkable):
+        run_nodes.scan()
     rels = RelFile(tmp_path, "MEMBER_OF", "Researcher", "Platform")
     with pytest.raises(NotBulkable):
         rels.add("r", "p1", {"roles": []})

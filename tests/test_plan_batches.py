@@ -97,7 +97,7 @@ def test_build_batch_proposes_gaps_with_candidate_hosts(graph: Store) -> None:
     assert (sci["category"], sci["level"]) == ("science_engineering", "regional")
     assert sci["suggested_type"] == "自治区重点实验室"  # policy.toml build_types
     hosts = [h["key"] for h in sci["candidate_hosts"]]
-    assert hosts[0] == "H2"  # a university that declares 碳酸钙 and hosts P5, P6
+    assert hosts[0] == "贺州学院"  # a university that declares 碳酸钙 and hosts P5, P6 (keyed by its name)
     assert sci["city"] == "贺州"
     nat = build[("铝", "level", "national")]
     assert nat["action"] == "cultivate" and nat["level"] == "national" and nat["category"] == "innovation_transfer"

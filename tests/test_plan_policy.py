@@ -12,6 +12,7 @@ from graph.reference import load_taxonomy
 from graph.store import Store
 from queries.plan import build_plan
 from queries.plan.policy import load_policy
+from tests.graph_builder import ingest_tables
 from tests.plan_policy_graph import policy_graph
 
 ACTED = ("optimise", "retire", "rectify")
@@ -121,9 +122,9 @@ def test_build_list_fits_the_gaps(plan: dict[str, Any]) -> None:
 
 def test_targets_per_category_and_level(clean_graph: Store) -> None:
     policy_graph(clean_graph)
-    clean_graph.write("CREATE (:Target {key: '类别:innovation_transfer@regional@2025', category: 'innovation_transfer', "
-                      "level: 'regional', year: 2025, new: 4, total: 12})")
-    clean_graph.write("CREATE (:Target {key: '@national@2025', level: 'national', year: 2025, total: 3})")
+    ingest_tables(clean_graph, {"建设目标": [  # a category-wide target and a level-wide one
+        {"类别": "技术创新与成果转化", "级别": "自治区级", "年份": 2025, "新建数量": 4, "总保有量": 12},
+        {"级别": "国家级", "年份": 2025, "总保有量": 3}]})
     plan = build_plan(clean_graph, lang="zh", as_of=2026)
     rows = {r["target_key"]: r for r in plan["targets"] if r["target_key"]}
     innov = rows["类别:innovation_transfer@regional@2025"]

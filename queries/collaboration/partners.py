@@ -33,63 +33,90 @@ IND_PREFIX = "ind:"
 CITY_PREFIX = "city:"
 
 
-def context_graph(projection: Projection, stats: dict[str, IndustryStats]) -> nx.Graph:
-    """H: institutions linked to their industries/segments, their city and their collaborators."""
-    graph = nx.Graph()
-    graph.add_nodes_from(projection.institutions)
+def context_adjacency(projection: Projection, stats: dict[str, IndustryStats]) -> dict[str, set[str]]:
+    """H as neighbour sets: institutions linked to their industries/segments, their city and their
+    collaborators (plain dicts and sets: building a networkx graph for this cost seconds at scale)."""
+    insts = projection.institutions
+    adj: dict[str, set[str]] = {key: set() for key in insts}
     for key, st in stats.items():
-        graph.add_edges_from((inst, IND_PREFIX + key) for inst in st.participants)
-    for inst in projection.institutions.values():
-        if inst.city:
-            graph.add_edge(inst.key, CITY_PREFIX + inst.city)
+        if not st.participants:
+            continue
+        node = IND_PREFIX + key
+        adj[node] = set(st.participants)
+        for member in st.participants:
+            adj[member].add(node)
+    for institution in insts.values():
+        if institution.city:
+            node = CITY_PREFIX + institution.city
+            adj.setdefault(node, set()).add(institution.key)
+            adj[institution.key].add(node)
     for collab in projection.collaborations:
-        if collab.a in projection.institutions and collab.b in projection.institutions and collab.a != collab.b:
-            graph.add_edge(collab.a, collab.b)
-    return graph
+        if collab.a in insts and collab.b in insts and collab.a != collab.b:
+            adj[collab.a].add(collab.b)
+            adj[collab.b].add(collab.a)
+    return adj
 
 
-def _collaborators(projection: Projection) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for collab in projection.collaborations:
-        out[collab.a].add(collab.b)
-        out[collab.b].add(collab.a)
-    return out
+def context_graph(projection: Projection, stats: dict[str, IndustryStats]) -> nx.Graph:
+    """H as a networkx graph (what the tests check the scores against with networkx's Adamic–Adar)."""
+    return nx.from_dict_of_lists(context_adjacency(projection, stats))
 
 
-def _platform_mates(projection: Projection) -> dict[str, set[str]]:
-    """Institutions that already share a platform with each institution."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for platform in projection.platforms:
-        members = platform.builders | {k for k, _ in platform.people}
-        for m in members:
-            out[m] |= members
-    return out
+class _Reasons:
+    """The reason sentences of suggestions, from H's neighbour sets split by kind once per node.
 
+    Why a class: a national run writes hundreds of thousands of suggestions; splitting each shared
+    neighbourhood into segments, city and partners again per suggestion was most of their cost."""
 
-def _reason(e: str, c: str, industry: str, adj: dict[str, set[str]], projection: Projection,
-            platforms: list[str]) -> tuple[str, str]:
-    shared = adj[e] & adj[c]
-    segments = sorted(z[len(IND_PREFIX):] for z in shared if z.startswith(IND_PREFIX) and z != IND_PREFIX + industry)
-    cities = sorted(z[len(CITY_PREFIX):] for z in shared if z.startswith(CITY_PREFIX))
-    partners = sorted(projection.institutions[z].name for z in shared if z in projection.institutions)
-    name_c = projection.institutions[c].name
-    example = platforms[0] if platforms else ""
-    node = projection.industries.get(industry)
-    industry_en = (node.name_en if node else None) or industry
-    zh = [f"{name_c}有 {len(platforms)} 个平台服务{industry}（如「{example}」）"]
-    en = [f"{name_c} runs {len(platforms)} platform(s) serving {industry_en} (e.g. “{example}”)"]
-    if segments:
-        zh.append("共同参与的产业链环节或产业：" + "、".join(segments))
-        en.append("shared chain segments or industries: " + ", ".join(segments))
-    if cities:
-        zh.append("同在" + "、".join(cities))
-        en.append("both in " + ", ".join(cities))
-    if partners:
-        zh.append("共同合作伙伴：" + "、".join(partners[:3]))
-        en.append("common partners: " + ", ".join(partners[:3]))
-    zh.append("双方尚无合作")
-    en.append("they do not collaborate yet")
-    return "；".join(zh), "; ".join(en)
+    def __init__(self, adj: dict[str, set[str]], projection: Projection) -> None:
+        self.adj, self.projection = adj, projection
+        self._split: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        self._heads: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def split(self, node: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(industries and segments, cities, institutions) next to ``node``, prefixes removed."""
+        got = self._split.get(node)
+        if got is None:
+            insts = self.projection.institutions
+            nbrs = self.adj[node]
+            got = (frozenset(z[len(IND_PREFIX):] for z in nbrs if z.startswith(IND_PREFIX)),
+                   frozenset(z[len(CITY_PREFIX):] for z in nbrs if z.startswith(CITY_PREFIX)),
+                   frozenset(z for z in nbrs if z in insts))
+            self._split[node] = got
+        return got
+
+    def head(self, c: str, industry: str, platforms: list[str]) -> tuple[str, str]:
+        got = self._heads.get((c, industry))
+        if got is None:
+            name_c = self.projection.institutions[c].name
+            example = platforms[0] if platforms else ""
+            node = self.projection.industries.get(industry)
+            industry_en = (node.name_en if node else None) or industry
+            got = (f"{name_c}有 {len(platforms)} 个平台服务{industry}（如「{example}」）",
+                   f"{name_c} runs {len(platforms)} platform(s) serving {industry_en} (e.g. “{example}”)")
+            self._heads[(c, industry)] = got
+        return got
+
+    def __call__(self, e: str, c: str, industry: str, platforms: list[str]) -> tuple[str, str]:
+        e_inds, e_cities, e_insts = self.split(e)
+        c_inds, c_cities, c_insts = self.split(c)
+        segments = sorted((e_inds & c_inds) - {industry})
+        cities = sorted(e_cities & c_cities)
+        partners = sorted(self.projection.institutions[z].name for z in e_insts & c_insts)
+        head_zh, head_en = self.head(c, industry, platforms)
+        zh, en = [head_zh], [head_en]
+        if segments:
+            zh.append("共同参与的产业链环节或产业：" + "、".join(segments))
+            en.append("shared chain segments or industries: " + ", ".join(segments))
+        if cities:
+            zh.append("同在" + "、".join(cities))
+            en.append("both in " + ", ".join(cities))
+        if partners:
+            zh.append("共同合作伙伴：" + "、".join(partners[:3]))
+            en.append("common partners: " + ", ".join(partners[:3]))
+        zh.append("双方尚无合作")
+        en.append("they do not collaborate yet")
+        return "；".join(zh), "; ".join(en)
 
 
 def _top_rows(scores: np.ndarray, n_platforms: np.ndarray, k: int) -> np.ndarray:
@@ -109,15 +136,57 @@ def _top_rows(scores: np.ndarray, n_platforms: np.ndarray, k: int) -> np.ndarray
     return np.where(picked > 0, part, -1)[:, :k]
 
 
+class _Context:
+    """H as sparse matrices over one node index, for scoring whole chunks of enterprises at once.
+
+    ``adjacency`` (nodes × nodes, 0/1) and ``weight`` (1 / ln deg, 0 where deg ≤ 1) give
+    AA = (A[E] · diag(w)) @ A[:, C]; ``collaborated`` (institution ties, any industry) and
+    ``membership`` (platforms × nodes, host, co-builders and people) mark the pairs never suggested.
+    """
+
+    def __init__(self, projection: Projection, adj: dict[str, set[str]]) -> None:
+        self.nodes = list(adj)
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        index, size = self.index, len(self.nodes)
+        degree = [len(adj[n]) for n in self.nodes]
+        self.weight = np.array([1.0 / math.log(d) if d > 1 else 0.0 for d in degree])
+        cols = np.fromiter((index[z] for n in self.nodes for z in adj[n]), dtype=np.int64, count=sum(degree))
+        indptr = np.concatenate(([0], np.cumsum(degree, dtype=np.int64)))
+        self.adjacency = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(size, size))
+        self.weighted = sparse.csr_matrix(self.adjacency @ sparse.diags(self.weight))
+        ends = [(index[c.a], index[c.b]) for c in projection.collaborations if c.a in index and c.b in index]
+        a = np.array([x for x, _ in ends], dtype=np.int64)
+        b = np.array([y for _, y in ends], dtype=np.int64)
+        self.collaborated = sparse.csr_matrix((np.ones(2 * len(ends)), (np.concatenate((a, b)), np.concatenate((b, a)))),
+                                              shape=(size, size))
+        rows, members = [], []
+        for n, platform in enumerate(projection.platforms):
+            for m in platform.builders | {k for k, _ in platform.people}:
+                i = index.get(m)
+                if i is not None:
+                    rows.append(n)
+                    members.append(i)
+        member_of = sparse.csr_matrix((np.ones(len(rows)), (rows, members)), shape=(len(projection.platforms), size))
+        self.member_of = sparse.csr_matrix(member_of.T)  # nodes × platforms
+        self.members = sparse.csc_matrix(member_of)  # platforms × nodes, column slices cheap
+
+    def rows(self, keys: list[str]) -> np.ndarray:
+        return np.fromiter((self.index[k] for k in keys), dtype=np.int64, count=len(keys))
+
+    def excluded(self, e_rows: np.ndarray, c_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) positions of the chunk's pairs that collaborate, share a platform or are one."""
+        ties = self.collaborated[e_rows][:, c_rows]
+        mates = self.member_of[e_rows] @ self.members[:, c_rows]
+        same = sparse.csr_matrix((e_rows[:, None] == c_rows[None, :]).astype(float))
+        r, c = (ties + mates + same).nonzero()
+        return r, c
+
+
 def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
                      top_k: int = TOP_K) -> dict[str, list[dict[str, Any]]]:
     """``{enterprise key: [suggestion, …]}`` over every key industry (level ``industry``)."""
     insts = projection.institutions
-    graph = context_graph(projection, stats)
-    adj = {n: set(nbrs) for n, nbrs in graph.adjacency()}  # plain sets: fast membership in the loops
-    weight = {z: 1.0 / math.log(len(nbrs)) for z, nbrs in adj.items() if len(nbrs) > 1}
-    collaborators = _collaborators(projection)
-    mates = _platform_mates(projection)
+    adj = context_adjacency(projection, stats)
     serving: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for platform in projection.platforms:
         scopes = {s for ind in platform.industries for s in projection.scopes(ind)}
@@ -126,6 +195,8 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
                 for scope in scopes:
                     serving[scope][inst].append(platform.name)
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    context: _Context | None = None
+    reason = _Reasons(adj, projection)
     for key, node in projection.industries.items():
         if node.level != "industry" or not node.key_industry or not serving.get(key):
             continue
@@ -136,45 +207,30 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
             tied[b].add(insts[a].sector)
         enterprises = sorted(i for i in st.participants
                              if insts[i].sector == "industry" and not tied[i] & set(PARTNER_SECTORS))
+        if not enterprises:
+            continue
+        context = context or _Context(projection, adj)
         candidates = sorted(serving[key])
-        index = {c: n for n, c in enumerate(candidates)}
+        c_rows = context.rows(candidates)
         n_platforms = np.array([len(serving[key][c]) for c in candidates], dtype=float)
         # Adamic–Adar as a sparse product: (enterprise × context, weighted) @ (context × candidate)
-        zindex: dict[str, int] = {}
-        rows_c, cols_c = [], []
-        for n, c in enumerate(candidates):
-            for z in adj[c]:
-                if z in weight:
-                    rows_c.append(zindex.setdefault(z, len(zindex)))
-                    cols_c.append(n)
-        reach = sparse.csr_matrix((np.ones(len(rows_c)), (rows_c, cols_c)), shape=(len(zindex), len(candidates)))
+        reach = sparse.csr_matrix(context.adjacency[c_rows].T)
         for begin in range(0, len(enterprises), CHUNK):
             chunk = enterprises[begin:begin + CHUNK]
-            r, z_cols, w = [], [], []
-            for row, e in enumerate(chunk):
-                for z in adj[e]:
-                    zi = zindex.get(z)
-                    if zi is not None:
-                        r.append(row)
-                        z_cols.append(zi)
-                        w.append(weight[z])
-            left = sparse.csr_matrix((w, (r, z_cols)), shape=(len(chunk), len(zindex)))
-            scores = (left @ reach).toarray()
-            for row, e in enumerate(chunk):  # never an existing collaborator or platform mate
-                for o in (*collaborators.get(e, ()), *mates.get(e, ()), e):
-                    col = index.get(o)
-                    if col is not None:
-                        scores[row, col] = -np.inf
+            e_rows = context.rows(chunk)
+            scores = (context.weighted[e_rows] @ reach).toarray()
+            r, c = context.excluded(e_rows, c_rows)  # never an existing collaborator or platform mate
+            scores[r, c] = -np.inf
             best = _top_rows(scores, n_platforms, top_k)
             for row, e in enumerate(chunk):
                 for n in best[row]:
                     if n < 0:
                         break
-                    c = candidates[n]
-                    reason_zh, reason_en = _reason(e, c, key, adj, projection, serving[key][c])
+                    partner = candidates[n]
+                    reason_zh, reason_en = reason(e, partner, key, serving[key][partner])
                     out[e].append({
-                        "partner": {"id": c, "name": insts[c].name, "sector": insts[c].sector},
+                        "partner": {"id": partner, "name": insts[partner].name, "sector": insts[partner].sector},
                         "industry": key, "score": round(float(scores[row, n]), 6),
-                        "platforms": serving[key][c][:3], "reason_zh": reason_zh, "reason_en": reason_en,
+                        "platforms": serving[key][partner][:3], "reason_zh": reason_zh, "reason_en": reason_en,
                     })
     return dict(out)

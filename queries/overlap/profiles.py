@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from graph.names import normalize_name
@@ -99,6 +99,7 @@ class Profile:
 NON_TEXT = re.compile(r"[\s()（）\[\]【】《》“”\"'、，,;；.·\-—_/]+")
 
 
+@lru_cache(maxsize=1 << 18)  # keywords repeat across platforms: normalise each spelling once per process
 def norm_term(term: str) -> str:
     """A keyword in comparison form: half-width, lower case, without spaces and punctuation."""
     return NON_TEXT.sub("", normalize_name(term, strip_short_name=False))
