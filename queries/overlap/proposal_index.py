@@ -378,12 +378,17 @@ class CheckIndex:
 def _no_gc_pauses() -> Iterator[None]:
     """Cyclic garbage collection held off while hundreds of thousands of objects are made: each
     collection would walk every profile of the index (measured: most of an update's time at
-    20,000 platforms). Nothing made here is garbage in a cycle; collection resumes after."""
+    20,000 platforms). Nothing made here is garbage in a cycle; collection resumes after, without
+    the index (frozen)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        # what was made (the index: millions of long-lived objects) goes to the permanent
+        # generation, so later collections in a serving process do not walk it on every
+        # request; it is still freed by reference counting when the next index replaces it
+        gc.freeze()
         if was:
             gc.enable()
 
