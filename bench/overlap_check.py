@@ -15,14 +15,16 @@ Prints, from one run against one graph (the current NEO4J_URI / PLATGRAPH_HOME):
 5. read-only, the refresh a ``--simulate``-platform ingest causes: the platforms reloaded by key as if
    restated, their hosts re-read, the index updated in memory, then a check — every step of the
    refresh except that the stamp queries find nothing (no run wrote);
-6. with ``--after-ingest`` (WRITES to the graph: a scratch copy only, and ``--yes``): while the server
+6. with ``--in-memory K``: the profiles replicated K times in memory (disjoint copies), indexed,
+   checked and updated by a 20-platform delta — the CPU side at K times the size;
+7. with ``--after-ingest`` (WRITES to the graph: a scratch copy only, and ``--yes``): while the server
    runs with its index built, a small batch (``--batch`` platforms: new near-duplicates at new
    institutions with new teams, and existing platforms revoked) is ingested by ``platgraph ingest``
    in its own process, as a planner runs it; then the time from the ingest's exit to the first
    answered check (which refreshes the index), whether that check finds a new platform, and the same
    refresh in this process with its parts.
 
-Read-only measures (1–5) on the shared graph; 6 on a scratch graph, e.g. one made by ``--generate``
+Read-only measures (1–6) on the shared graph; 7 on a scratch graph, e.g. one made by ``--generate``
 (EMPTIES the graph and loads the sample; ``--replicate K`` then makes K disjoint copies inside Neo4j).
 CPU-heavy at 100,000 platforms: run it once, under the heavy-run lock. Commands: docs/benchmarks.md.
 """
@@ -135,11 +137,15 @@ def serve(port: int) -> tuple[subprocess.Popen, str]:
     return server, base_url
 
 
-def timed_post(base_url: str, body: dict) -> tuple[float, httpx.Response]:
-    with httpx.Client(base_url=base_url, timeout=300) as c:
-        t0 = time.perf_counter()
-        r = c.post(API + "/overlaps/check", json=body)
-        return time.perf_counter() - t0, r
+def timed_post(base_url: str, body: dict, client: httpx.Client | None = None) -> tuple[float, httpx.Response]:
+    """One check; with ``client``, on its kept-alive connections (a planner's browser keeps them too:
+    a new client per request would measure the bench's TLS-context and connection set-up)."""
+    if client is None:
+        with httpx.Client(base_url=base_url, timeout=300) as c:
+            return timed_post(base_url, body, c)
+    t0 = time.perf_counter()
+    r = client.post(API + "/overlaps/check", json=body)
+    return time.perf_counter() - t0, r
 
 
 def over_http(base_url: str, index: CheckIndex, clients: int, requests: int) -> None:
@@ -147,10 +153,12 @@ def over_http(base_url: str, index: CheckIndex, clients: int, requests: int) -> 
     bodies = proposals(index, requests, seed=11)
     t_first, first = timed_post(base_url, bodies[0])
     print(f"  first check after start-up (builds the index): {t_first:.2f} s, status {first.status_code}")
-    t = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(lambda b: timed_post(base_url, b), bodies))
-    wall = time.perf_counter() - t
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    with httpx.Client(base_url=base_url, timeout=300, limits=limits) as shared, \
+            ThreadPoolExecutor(max_workers=clients) as pool:
+        t = time.perf_counter()
+        results = list(pool.map(lambda b: timed_post(base_url, b, shared), bodies))
+        wall = time.perf_counter() - t
     lat = [r[0] for r in results]
     bad = sum(1 for r in results if r[1].status_code != 200)
     print(f"  {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}")
@@ -194,7 +202,7 @@ def make_batch(index: CheckIndex, folder: Path, size: int, tag: str) -> dict:
 
 
 def after_ingest(store: Store, base_url: str, index: CheckIndex, batch: int, rounds: int, workdir: Path) -> None:
-    print(f"\n== 6. first check after an ingest ({rounds} rounds, {batch} platforms each: "
+    print(f"\n== 7. first check after an ingest ({rounds} rounds, {batch} platforms each: "
           f"{batch // 2} new, {batch // 2} revoked) ==")
     current = index
     for r in range(rounds):
@@ -255,6 +263,45 @@ def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
         f"{name} {t[i + 1] - t[i]:.2f}" for i, name in enumerate(parts)) + f" ({new.how}; src_run indexes: {seeks}/6)")
 
 
+def in_memory_scale(store: Store, index: CheckIndex, factor: int, checks: int) -> None:
+    """The graph's profiles replicated ``factor`` times in memory (disjoint copies: keys, hosts and
+    people suffixed), indexed, checked and updated by a 20-platform delta — the CPU side of the
+    check and of the refresh at ``factor`` times the size, without a database of that size."""
+    import copy
+
+    print(f"\n== 6. in memory, the profiles x{factor} ==")
+    profiles: dict[str, object] = {}
+    for k in range(factor):
+        for p in index.ordered:
+            q = copy.deepcopy(p)
+            q.core, q.key = "", f"{p.key}#{k}" if k else p.key
+            if k:
+                q.institutions = {f"{i}#{k}": n for i, n in p.institutions.items()}
+                q.host = f"{p.host}#{k}" if p.host else None
+                q.people = {f"{r}#{k}": n for r, n in p.people.items()}
+            profiles[q.key] = q
+    t = time.perf_counter()
+    big = CheckIndex(profiles, index.lookups, index.marker)  # type: ignore[arg-type]
+    t_build = time.perf_counter() - t
+    bodies = proposals(big, checks)
+    times = []
+    for body in bodies:
+        t = time.perf_counter()
+        check_proposal(store, body, index=big)
+        times.append(time.perf_counter() - t)
+    picked = random.Random(3).sample(big.ordered, 20)
+    changed = {p.key: copy.deepcopy(p) for p in picked[:10]}
+    for n, p in enumerate(picked[10:]):
+        q = copy.deepcopy(p)
+        q.key = f"NEW{n}"
+        changed[q.key] = q
+    t = time.perf_counter()
+    new = big.updated(changed, big.lookups, big.marker)  # type: ignore[arg-type]
+    t_update = time.perf_counter() - t
+    print(f"  {len(big):,} platforms: index from profiles {t_build:.1f} s; kept-index checks {spread(times)}; "
+          f"in-memory update for 20 changed platforms {t_update:.2f} s ({new.how})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--yes", action="store_true", help="confirm writing to the graph (--generate, --after-ingest)")
@@ -270,6 +317,7 @@ def main() -> None:
                         "(WRITES a small batch to the graph: scratch graphs only)")
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--in-memory", type=int, default=0, help="also replicate the profiles K times in memory")
     parser.add_argument("--simulate", type=int, default=20, help="read-only refresh of this many platforms (0: skip)")
     args = parser.parse_args()
     if (args.generate or args.after_ingest) and not args.yes:
@@ -288,6 +336,8 @@ def main() -> None:
         in_process(store, index, args.checks, args.rebuilds)
         if args.simulate:
             simulated_refresh(store, index, args.simulate)
+        if args.in_memory > 1:
+            in_memory_scale(store, index, args.in_memory, args.checks)
         server, base_url = serve(args.port)
         try:
             if args.clients:

@@ -35,6 +35,7 @@ from graph.topic_thesaurus import load_thesaurus
 from queries.overlap.profiles import Profile
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "graph" / "data" / "overlap_rules.toml"
+NAME_CACHE = 1 << 18  # names and cores kept by the name functions below (more than 100,000 platforms have)
 
 
 RARE_TOPIC = 3  # as the rare-core rule (queries/overlap/text.py RARE_CORE): a topic at most 3 names carry
@@ -60,9 +61,15 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
                  float(raw["topic"]["unknown_host_concept"]), forms, int(family.get("min_length", 4)))
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def host_family(name: str | None) -> str:
     """The host's name without its legal form (广西玉柴机器股份有限公司 → 广西玉柴机器), "" when too
-    short to identify a body. Two hosts with one family are one host written two ways."""
+    short to identify a body. Two hosts with one family are one host written two ways.
+
+    This and :func:`name_topics` are pure functions of a name and the data files, kept per name
+    (``NAME_CACHE``): :func:`~queries.overlap.text.prepare` asks them for every platform, and the
+    proposal check's index re-prepares its 100,000 platforms after each ingest (their answers are
+    shared: read them, never change them)."""
     if not name:
         return ""
     rules = load_rules()
@@ -74,6 +81,7 @@ def host_family(name: str | None) -> str:
     return text if len(text) >= rules.family_min_length else ""
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def name_topics(core: str) -> dict[str, str]:
     """``{industry or segment key: the word that says so}`` for a name core ("" → none)."""
     return load_terms().infer(core) if core else {}
