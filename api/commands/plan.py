@@ -7,7 +7,7 @@ merges and retirements before anyone commits to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import typer
 from api.console import OutputFormat, console, handle_errors, print_json, print_table
 from graph.i18n import Lang, current_lang, tr
 from graph.store import Store
+from queries.quality import quality_items
 
 app = typer.Typer(help="三批清单：优化调整 / 撤销淘汰 / 新认定建设 / the three-batch plan", invoke_without_command=True)
 
@@ -68,15 +69,11 @@ def write_plan_workbook(store: Store, data: Mapping[str, Any], path: Path, *, la
     return write_workbook(data, path, lang=lang, meta=meta, quality=_quality_sheet(store, lang))
 
 
-def _quality_sheet(store: Store, lang: Lang):  # noqa: ANN202 - returns a callable or None
-    """The data-quality sheet from ``queries.quality.quality_items`` when that module is installed
-    (the list of what loaded incomplete or inferred, for planners to complete); None otherwise."""
-    try:
-        from queries.quality import quality_items
-    except ImportError:
-        return None
+def _quality_sheet(store: Store, lang: Lang) -> Callable[[], tuple[list[str], list[list[Any]]]]:
+    """The data-quality sheet from ``queries.quality.quality_items``: the list of what loaded incomplete
+    or inferred, for planners to complete. Built lazily so the workbook reads it only when written."""
 
-    def sheet() -> tuple[list[str], list[list]]:
+    def sheet() -> tuple[list[str], list[list[Any]]]:
         data = quality_items(store, lang=lang)
         headers = [tr("对象", "entity", lang), tr("名称", "name", lang), tr("问题", "issue", lang),
                    tr("处理建议", "what to do", lang), tr("说明", "detail", lang)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.store import Store
+from queries.quality import quality_items
 from viz.report.context import ReportContext
 from viz.report.cypher import cypher
 from viz.report.model import Block, Heading, Paragraph, Table
@@ -19,14 +20,9 @@ EXAMPLES = 3
 def flag_rows(ctx: ReportContext, store: Store) -> list[list[Any]]:
     """One row per data-quality flag: its label, how many items carry it, what to do, a few names.
 
-    From ``queries.quality.quality_items`` (the flags, labels and advice ingest defines) when that
-    module is installed; otherwise from the platforms' ``quality_flags`` with the codes as labels."""
+    From ``queries.quality.quality_items``: the flags, labels and advice ingest defines, so the report
+    and the workbook's quality sheet say the same thing."""
     sep = "、" if ctx.lang == "zh" else "; "
-    try:
-        from queries.quality import quality_items
-    except ImportError:
-        return [[r["flag"], r["platforms"], "", sep.join(r["examples"])]
-                for r in store.read(cypher("quality_flags"), {"examples": EXAMPLES})]
     data = quality_items(store, lang=ctx.lang)
     by_flag: dict[str, list[dict[str, Any]]] = {}
     for item in data["items"]:
