@@ -55,7 +55,7 @@ from graph.store import Store
 from queries.overlap import cypher, proposal_cypher
 from queries.overlap.blocking import CORE_CAP, RARE_BIGRAM_DF, _core_bigrams
 from queries.overlap.profiles import ACTIVE_STATUSES, Profile, load_profiles
-from queries.overlap.text import prepare, smoothed_idf, spread_index, sublinear_tf, tokens
+from queries.overlap.text import prepare, smoothed_idf, spread_index, sublinear_tf, tfidf_vector, tokens
 
 PROPOSAL_TOP_K = 100  # nearest platforms by research-direction/name wording always compared
 MIN_COSINE = 0.1
@@ -235,15 +235,7 @@ class CheckIndex:
     def transform(self, prof: Profile) -> tuple[np.ndarray, np.ndarray]:
         """A new platform's L2-normalised tf-idf vector in the graph's vocabulary and idf (columns,
         values); tokens the graph has never seen cannot match anything and are left out."""
-        counts: dict[int, int] = {}
-        for tok in tokens(prof):
-            idx = self.vocab.get(tok)
-            if idx is not None:
-                counts[idx] = counts.get(idx, 0) + 1
-        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * self.idf[cols]
-        norm = float(np.sqrt((vals * vals).sum())) or 1.0
-        return cols, vals / norm
+        return tfidf_vector(prof, self.vocab, self.idf)
 
     def candidates(self, prof: Profile, cols: np.ndarray, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows worth scoring and their cosines with the proposal: the analysis's blocks seen from one

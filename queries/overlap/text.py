@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -193,6 +193,21 @@ def smoothed_idf(n: int, df: np.ndarray) -> np.ndarray:
     return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
+
+def tfidf_vector(prof: Profile, vocab: Mapping[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``prof``'s L2-normalised tf-idf vector in ``vocab`` (columns, values); tokens the vocabulary has
+    never seen cannot match anything and are left out. One definition for the analysis and the
+    proposal check, so a proposal is scored exactly as a platform in the graph would be."""
+    counts: dict[int, int] = {}
+    for tok in tokens(prof):
+        idx = vocab.get(tok)
+        if idx is not None:
+            counts[idx] = counts.get(idx, 0) + 1
+    cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * idf[cols]
+    norm = float(np.sqrt((vals * vals).sum())) or 1.0
+    return cols, vals / norm
+
 class DirectionVectors:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) for a list of profiles."""
 
@@ -228,15 +243,7 @@ class DirectionVectors:
     def transform(self, prof: Profile) -> tuple[np.ndarray, np.ndarray]:
         """A new platform's L2-normalised tf-idf vector in this vocabulary (columns, values); tokens
         the graph has never seen cannot match anything and are left out."""
-        counts: dict[int, int] = {}
-        for tok in tokens(prof):
-            idx = self.vocab.get(tok)
-            if idx is not None:
-                counts[idx] = counts.get(idx, 0) + 1
-        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        vals = np.array([sublinear_tf(c) for c in counts.values()], dtype=np.float32) * self.idf[cols]
-        norm = float(np.sqrt((vals * vals).sum())) or 1.0
-        return cols, vals / norm
+        return tfidf_vector(prof, self.vocab, self.idf)
 
     @property
     def columns(self) -> sparse.csc_matrix:
