@@ -260,24 +260,6 @@ class DatasetResult(BaseModel):
                                               description="有歧义未合并的名称 / ambiguous names left unmerged")
 
 
-class OverlapPage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    total: int
-    pairs: list[dict[str, Any]]
-    groups: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class GroupPage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    total: int
-    groups: list[dict[str, Any]]
-
-
-class CheckResult(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    pairs: list[dict[str, Any]]
-
-
 class PlanPageInfo(TypedDict):
     """How the plan was cut: ``totals`` is each batch's full length, by name (``impact.losses`` for
     a list one level down)."""

@@ -219,13 +219,14 @@ def test_gaps_coverage_plan(client: TestClient, analysed: dict) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: dict, store: Store, lang: str) -> None:
-    """/gaps, /coverage and /plan are served through the analyses' result types (their OpenAPI
-    schemas): the response is the query function's result exactly, so a key an analysis adds without
-    declaring it in queries/*/results.py fails here instead of vanishing from the API."""
+    """/gaps, /coverage, /plan and the /overlaps endpoints are served through the analyses' result
+    types (their OpenAPI schemas): the response is the query function's result exactly, so a key an
+    analysis adds without declaring it in queries/*/results.py fails here instead of vanishing from the API."""
     from api.routers._common import jsonable
     from api.routers.analyses import page_plan
     from queries.collaboration import read_gaps
     from queries.coverage import read_coverage
+    from queries.overlap import check_proposal, read_groups, read_overlaps
     from queries.plan import build_plan
 
     gaps = client.get(f"{API}/gaps", params={"lang": lang, "limit": 500})
@@ -239,6 +240,18 @@ def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: di
     expected = page_plan(jsonable(build_plan(store, lang=lang)), limit=500, offset=0)
     assert plan.json() == expected
     assert plan.json()["retire"] or plan.json()["optimise"] or plan.json()["build"]  # not an empty plan
+    overlaps = client.get(f"{API}/overlaps", params={"lang": lang, "limit": 500})
+    assert overlaps.status_code == 200, overlaps.text
+    assert overlaps.json() == jsonable(read_overlaps(store, lang=lang, limit=500))
+    assert overlaps.json()["pairs"] and overlaps.json()["groups"]  # not an empty page
+    groups = client.get(f"{API}/overlaps/groups", params={"lang": lang, "limit": 500})
+    assert groups.status_code == 200, groups.text
+    assert groups.json() == jsonable(read_groups(store, lang=lang, limit=500))
+    check = client.post(f"{API}/overlaps/check", params={"lang": lang}, json=PROPOSAL)
+    assert check.status_code == 200, check.text
+    index = client.app.state.last_check_index  # the index the API scored with (kept per data version)
+    assert check.json() == jsonable(check_proposal(store, PROPOSAL, lang=lang, index=index))
+    assert check.json()["pairs"] and check.json()["resolved"]["core"]
 
 
 def test_platform_detail_shows_written_back_overlap(client: TestClient, analysed: dict) -> None:

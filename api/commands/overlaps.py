@@ -7,7 +7,9 @@ has run yet); the check scores a proposed platform live and writes nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -27,7 +29,7 @@ def _reasons(reasons: list[dict], n: int = 3) -> str:
     return "\n".join(r["detail"] for r in reasons[:n])
 
 
-def _pair_rows(pairs: list[dict]) -> list[tuple]:
+def _pair_rows(pairs: Sequence[Mapping[str, Any]]) -> list[tuple]:
     return [(f"{p['score']:.2f}", p["a"]["name"], p["b"]["name"] + (f"\n{p['b']['id']}" if p["b"]["id"] else ""),
              _reasons(p["reasons"])) for p in pairs]
 

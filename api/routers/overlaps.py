@@ -17,12 +17,13 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 
 from api.deps import LangParam, LimitParam, OffsetParam, get_store
 from api.routers._common import READ_ERRORS
-from api.schemas import CheckResult, ErrorBody, GroupPage, OverlapPage, ProposalBody
+from api.schemas import ErrorBody, ProposalBody
 from api.security import read_dependencies
 from graph.settings import Settings
 from graph.store import Store
 from graph.versioned_cache import VersionedCache
 from queries.overlap import CheckIndex, check_proposal, read_groups, read_overlaps, refresh_check_index
+from queries.overlap.results import CheckResult, GroupsResult, OverlapsResult
 
 PROPOSAL_EXAMPLE = {
     "name": "广西工程机械智能制造工程研究中心",
@@ -67,7 +68,7 @@ def build_router(settings: Settings) -> APIRouter:
 
     @router.get(
         "/overlaps",
-        response_model=OverlapPage,
+        response_model=OverlapsResult,
         summary="交叉重复平台对 / overlapping platform pairs",
         description="最近一次分析写回的交叉重复平台对（含得分与理由）及其分组，可按得分、类型、级别、城市、产业、平台筛选，分页。\n\n"
         "Overlapping pairs written back by the latest analysis (score and reasons) and their groups; "
@@ -84,14 +85,14 @@ def build_router(settings: Settings) -> APIRouter:
         limit: LimitParam = 100,
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
-    ) -> dict[str, Any]:
+    ) -> OverlapsResult:
         return read_overlaps(store, min_score=min_score, type=type or None, level=level or None,
                              city=city or None, industry=industry or None, platform=platform or None,
                              limit=limit, offset=offset, lang=lang)
 
     @router.get(
         "/overlaps/groups",
-        response_model=GroupPage,
+        response_model=GroupsResult,
         summary="交叉重复分组与建议 / overlap groups and recommendations",
         description="每组平台与建议（整合 merge / 调整方向 refocus / 复核 review）及保留平台。\n\n"
         "Groups of overlapping platforms with a recommendation (merge, refocus, review) and the one to keep.",
@@ -101,7 +102,7 @@ def build_router(settings: Settings) -> APIRouter:
         limit: LimitParam = 100,
         offset: OffsetParam = 0,
         lang: LangParam = "zh",
-    ) -> dict[str, Any]:
+    ) -> GroupsResult:
         return read_groups(store, lang=lang, limit=limit, offset=offset)
 
     @router.post(
@@ -123,7 +124,7 @@ def build_router(settings: Settings) -> APIRouter:
         proposal: Annotated[ProposalBody, Body(examples=[PROPOSAL_EXAMPLE])],
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
         lang: LangParam = "zh",
-    ) -> dict[str, Any]:
+    ) -> CheckResult:
         index = check_index(request, store)
         return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index)
 

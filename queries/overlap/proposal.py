@@ -31,6 +31,7 @@ from queries.overlap.analysis import score_candidates
 from queries.overlap.profiles import Profile, add_industry
 from queries.overlap.proposal_index import CheckIndex, NameLookups, build_check_index
 from queries.overlap.read import pair_reasons, relation_name
+from queries.overlap.results import CheckResult, OverlapPair, ProposalResolution
 from queries.overlap.signals import THRESHOLD
 from queries.overlap.text import prepare
 
@@ -82,7 +83,7 @@ class Proposal(BaseModel):
         return value or None
 
 
-def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, dict[str, Any]]:
+def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, ProposalResolution]:
     """The proposal as a scorer profile, and how each name resolved (for the planner to check)."""
     taxonomy = load_taxonomy()
     level = resolve_level(proposal.level) if proposal.level else None
@@ -122,14 +123,15 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
             add_industry(prof, key, ind_level, parent)
         if not matches:
             unmatched.append(raw)
-    resolution = {"host": prof.host, "institutions": sorted(prof.institutions), "people": sorted(prof.people),
-                  "industries": sorted(prof.industries), "type": type_key, "level": level, "city": prof.city,
-                  "unmatched": unmatched}
+    resolution: ProposalResolution = {
+        "host": prof.host, "institutions": sorted(prof.institutions), "people": sorted(prof.people),
+        "industries": sorted(prof.industries), "type": type_key, "level": level, "city": prof.city,
+        "unmatched": unmatched, "core": prof.core}  # the core is set by prepare(); check_proposal fills it
     return prof, resolution
 
 
 def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
-                   min_score: float | None = None, index: CheckIndex | None = None) -> dict[str, Any]:
+                   min_score: float | None = None, index: CheckIndex | None = None) -> CheckResult:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
 
     ``index`` is the graph's :class:`CheckIndex`: building it is most of the cost (bulk reads of
@@ -154,7 +156,7 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
                               others=others, cosines=cosines)  # type: ignore[arg-type]  # no empty row is a candidate
     lng: Lang = "en" if lang == "en" else "zh"
     by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
-    pairs = []
+    pairs: list[OverlapPair] = []
     for pair in scored:
         other = by_key[pair.b if pair.a == PROPOSAL_KEY else pair.a]
         signals = [s.as_dict() for s in pair.signals]

@@ -10,6 +10,7 @@ from graph.names import normalize_name
 from graph.reference import load_industries, load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
 from queries.overlap import cypher
+from queries.overlap.results import GroupsResult, OverlapGroup, OverlapPair, OverlapsResult, PairReason
 from queries.overlap.signals import RELATION_NAMES
 
 
@@ -41,7 +42,7 @@ def _resolve_industry(value: str | None) -> str | None:
     return value
 
 
-def pair_reasons(signals: str | list[dict[str, Any]] | None, lang: Lang) -> list[dict[str, Any]]:
+def pair_reasons(signals: str | list[dict[str, Any]] | None, lang: Lang) -> list[PairReason]:
     """``[{signal, detail, score}]`` in ``lang`` from the stored signals (JSON text or a list)."""
     parsed: list[dict[str, Any]] = (json.loads(signals) if isinstance(signals, str) else signals) or []
     detail = "detail_en" if lang == "en" else "detail_zh"
@@ -55,7 +56,7 @@ def relation_name(relation: str, lang: Lang) -> str:
     return en if lang == "en" else zh
 
 
-def format_group(row: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def format_group(row: dict[str, Any], lang: Lang) -> OverlapGroup:
     return {
         "id": row["id"],
         "platforms": row["platforms"],
@@ -82,7 +83,7 @@ def read_overlaps(
     limit: int = 100,
     offset: int = 0,
     lang: str = "zh",
-) -> dict[str, Any]:
+) -> OverlapsResult:
     """Overlap pairs from the last analysis, strongest first, with the groups their platforms are in.
 
     A pair is listed when either of its platforms matches every filter given (type or type family,
@@ -101,7 +102,7 @@ def read_overlaps(
     }
     total = store.read(cypher.COUNT_PAIRS, params)[0]["total"]
     rows = store.read(cypher.READ_PAIRS, params)
-    pairs = [
+    pairs: list[OverlapPair] = [
         {
             "a": {"id": r["a_key"], "name": r["a_name"]},
             "b": {"id": r["b_key"], "name": r["b_name"]},
@@ -112,13 +113,13 @@ def read_overlaps(
         }
         for r in rows
     ]
-    keys = sorted({p["a"]["id"] for p in pairs} | {p["b"]["id"] for p in pairs})
+    keys = sorted({r["a_key"] for r in rows} | {r["b_key"] for r in rows})  # the pairs' platforms
     groups = [format_group(g, lng) for g in store.read(cypher.READ_GROUPS_OF, {"keys": keys})] if keys else []
     run = rows[0]["run"] if rows else None
     return {"total": total, "run": run, "pairs": pairs, "groups": groups}
 
 
-def read_groups(store: Store, *, lang: str = "zh", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+def read_groups(store: Store, *, lang: str = "zh", limit: int = 100, offset: int = 0) -> GroupsResult:
     """Overlap groups of the last analysis, largest first, with recommendation, keep and reasons."""
     lng = _lang(lang)
     total = store.read(cypher.COUNT_GROUPS)[0]["total"]

@@ -29,8 +29,8 @@ OVERLAP_MIN_SCORE = 0.0  # pairs as stored by the last run (the run already appl
 @dataclass
 class AnalysisResults:
     latest_run: dict[str, Any] | None = None
-    groups: dict[str, Any] | None = None
-    overlaps: dict[str, Any] | None = None
+    groups: Mapping[str, Any] | None = None
+    overlaps: Mapping[str, Any] | None = None
     # The query layer's typed results (GapsResult, CoverageResult, Plan), read here as mappings:
     # the report's sections are written defensively (.get with defaults) for any scope's result.
     gaps: Mapping[str, Any] | None = None

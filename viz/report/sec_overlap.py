@@ -3,6 +3,7 @@ leader can read: one row per group, platform names rather than keys."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from viz.report.context import ReportContext, plain
@@ -33,7 +34,7 @@ def strongest_groups(groups: list[dict[str, Any]], strength: dict[str, dict[str,
 LISTED = 6  # the strongest groups; all of them are in the plan workbook's 优化调整 sheet
 
 
-def overlap_section(ctx: ReportContext, groups: dict[str, Any] | None, overlaps: dict[str, Any] | None,
+def overlap_section(ctx: ReportContext, groups: Mapping[str, Any] | None, overlaps: Mapping[str, Any] | None,
                     strength: dict[str, dict[str, Any]] | None = None) -> list[Block]:
     blocks: list[Block] = [Heading(ctx.t("三、交叉重复平台", "3. Overlapping platforms"), 1, "overlap")]
     if groups is None:
