@@ -11,7 +11,7 @@ Two data sets, each with the baseline beside the method in the same run:
    column blanked, and the result ingested for real: the pipeline's last step
    (ingest/infer_industries.py) infers industries from name, research fields and host. The declared
    industries of the unblanked file are the truth.
-2. **H1's hand-checked real subset** (tests/data/real_guangxi/industries_checked.csv: 60 real Guangxi
+2. **The hand-checked real subset** (tests/data/real_guangxi/industries_checked.csv: 60 real Guangxi
    platforms, industries judged by hand from name and host). Real lists give no fields and the fixture's
    institutions no industries, so here the method sees the name only; the figure is computed with the
    same function the ingest step uses (``infer_for``), not through Neo4j.
@@ -135,7 +135,7 @@ def sample_run(store: Store, args: argparse.Namespace, terms: IndustryTerms) -> 
 def real_run(terms: IndustryTerms) -> None:
     path = REAL / "industries_checked.csv"
     if not path.exists():
-        print(f"Real subset: {path} not found (H1's fixture not merged yet)")
+        print(f"Real subset: {path} not found (the real-data fixture is missing)")
         return
     _header, checked, _enc = read_csv(path)
     p_header, p_rows, _enc = read_csv(REAL / "platforms.csv")

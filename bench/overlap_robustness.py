@@ -12,7 +12,7 @@ the declared keywords shared"); the measured seed is 7, the removal uses its own
 Removal is done on the loaded profiles (exactly what the analysis would read had the list not
 carried those columns). The real fixture is read from its CSV files (hosts resolved through its own
 institutions table, types and levels through the taxonomy, as written otherwise), because the
-ingest of every one of its rows depends on other work (H2's hostless rows and type names).
+ingest of every one of its rows depends on the ingest accepting hostless rows and type names as written.
 
     python bench/overlap_robustness.py --yes                 # against a scratch engine (it is emptied)
     python bench/overlap_robustness.py --yes --seed 7 --platforms 2000
