@@ -137,15 +137,11 @@ def schema_statements() -> list[str]:
     ]
     statements += [
         f"CREATE INDEX {label.lower()}_{prop}_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
-        for label, prop in PROPERTY_INDEXES
+        for label, prop in (*PROPERTY_INDEXES, *SRC_RUN_INDEXES)
     ]
     statements += [
         f"CREATE TEXT INDEX {label.lower()}_{prop}_text IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
         for label, prop in TEXT_INDEXES
-    ]
-    statements += [
-        f"CREATE INDEX {label.lower()}_src_run_idx IF NOT EXISTS FOR (n:{check_label(label)}) ON (n.{prop})"
-        for label, prop in SRC_RUN_INDEXES
     ]
     statements += [
         f"CREATE INDEX {rel.lower()}_src_run_idx IF NOT EXISTS FOR ()-[r:{check_rel_type(rel)}]-() ON (r.src_run)"
