@@ -14,11 +14,13 @@ its own driver, under this run's key and lock. One core, or the setting at 1: on
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
@@ -60,6 +62,25 @@ def processes(settings: Settings) -> int:
     return max(1, min(settings.platgraph_analysis_processes, available_cores()))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for one analysis, one collection after it.
+
+    Why: an analysis at 100,000 platforms holds millions of small objects (rows, sets, dicts) and
+    allocates millions more; every few thousand allocations the collector walks the live ones again.
+    That was a third of the collaboration analysis's compute time at 20,000 platforms, and it frees
+    nothing here (the analyses build no reference cycles worth collecting before they end). The
+    collection afterwards frees whatever cycles there were."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
 def run_all(store: Store, on_step: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run every analysis under a fresh AnalysisRun; mark the run failed if any step raises.
 
@@ -89,7 +110,8 @@ def _run_all(store: Store, on_step: Callable[[str], None] | None, lock: Analysis
                 on_step(name)
             lock.check()  # taken over while paused: stop before writing more
             step_began = time.perf_counter()
-            result = analysis(store, run_key)
+            with collector_paused():
+                result = analysis(store, run_key)
             results[name] = {**result, "seconds": round(time.perf_counter() - step_began, 2)}
         if side is not None:
             if on_step is not None:
@@ -142,7 +164,7 @@ def _side_main(settings: Settings, lang: Lang, name: str, run_key: str) -> dict[
     set_lang(lang)
     began = time.perf_counter()
     try:
-        with Store(settings) as store:
+        with Store(settings) as store, collector_paused():
             result = analyses()[name](store, run_key)
     except (ServiceUnavailable, SessionExpired, AuthError) as exc:
         raise DatabaseUnavailable(str(exc)) from None  # driver exceptions carry state that need not pickle

@@ -9,6 +9,7 @@ view) and computing in Python keeps Neo4j work to a handful of streaming scans, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -85,6 +86,11 @@ class Projection:
         for ind in self.industries.values():
             if ind.parent:
                 self.segments.setdefault(ind.parent, []).append(ind.key)
+
+    @cached_property
+    def sector_of(self) -> dict[str, str]:
+        """Institution key → sector: the lookup every step makes per member and per tie."""
+        return {key: inst.sector for key, inst in self.institutions.items()}
 
     def scopes(self, industry_key: str) -> list[str]:
         """The Industry keys a finding for ``industry_key`` rolls up: itself and, for an industry,
