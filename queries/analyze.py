@@ -7,9 +7,10 @@ Why the overlap analysis may run in a process of its own: the three analyses rea
 disjoint results (overlap pairs, groups and platform flags; collaboration flags and matrices;
 coverage on the industries) and none reads another's write-back, so they need not run one after
 the other. Each is mostly one core's Python between its Cypher round trips; on a machine with two
-cores or more (``PLATGRAPH_ANALYSIS_PROCESSES``, default 2) the overlap analysis — about a third
-of the work at 100,000 platforms — runs in a spawned child beside collaboration and coverage, with
-its own driver, under this run's key and lock. One core, or the setting at 1: one after the other.
+cores or more (``PLATGRAPH_ANALYSIS_PROCESSES``, default 2) the overlap and coverage analyses —
+about half the work at 100,000 platforms — run in a spawned child beside the collaboration
+analysis, with their own driver, under this run's key and lock. One core, or the setting at 1:
+all three one after the other in this process.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from graph.store import Store
 from queries.runs import finish_analysis_run, start_analysis_run
 
 Analysis = Callable[[Store, str], dict[str, Any]]
-SIDE_ANALYSIS = "overlap"  # the one run in a child process when there are cores for it
+# run one after the other in a child process when there are cores for it: about half the work
+SIDE_ANALYSES = ("overlap", "coverage")
 
 
 def analyses() -> dict[str, Analysis]:
@@ -102,9 +104,9 @@ def _run_all(store: Store, on_step: Callable[[str], None] | None, lock: Analysis
     side: _Side | None = None
     try:
         if processes(store.settings) >= 2:
-            side = _Side(store.settings, SIDE_ANALYSIS, run_key)
+            side = _Side(store.settings, SIDE_ANALYSES, run_key)
         for name, analysis in steps.items():
-            if side is not None and name == side.name:
+            if side is not None and name in side.names:
                 continue
             if on_step is not None:
                 on_step(name)
@@ -115,8 +117,8 @@ def _run_all(store: Store, on_step: Callable[[str], None] | None, lock: Analysis
             results[name] = {**result, "seconds": round(time.perf_counter() - step_began, 2)}
         if side is not None:
             if on_step is not None:
-                on_step(side.name)
-            results[side.name] = side.result()
+                on_step(side.names[0])
+            results.update(side.result())
     except BaseException:
         if side is not None:
             side.stop()
@@ -131,19 +133,20 @@ def _run_all(store: Store, on_step: Callable[[str], None] | None, lock: Analysis
 
 
 class _Side:
-    """One analysis in a spawned child process (its own interpreter and driver), started at once.
+    """Some analyses, one after the other, in a spawned child process (its own interpreter and
+    driver), started at once.
 
     Why ``spawn``: forking a process whose driver holds connections and threads is unsafe; the child
-    opens its own from the same settings. Its summary comes back pickled, with ``seconds`` measured
-    in the child (interpreter start not included) and the child's peak memory."""
+    opens its own from the same settings. The summaries come back pickled, each with ``seconds``
+    measured in the child (interpreter start not included) and the child's peak memory so far."""
 
-    def __init__(self, settings: Settings, name: str, run_key: str) -> None:
-        self.name = name
+    def __init__(self, settings: Settings, names: tuple[str, ...], run_key: str) -> None:
+        self.names = names
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self._future: Future[dict[str, Any]] = self._pool.submit(_side_main, settings, current_lang(), name,
-                                                                 run_key)
+        self._future: Future[dict[str, dict[str, Any]]] = self._pool.submit(
+            _side_main, settings, current_lang(), names, run_key)
 
-    def result(self) -> dict[str, Any]:
+    def result(self) -> dict[str, dict[str, Any]]:
         try:
             return self._future.result()
         finally:
@@ -157,16 +160,22 @@ class _Side:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _side_main(settings: Settings, lang: Lang, name: str, run_key: str) -> dict[str, Any]:
-    """The child's side: its own store, one analysis, a summary that pickles."""
+def _side_main(settings: Settings, lang: Lang, names: tuple[str, ...], run_key: str) -> dict[str, dict[str, Any]]:
+    """The child's side: its own store, the analyses one after the other, summaries that pickle."""
     import resource  # noqa: PLC0415 - POSIX only, and only the child needs it
 
     set_lang(lang)
-    began = time.perf_counter()
+    results: dict[str, dict[str, Any]] = {}
+    steps = analyses()
     try:
-        with Store(settings) as store, collector_paused():
-            result = analyses()[name](store, run_key)
+        with Store(settings) as store:
+            for name in names:
+                began = time.perf_counter()
+                with collector_paused():
+                    result = steps[name](store, run_key)
+                results[name] = {**result, "seconds": round(time.perf_counter() - began, 2),
+                                 "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                                              / 1024, 1)}
     except (ServiceUnavailable, SessionExpired, AuthError) as exc:
         raise DatabaseUnavailable(str(exc)) from None  # driver exceptions carry state that need not pickle
-    return {**result, "seconds": round(time.perf_counter() - began, 2),
-            "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return results

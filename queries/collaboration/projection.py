@@ -122,12 +122,22 @@ def load_projection(store: Store, city: str | None = None) -> Projection:
         }
         inst_industries = [(inst, industry)
                            for inst, industry in chunked_rows(tx, cypher.LOAD_INSTITUTION_INDUSTRIES, params)]
-        platforms = [
-            PlatformRow(key, name or key, p_city, status, list(inds), _pairs(hosts), _pairs(co_builders),
-                        _pairs(people))
-            for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
-                tx, cypher.LOAD_PLATFORMS if city is None else cypher.LOAD_PLATFORMS_IN_CITY, params)
-        ]
+        if city is None:  # keys only: every institution's sector is in ``sectors``
+            sectors = {key: inst.sector for key, inst in institutions.items()}
+            platforms = [
+                PlatformRow(key, name or key, p_city, status, list(inds),
+                            [(k, sectors.get(k)) for k in hosts], [(k, sectors.get(k)) for k in co_builders],
+                            [(k, sectors.get(k)) for k in dict.fromkeys(people)])
+                for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
+                    tx, cypher.LOAD_PLATFORMS, params)
+            ]
+        else:
+            platforms = [
+                PlatformRow(key, name or key, p_city, status, list(inds), _pairs(hosts), _pairs(co_builders),
+                            _pairs(people))
+                for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
+                    tx, cypher.LOAD_PLATFORMS_IN_CITY, params)
+            ]
         collaborations = [
             Collaboration(a, b, kind, float(count or 1), industry or "")
             for a, b, kind, count, industry in chunked_rows(
