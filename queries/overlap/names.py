@@ -97,7 +97,11 @@ def _generic_pattern(generic: frozenset[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=200_000)
 def _spelling_forms(spelling: str) -> tuple[str, ...]:
     """How an institution's name can appear inside a platform name (normalised, and as written)."""
+    # the full name without its bracketed short name too (南宁柳辰汽车零部件股份有限公司（柳辰汽车）is
+    # written without the bracket inside 南宁柳辰汽车零部件股份有限公司技术中心), so the whole host name
+    # is removed before its short name could leave the rest (零部件) as a false core
     forms = {NON_TEXT.sub("", normalize_name(spelling, strip_short_name=False)),
+             NON_TEXT.sub("", normalize_name(spelling, strip_short_name=True)),
              NON_TEXT.sub("", to_halfwidth(clean_text(spelling)).lower())}
     return tuple(f for f in forms if len(f) >= MIN_SPELLING)
 
@@ -122,6 +126,14 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
         text = text.replace(word, "")
     text = _strip_ends(text, affixes)
     return "" if len(text) < MIN_CORE or _only_generic(text, affixes.generic) else text
+
+
+def named_after(name: str, spellings: Iterable[str]) -> bool:
+    """Does ``name`` contain one of the institution's spellings (南宁柳辰汽车零部件股份有限公司技术中心)?
+    Only such a name says its platform works on the host's business; a maker space with a brand
+    name (南宁市和美众创空间) at the same company does not."""
+    text = NON_TEXT.sub("", normalize_name(name, strip_short_name=False))
+    return any(form in text for s in spellings if s for form in _spelling_forms(s))
 
 
 def bigrams(text: str) -> list[str]:
