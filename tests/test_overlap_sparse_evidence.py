@@ -275,3 +275,18 @@ def test_quality_inspection_centres_compare_by_their_product() -> None:
     from queries.overlap.names import name_core
 
     assert name_core("国家茉莉花产品质量监督检验中心") == name_core("广西茉莉花产品质量检验检测中心") == "茉莉花"
+
+
+def test_a_partnership_sharing_a_three_character_topic_is_reported_two_characters_are_not() -> None:
+    from queries.overlap.topics import shared_part
+
+    a = linked(prof("A", "广西深远海养殖海藻资源工程技术研究中心", "XY", host_name="钦州翔越海洋科技集团有限公司"),
+               ("BS", "百色水产科学研究所"), ("CZ", "崇左现代高等专科学校"))
+    b = linked(prof("B", "广西深远海养殖与珍珠养殖工程技术研究中心", "NH", host_name="南宁海洋科学研究所"),
+               ("BS", "百色水产科学研究所"), ("CZ", "崇左现代高等专科学校"))
+    pair = scored(a, b, background())
+    assert pair.name_level == "partners" and pair.score >= THRESHOLD
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh.startswith("两平台由同一组单位共建，名称有共同部分「深远海养殖」")
+    assert shared_part("港航物流集装箱运输", "跨境物流") == ""  # 物流: two characters name no topic
+    assert shared_part("技术研究开发", "技术研究应用") == ""  # generic words only

@@ -128,6 +128,11 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
     return "" if len(text) < MIN_CORE or _only_generic(text, affixes.generic) else text
 
 
+def only_generic(text: str) -> bool:
+    """Is ``text`` made of the affix file's generic words only (技术研究, 工程技术)?"""
+    return _only_generic(text, load_affixes().generic)
+
+
 def named_after(name: str, spellings: Iterable[str]) -> bool:
     """Does ``name`` contain one of the institution's spellings (南宁柳辰汽车零部件股份有限公司技术中心)?
     Only such a name says its platform works on the host's business; a maker space with a brand

@@ -360,11 +360,15 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
                     f"host unknown, names point to one rare topic '{topic.key}' ('{topic_words_en}', topic thesaurus)")
         elif pair.name_level == "partners":
             seg = partners_match(a, b)
-            seg_en = industries[seg.key].name_en if seg.key in industries else seg.key
-            words_zh, words_en = "」/「".join(dict.fromkeys(seg.words)), "' / '".join(dict.fromkeys(seg.words))
-            add("direction", f"两平台由同一组单位共建，名称指向同一产业链环节「{seg.key}」（「{words_zh}」）",
-                f"both built by the same partner institutions; names point to one chain segment '{seg_en}' "
-                f"('{words_en}')")
+            if seg.level == "part":
+                add("direction", f"两平台由同一组单位共建，名称有共同部分「{seg.key}」",
+                    f"both built by the same partner institutions; the names share '{seg.key}'")
+            else:
+                seg_en = industries[seg.key].name_en if seg.key in industries else seg.key
+                words_zh, words_en = "」/「".join(dict.fromkeys(seg.words)), "' / '".join(dict.fromkeys(seg.words))
+                add("direction", f"两平台由同一组单位共建，名称指向同一产业链环节「{seg.key}」（「{words_zh}」）",
+                    f"both built by the same partner institutions; names point to one chain segment '{seg_en}' "
+                    f"('{words_en}')")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":
