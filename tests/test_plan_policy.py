@@ -81,6 +81,8 @@ def test_authority_routes_each_platform(plan: dict[str, Any]) -> None:
     national = {r["key"]: r for r in plan["national"]}
     assert set(national) == {"P16"} and national["P16"]["reason"] == "evaluation_failed"
     assert {r["key"] for r in plan["municipal"]} == {"P12"}  # 整改, municipal: the city's list
+    # recognised by its city, not by the regional department its type (众创空间) belongs to
+    assert plan["municipal"][0]["department"] == "玉林市（市级认定）"
     coordination = {i["item"]: i for i in plan["coordination"]}
     assert "department:P17" in coordination  # 教育厅's lab: not the plan's to revoke
     across = coordination["coordinate:A2:1"]  # P4 (科技厅) with P13 (工信厅): never merged across
