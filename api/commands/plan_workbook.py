@@ -139,12 +139,21 @@ def _targets_sheet(plan: Mapping[str, Any], lang: Lang) -> tuple[list[str], list
                        ("保有", "Holding"), ("目标总量", "Target total"), ("期内新建", "New in period"),
                        ("新建目标", "Target new"), ("已合并/撤销", "Merged/revoked"),
                        ("合并或撤销目标", "Target merged or revoked"), ("方案减少", "Plan removes"), ("方案新增", "Plan adds"),
-                       ("方案后保有", "After plan"), ("方案后差距", "Distance after plan"))
+                       ("方案后保有", "After plan"), ("方案后差距", "Distance after plan"), ("说明", "Note"))
     rows = [[t["type"], t.get("category"), _level(t["level"], lang) if t["level"] else "", t["year"], t["holding"],
              t["target_total"], t["new_in_period"], t["target_new"], t["integrated_or_revoked_now"],
              t["target_integrated_or_revoked"], t["plan_retire"], t["plan_build"], t["holding_after_plan"],
-             t["distance_total_after_plan"]] for t in plan["targets"]]
+             t["distance_total_after_plan"], _target_note(t, lang)] for t in plan["targets"]]
     return headers, rows
+
+
+def _target_note(t: Mapping[str, Any], lang: Lang) -> str:
+    """Why a legacy type's distance grows under the plan: its platforms move to the successor type."""
+    if not t.get("converts_to"):
+        return ""
+    return tr("属合理归并类型：方案将其平台转建/纳入{s}，请与{s}的目标合并看",
+              "a legacy type: the plan converts its platforms to {s}; read this target together with {s}'s",
+              lang, s=t["converts_to"])
 
 
 def _cell(value: Any) -> Any:

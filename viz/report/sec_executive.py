@@ -82,14 +82,48 @@ def key_numbers(ctx: ReportContext, summary: Summary, r: AnalysisResults) -> lis
     return rows
 
 
+def _with_successors(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per target, a legacy type's row folded into its successor's (same level and year): the
+    plan converts (转建/纳入) those platforms, so each row alone would read as a shortfall and an
+    overshoot that are one movement."""
+    by_slot = {(t.get("type"), t.get("level"), t.get("year")): t for t in targets}
+    folded: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    out: list[dict[str, Any]] = []
+    for t in targets:
+        succ = by_slot.get((t.get("converts_to"), t.get("level"), t.get("year"))) if t.get("converts_to") else None
+        if succ is not None:
+            folded.setdefault((succ.get("type"), succ.get("level"), succ.get("year")), []).append(t)
+        else:
+            out.append(t)
+    for i, t in enumerate(out):
+        extra = folded.get((t.get("type"), t.get("level"), t.get("year")))
+        if not extra:
+            continue
+        merged = dict(t)
+        for key in ("target_total", "holding", "holding_after_plan", "plan_retire", "plan_build"):
+            values = [r.get(key) for r in (t, *extra)]
+            merged[key] = None if any(v is None for v in values) else sum(values)
+        now, after, target = merged["holding"], merged["holding_after_plan"], merged["target_total"]
+        merged["distance_total"] = None if target is None or now is None else target - now
+        merged["distance_total_after_plan"] = None if target is None or after is None else target - after
+        merged["folded"] = [r.get("type") for r in extra]
+        out[i] = merged
+    return out
+
+
 def targets_rows(ctx: ReportContext, targets: list[dict[str, Any]] | None) -> tuple[list[list[Any]], int]:
-    """Targets the plan moves or that are still missed, largest distance first (top ten)."""
+    """Targets the plan moves or that are still missed, largest distance first (top ten); a legacy
+    type's target is shown together with its successor's."""
     targeted = [t for t in targets or [] if t.get("target_total") is not None]
-    moved = [t for t in targeted if t.get("distance_total") or t.get("plan_retire") or t.get("plan_build")]
+    moved = [t for t in _with_successors(targeted)
+             if t.get("distance_total") or t.get("plan_retire") or t.get("plan_build")]
     moved.sort(key=lambda t: (-abs(t.get("distance_total") or 0), t.get("type") or "", t.get("level") or ""))
     rows = []
     for t in moved[:TOP]:
         name = ctx.labels.ptype(t.get("type"))
+        if t.get("folded"):
+            name += ctx.t("（含转建/纳入的{f}）", " (incl. converted {f})",
+                          f=ctx.t("、", ", ").join(ctx.labels.ptype(f) for f in t["folded"]))
         if t.get("level"):
             name += ctx.t("（{l}）", " ({l})", l=ctx.labels.level(t["level"]))
         rows.append([name, t.get("target_total"), t.get("holding"), t.get("holding_after_plan", t.get("holding")),
