@@ -30,6 +30,11 @@ def workbook_note(ctx: ReportContext) -> Paragraph:
         w=WORKBOOK if ctx.lang == "zh" else WORKBOOK.replace("-zh", "-en")), note=True)
 
 
+def _segment_support(gap: Mapping[str, Any]) -> bool:
+    return (gap.get("kind") == "category" and gap.get("value") == "basic_support"
+            and gap.get("industry_level") == "segment")
+
+
 def _build_for(plan: Mapping[str, Any] | None, gap: dict[str, Any]) -> dict[str, Any] | None:
     for item in (plan or {}).get("build", []):
         if (item.get("industry"), item.get("kind"), item.get("value")) == (gap.get("industry"), gap.get("kind"),
@@ -162,7 +167,18 @@ def executive_section(ctx: ReportContext, summary: Summary, r: AnalysisResults,
              for i, g in enumerate(top, start=1)], kind="executive-overlaps", weights=[1, 12, 2, 2, 5]))
 
     if r.coverage is not None:
-        gaps = r.coverage.get("gaps", [])[:TOP]
+        every = r.coverage.get("gaps", [])
+        # 基础支撑 is built per industry, never per chain segment (policy.toml, docs/methods.md): such a
+        # segment gap is its industry's to close, so it is counted here, not listed as a build miss
+        segment_support = [g for g in every if _segment_support(g)]
+        gaps = [g for g in every if not _segment_support(g)][:TOP]
+        if segment_support:
+            blocks.append(Paragraph(ctx.t(
+                "另有 {n} 处产业环节缺少基础支撑与条件保障类平台：此类平台按产业统筹建设、不按环节单建，"
+                "由所属产业的布局统一考虑，未列入下表（全部缺口见 platgraph coverage）。",
+                "Another {n} chain segments lack a basic-support platform: such platforms are built per "
+                "industry, not per segment, so they are left to their industry's layout and not listed below "
+                "(all gaps: platgraph coverage).", n=len(segment_support))))
         blocks.append(Table(
             ctx.next_table(ctx.t("最重要的 {n} 处覆盖缺口及建设建议", "The {n} most important coverage gaps and "
                                  "what to build", n=len(gaps))),
