@@ -290,3 +290,24 @@ def test_a_partnership_sharing_a_three_character_topic_is_reported_two_character
     assert direction.detail_zh.startswith("两平台由同一组单位共建，名称有共同部分「深远海养殖」")
     assert shared_part("港航物流集装箱运输", "跨境物流") == ""  # 物流: two characters name no topic
     assert shared_part("技术研究开发", "技术研究应用") == ""  # generic words only
+
+
+def test_a_hosts_own_rd_institute_has_no_core_but_its_hosts_name() -> None:
+    from queries.overlap.names import name_core
+
+    assert name_core("广西柳钢工程技术研究院", ["柳州钢铁集团有限公司", "柳钢"]) == ""
+    assert name_core("广西钢铁工程院") == "钢铁"
+
+
+def test_a_company_name_inside_a_platform_name_is_never_its_core() -> None:
+    from queries.overlap.names import name_core
+
+    # the list writes the host by its short name only: the rest of the company name is still not a topic
+    assert name_core("广西新德资源循环股份有限公司技术中心", ["新德资源"]) == ""
+    assert name_core("中国石油广西石化公司炼油工程技术中心") == "炼油"
+    # the centre's topic is then read from the company name as the platform name writes it
+    a = prof("A", "广西南宁西星动力电池有限公司技术中心", "XX", "企业技术中心", None, host_name="西星动力")
+    b = prof("B", "广西电池包结构工程技术研究中心", "XX", host_name="西星动力")
+    pair = scored(a, b, background())
+    assert a.core == "" and "电池" in a.name_concepts
+    assert pair.name_level == "topic" and pair.score >= THRESHOLD

@@ -34,6 +34,7 @@ class Affixes:
     anywhere: tuple[str, ...]
     connectors: tuple[str, ...]
     generic: frozenset[str]
+    company_name_ends: tuple[str, ...] = ()
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -61,6 +62,7 @@ def load_affixes(path: Path = AFFIX_FILE) -> Affixes:
         anywhere=_longest_first(raw["anywhere"]),
         connectors=tuple(raw.get("connectors", ())),
         generic=frozenset(normalize_name(w, strip_short_name=False) for w in raw.get("generic", ())),
+        company_name_ends=tuple(raw.get("company_name_ends", ())),
     )
 
 
@@ -118,6 +120,10 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
     for spelling in forms:
         if spelling != text and spelling in text:
             text = text.replace(spelling, "")
+    for end in affixes.company_name_ends:  # a company's name inside the platform's: up to its legal form
+        cut = text.rfind(end)
+        if cut >= 0:
+            text = text[cut + len(end):]
     text = _strip_ends(text, affixes)
     for word in affixes.anywhere:
         if len(text) > len(word):
