@@ -224,6 +224,7 @@ def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: di
     analysis adds without declaring it in queries/*/results.py fails here instead of vanishing from the API."""
     from api.routers._common import jsonable
     from api.routers.analyses import page_plan
+    from api.routers.overlaps import DEFAULT_REASONS
     from queries.collaboration import read_gaps
     from queries.coverage import read_coverage
     from queries.overlap import check_proposal, read_groups, read_overlaps
@@ -250,7 +251,7 @@ def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: di
     check = client.post(f"{API}/overlaps/check", params={"lang": lang}, json=PROPOSAL)
     assert check.status_code == 200, check.text
     index = client.app.state.last_check_index  # the index the API scored with (kept per data version)
-    assert check.json() == jsonable(check_proposal(store, PROPOSAL, lang=lang, index=index))
+    assert check.json() == jsonable(check_proposal(store, PROPOSAL, lang=lang, index=index, explain=DEFAULT_REASONS))
     assert check.json()["pairs"] and check.json()["resolved"]["core"]
 
 

@@ -241,3 +241,24 @@ def test_an_oversized_proposal_is_a_clear_422(clean_graph: Store, settings: Sett
     assert response.status_code == 422
     text = response.text
     assert field in text and says in text  # names the field and the cap
+
+
+def test_the_api_gives_reasons_for_the_strongest_pairs_and_lists_all(clean_graph: Store, settings: Settings) -> None:
+    """``POST /overlaps/check?reasons=N``: every pair listed, reasons for the first N (default 10)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.routers.overlaps import DEFAULT_REASONS
+
+    build_scenario(clean_graph)
+    body = {"name": "广西甘蔗生物育种工程研究中心", "type": "工程研究中心", "host": "广西大学",
+            "fields": ["甘蔗遗传育种", "甘蔗生物技术", "分子育种"], "people": ["张伟"]}
+    with TestClient(create_app(settings)) as client:
+        default = client.post("/api/v1/overlaps/check", json=body).json()
+        one = client.post("/api/v1/overlaps/check", params={"reasons": 1}, json=body).json()
+        too_many = client.post("/api/v1/overlaps/check", params={"reasons": 100_000}, json=body)
+    assert len(default["pairs"]) >= 2
+    assert default["explained"] == min(DEFAULT_REASONS, len(default["pairs"]))
+    assert [p["b"]["id"] for p in one["pairs"]] == [p["b"]["id"] for p in default["pairs"]]
+    assert one["explained"] == 1 and one["pairs"][0]["reasons"] and not one["pairs"][1]["reasons"]
+    assert too_many.status_code == 422

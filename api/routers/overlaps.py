@@ -39,6 +39,10 @@ PROPOSAL_EXAMPLE = {
 
 
 CHECK_INDEX_KEY = "check_index"
+# Reasons are worded for the strongest this many pairs by default: at 100,000 platforms a proposal
+# overlaps dozens, and wording every pair's evidence was half the cost of a check (docs/api.md).
+DEFAULT_REASONS = 10
+MAX_REASONS = 1_000
 
 
 def check_index_cache(request: Request) -> VersionedCache[str, Any]:
@@ -116,16 +120,22 @@ def build_router(settings: Settings) -> APIRouter:
         "返回与之交叉重复的现有平台及理由；不写入任何数据。与 `platgraph overlaps check` 结果一致。\n\n"
         "Submit a proposed platform (name, type, level, host and co-builders, city, research "
         "directions, industries, people); returns the existing platforms it overlaps, with reasons. "
-        "Writes nothing; same pairs as `platgraph overlaps check`.",
+        "Writes nothing; same pairs as `platgraph overlaps check`.\n\n"
+        f"每一对都列出（得分、关系）；理由只给得分最高的 `reasons` 对（默认 {DEFAULT_REASONS}），`explained` 为给出理由的对数。\n\n"
+        f"Every pair is listed (score, relation); reasons are given for the strongest `reasons` pairs "
+        f"(default {DEFAULT_REASONS}), `explained` says how many carry them.",
     )
     def check(
         request: Request,
         store: Annotated[Store, Depends(get_store)],
         proposal: Annotated[ProposalBody, Body(examples=[PROPOSAL_EXAMPLE])],
         min_score: Annotated[float | None, Query(ge=0.0, le=1.0, description="最低得分 / minimum score")] = None,
+        reasons: Annotated[int, Query(ge=0, le=MAX_REASONS, description="给出理由的对数（得分最高者）/ pairs "
+                                      "whose reasons are given, strongest first")] = DEFAULT_REASONS,
         lang: LangParam = "zh",
     ) -> CheckResult:
         index = check_index(request, store)
-        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index)
+        return check_proposal(store, proposal.model_dump(), lang=lang, min_score=min_score, index=index,
+                              explain=reasons)
 
     return router

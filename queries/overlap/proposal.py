@@ -131,8 +131,15 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
 
 
 def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
-                   min_score: float | None = None, index: CheckIndex | None = None) -> CheckResult:
+                   min_score: float | None = None, index: CheckIndex | None = None,
+                   explain: int | None = None) -> CheckResult:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
+
+    ``explain``: give the reasons of the strongest this many pairs only (None: of every pair). The
+    others are still listed, with score and relation: the same partners whatever ``explain`` is.
+    Why: at 100,000 platforms a proposal overlaps dozens of platforms, and wording the evidence of
+    each was half the cost of a check; the API answers with the reasons of the first ten by
+    default (``reasons=`` asks for more), the CLI with all.
 
     ``index`` is the graph's :class:`CheckIndex`: building it is most of the cost (bulk reads of
     every platform, the tf-idf fit), so the API keeps one, refreshed after each ingest, and passes it
@@ -153,7 +160,8 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
     threshold = THRESHOLD if min_score is None else float(min_score)
     others = index.rows
     scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
-                              others=others, cosines=cosines)  # type: ignore[arg-type]  # no empty row is a candidate
+                              others=others, cosines=cosines,  # type: ignore[arg-type]  # no empty row is a candidate
+                              explain_top=explain)
     lng: Lang = "en" if lang == "en" else "zh"
     by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
     pairs: list[OverlapPair] = []
@@ -169,4 +177,5 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
             "reasons": pair_reasons(signals, lng),
         })
     resolution["core"] = prof.core
-    return {"pairs": pairs, "resolved": resolution, "threshold": threshold}
+    explained = len(pairs) if explain is None else min(len(pairs), max(explain, 0))
+    return {"pairs": pairs, "resolved": resolution, "threshold": threshold, "explained": explained}
