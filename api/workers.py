@@ -42,12 +42,17 @@ RESPAWN_PAUSE = 1.0  # seconds before replacing a worker that died (a crash loop
 def preload_check_index(app: FastAPI, settings: Settings) -> float | None:
     """Build the proposal-check index into ``app`` (seconds taken), or None when Neo4j cannot be
     read now: the workers then build it at their first check, as without preloading."""
-    from queries.overlap import build_check_index
+    from queries.overlap import build_check_index, check_proposal
 
     started = time.perf_counter()
     try:
         with Store(settings) as store:
-            app.state.last_check_index = build_check_index(store)
+            index = build_check_index(store)
+        if len(index):  # one check, so what the first check builds lazily (topic counts, name caches)
+            # is built here once and shared too, not in every worker
+            first = index.ordered[0]
+            check_proposal(None, {"name": first.name, "type": None}, index=index, explain=1)
+        app.state.last_check_index = index
     except Exception as exc:  # noqa: BLE001 - an unreachable or empty database must not stop the server
         log.warning("proposal-check index not preloaded (%s): workers build it at their first check", exc)
         return None

@@ -284,6 +284,7 @@ def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
     nothing (so they find nothing: with the src_run indexes a seek, without them a scan)."""
     from queries.overlap import proposal_cypher
     from queries.overlap.profiles import ACTIVE_STATUSES
+    from queries.overlap.proposal_index import _changed_platforms
 
     print(f"\n== 5. refresh after a {batch}-platform change, simulated read-only on this graph ==")
     indexes = {r["name"] for r in store.read("SHOW INDEXES YIELD name RETURN name")}
@@ -294,7 +295,7 @@ def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
     marker = read_marker(store)
     t.append(time.perf_counter())
     runs = ["(a run that wrote nothing)"]
-    store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})
+    _changed_platforms(store, runs)
     store.read(proposal_cypher.RESTATED_ENDS, {"runs": runs})
     t.append(time.perf_counter())
     loaded = load_profiles(store, keys=keys)

@@ -22,6 +22,9 @@ from queries.overlap import check_proposal
 from tests.faults_common import REPO, cli_command, cli_env
 from tests.overlap_fixtures import build_scenario
 
+# without people: answered on the worker's event loop once the index is kept (api/routers/overlaps.py)
+LOOP_BODY = {"name": "广西甘蔗生物育种工程研究中心", "type": "工程研究中心", "host": "广西大学",
+             "fields": ["甘蔗遗传育种", "甘蔗生物技术", "分子育种"]}
 BODY = {"name": "广西甘蔗生物育种工程研究中心", "type": "工程研究中心", "host": "广西大学",
         "fields": ["甘蔗遗传育种", "甘蔗生物技术", "分子育种"], "people": ["张伟"]}
 
@@ -43,7 +46,8 @@ def test_forked_workers_share_the_preloaded_index_and_stop_with_the_parent(
         clean_graph: Store, settings: Settings, tmp_path: Path) -> None:
     build_scenario(clean_graph)
     expected = check_proposal(clean_graph, BODY, explain=DEFAULT_REASONS)
-    assert expected["pairs"]
+    on_loop = check_proposal(clean_graph, LOOP_BODY, explain=DEFAULT_REASONS)
+    assert expected["pairs"] and on_loop["pairs"]
     port = _free_port()
     out = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(cli_command("serve", "--workers", "2", "--port", str(port)), cwd=REPO,
@@ -62,10 +66,13 @@ def test_forked_workers_share_the_preloaded_index_and_stop_with_the_parent(
         assert len(workers) == 2, workers
         with httpx.Client(base_url=base, timeout=60) as client, ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(lambda _: client.post("/overlaps/check", json=BODY), range(12)))
-        assert {a.status_code for a in answers} == {200}
+            loop_answers = list(pool.map(lambda _: client.post("/overlaps/check", json=LOOP_BODY), range(12)))
+        assert {a.status_code for a in answers + loop_answers} == {200}
         for answer in answers:
             assert answer.json()["pairs"] == expected["pairs"]
             assert answer.json()["explained"] == expected["explained"]
+        for answer in loop_answers:
+            assert answer.json()["pairs"] == on_loop["pairs"]
         assert _children(server.pid) == workers  # no worker died answering
     finally:
         server.send_signal(signal.SIGTERM)

@@ -106,8 +106,16 @@ def _postings_by_key(index: CheckIndex) -> dict[str, dict[str, list[str]]]:
 
 def _profile_view(index: CheckIndex) -> dict[str, tuple]:
     return {p.key: (p.core, round(p.core_weight, 6), p.core_spread, sorted(p.host_industries), sorted(p.name_topics),
-                    sorted(p.people), sorted(p.institutions), sorted(p.industries), sorted(p.topics), p.status)
+                    sorted(p.people), sorted(p.institutions), sorted(p.industries), sorted(p.topics), p.status,
+                    sorted(p.name_concepts), p.host_family, sorted(p.concept_spread.items()))
             for p in index.ordered}
+
+
+def _lookups_view(index: CheckIndex) -> tuple:
+    lookups = index.lookups
+    assert lookups is not None
+    return (lookups.institutions, {k: v for k, v in lookups.by_norm.items() if v},
+            {k: v for k, v in lookups.by_code.items() if v}, dict(lookups.industries))
 
 
 def _answers(store: Store, index: CheckIndex) -> list[list[tuple]]:
@@ -144,6 +152,7 @@ def test_refresh_after_an_ingest_is_the_full_build(clean_graph: Store, tmp_path:
     assert _profile_view(refreshed) == _profile_view(full)
     assert _vectors_by_key(refreshed) == _vectors_by_key(full)
     assert _postings_by_key(refreshed) == _postings_by_key(full)
+    assert _lookups_view(refreshed) == _lookups_view(full)  # 柳工's new alias re-read, the unchanged kept
     assert refreshed.core_counts == full.core_counts
     after = _answers(store, refreshed)
     assert after == _answers(store, full)

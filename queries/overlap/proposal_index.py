@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from neo4j.exceptions import ClientError
 from scipy import sparse
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
@@ -138,6 +139,12 @@ class NameLookups:
         new._add(rows)
         new._read_industries(store)
         return new
+
+    def differs(self, key: str, name: str | None, aliases: list[str], code: str | None) -> bool:
+        """Whether an institution as a run restated it is new here or differs from what is filed."""
+        if key not in self.institutions:
+            return True
+        return self.institutions[key] != (name or key, list(aliases)) or self._keys_of[key][1] != code
 
     def institution_keys(self, raw: str) -> list[str]:
         code = normalize_credit_code(raw)
@@ -419,8 +426,9 @@ def _plan_refresh_queries(store: Store) -> None:
     the first check after an ingest needs them (planning a dozen queries on a busy machine took
     longer than running them)."""
     none: dict[str, Any] = {"runs": [], "keys": [], "institutions": [], "topics": []}
-    for query in (proposal_cypher.CHANGED_PLATFORMS, proposal_cypher.RESTATED_ENDS,
-                  proposal_cypher.PLATFORMS_OF_ENDS, proposal_cypher.LOAD_INSTITUTION_NAMES_BY_KEY):
+    _changed_platforms(store, [])
+    for query in (proposal_cypher.RESTATED_ENDS, proposal_cypher.PLATFORMS_OF_ENDS,
+                  proposal_cypher.LOAD_INSTITUTION_NAMES_BY_KEY):
         store.read(query, none)
     load_profiles(store, keys=[])
 
@@ -436,11 +444,14 @@ def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
     runs = marker.new_runs(index.marker)
     if not runs:
         return build_check_index(store, marker)  # changed, but not by an ingest: read it all
-    keys = set(store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"])
+    keys = set(_changed_platforms(store, runs))
     ends = store.read(proposal_cypher.RESTATED_ENDS, {"runs": runs})[0]
     known = index.lookups.institutions
-    restated = [key for key, _, _ in ends["institutions"]]
-    renamed = [key for key, name, aliases in ends["institutions"]
+    # re-read for resolving proposals: new institutions and those whose names or code changed (a
+    # run restating thousands of unchanged ones — a dead run closed as interrupted — costs nothing)
+    restated = [key for key, name, aliases, code in ends["institutions"]
+                if index.lookups.differs(key, name, aliases, code)]
+    renamed = [key for key, name, aliases, _ in ends["institutions"]
                if key in known and known[key] != (name or key, list(aliases))]
     topics = {key: name for key, name in ends["topics"]}
     renamed_topics = [k for k, name in topics.items() if k in index.topic_names and index.topic_names[k] != name]
@@ -458,6 +469,15 @@ def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
     if len(new) != store.read(proposal_cypher.ACTIVE_PLATFORMS, {"statuses": ACTIVE_STATUSES})[0]["n"]:
         return build_check_index(store, marker)  # something the stamps do not show (a deletion)
     return new
+
+
+def _changed_platforms(store: Store, runs: list[str]) -> list[str]:
+    """:data:`~queries.overlap.proposal_cypher.CHANGED_PLATFORMS`, unhinted where the schema lacks
+    the relationship ``src_run`` indexes."""
+    try:
+        return list(store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"])
+    except ClientError:
+        return list(store.read(proposal_cypher.CHANGED_PLATFORMS_UNHINTED, {"runs": runs})[0]["keys"])
 
 
 def check_index_stats(index: CheckIndex) -> dict[str, int]:
