@@ -13,8 +13,10 @@ memberships, collaborations, targets); a row whose reference fails is rejected n
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
@@ -172,6 +174,24 @@ class _RowErrors:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while a plan is built, back on (as it was) afterwards.
+
+    Why: planning allocates millions of small dicts and tuples that all live until the load is
+    written, and each full collection walks every one of them again — a quarter of planning's CPU
+    at 20,000 platforms and more at 100,000. Planning makes next to no reference cycles (the plan
+    is dicts of strings), and reference counting still frees everything else as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_values(store: Store, query: str) -> list[tuple]:
@@ -487,16 +507,17 @@ class Planner:
         Why: the pipeline writes a finished segment while the next one is planned, so Python's
         validation and Neo4j's writing use the two cores at once instead of taking turns.
         """
-        for tables, sources in SEGMENTS:
-            for name in tables:
-                table = self.dataset.tables.get(name)
-                if table is not None:
-                    getattr(self, f"_plan_{name}")(table)
-                    if self.release_rows:
-                        table.rows = []
-            self.reference_open = False
-            yield sources
-        self._similar_institutions()
+        with gc_paused():
+            for tables, sources in SEGMENTS:
+                for name in tables:
+                    table = self.dataset.tables.get(name)
+                    if table is not None:
+                        getattr(self, f"_plan_{name}")(table)
+                        if self.release_rows:
+                            table.rows = []
+                self.reference_open = False
+                yield sources
+            self._similar_institutions()
 
     def _plan_industries(self, table: RawTable) -> None:
         rows = []

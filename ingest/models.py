@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
@@ -20,6 +20,7 @@ from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import normalize_name, split_multi
 from graph.reference import KIND_SECTOR, load_taxonomy, resolve_city, resolve_level, suggest_levels
 from graph.textsafe import first_control
+from ingest.validate_fast import CompiledTable, compile_table
 
 MAX_NAME = 200
 MAX_TEXT = 2000
@@ -308,12 +309,18 @@ class InstitutionRow(Row):
 
     @model_validator(mode="after")
     def _defaults(self) -> InstitutionRow:
-        if not self.kind:
-            self.kind, rule = infer_kind_rule(self.name)
-            self.kind_inferred, self.inferred_from = True, rule or None
-        self.sector = self.sector or KIND_SECTOR[self.kind]
-        self.city, self.city_written = split_city(self.city)
+        institution_defaults(self.__dict__)
         return self
+
+
+def institution_defaults(values: dict[str, Any]) -> None:
+    """An institution row's derived values (kind from the name, sector from the kind, city split),
+    on the model's field dict: the model and the fast path (:mod:`ingest.validate_fast`) share it."""
+    if not values["kind"]:
+        values["kind"], rule = infer_kind_rule(values["name"])
+        values["kind_inferred"], values["inferred_from"] = True, rule or None
+    values["sector"] = values["sector"] or KIND_SECTOR[values["kind"]]
+    values["city"], values["city_written"] = split_city(values["city"])
 
 
 class PlatformRow(Row):
@@ -340,9 +347,14 @@ class PlatformRow(Row):
 
     @model_validator(mode="after")
     def _default_status(self) -> PlatformRow:
-        self.status = self.status or "active"
-        self.city, self.city_written = split_city(self.city)
+        platform_defaults(self.__dict__)
         return self
+
+
+def platform_defaults(values: dict[str, Any]) -> None:
+    """A platform row's status default and city split (shared with :mod:`ingest.validate_fast`)."""
+    values["status"] = values["status"] or "active"
+    values["city"], values["city_written"] = split_city(values["city"])
 
 
 @lru_cache(maxsize=4096)
@@ -373,8 +385,12 @@ class MembershipRow(Row):
 
     @model_validator(mode="after")
     def _default_role(self) -> MembershipRow:
-        self.role = self.role or "core_member"
+        membership_defaults(self.__dict__)
         return self
+
+
+def membership_defaults(values: dict[str, Any]) -> None:
+    values["role"] = values["role"] or "core_member"
 
 
 class IndustryRow(Row):
@@ -409,9 +425,13 @@ class TargetRow(Row):
 
     @model_validator(mode="after")
     def _something_targeted(self) -> TargetRow:
-        if not (self.type or self.category or self.level):
-            raise fail("平台类型、类别、级别至少填一项", "give a platform type, a category or a level")
+        target_check(self.__dict__)
         return self
+
+
+def target_check(values: dict[str, Any]) -> None:
+    if not (values["type"] or values["category"] or values["level"]):
+        raise fail("平台类型、类别、级别至少填一项", "give a platform type, a category or a level")
 
 
 class EvaluationRow(Row):
@@ -478,6 +498,11 @@ def validate_row(table: str, cells: dict[str, str]) -> tuple[dict[str, Any] | No
         derived, problems = type_and_level(cells)
     elif table == "targets":
         derived, problems = _level_only(cells)
+    if not problems:
+        fast = _fast_table(table).validate(cells)  # the happy path, without a model per row
+        if fast is not None:
+            fast.update(derived)
+            return fast, []
     try:
         row = MODELS[table].model_validate(cells)
     except ValidationError as exc:
@@ -494,6 +519,15 @@ def validate_row(table: str, cells: dict[str, str]) -> tuple[dict[str, Any] | No
     values = row.model_dump()
     values.update(derived)
     return values, []
+
+
+AFTER_RULES: dict[str, Any] = {"institutions": institution_defaults, "platforms": platform_defaults,
+                               "memberships": membership_defaults, "targets": target_check}
+
+
+@cache
+def _fast_table(table: str) -> CompiledTable:
+    return compile_table(MODELS[table], AFTER_RULES.get(table))
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -174,7 +174,7 @@ def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
         for number, values in records:
             # a CSV cell is already text, as written: skip the per-cell conversion (a million rows)
             texts: list[str] = values if plain_text else [text_of(v) for v in values]  # type: ignore[assignment]
-            if not any(t.strip() for t in texts):
+            if not any(map(str.strip, texts)):
                 continue
             n = len(texts)
             cells = {key: (texts[pos] if pos < n else "") for key, pos in positions}
@@ -233,7 +233,7 @@ def read_csv(path: Path, spec: TableSpec, exported: bool | None = None) -> RawTa
             raise UsageError(tr("{f}：文件为空，没有表头行", "{f}: the file is empty (no header row)", f=source))
         # the whole file is parsed now (a malformed one is refused before anything is written) and
         # its non-blank rows counted; the rows themselves are built again when they are planned
-        count = sum(1 for record in reader if any(t.strip() for t in record))
+        count = sum(1 for record in reader if any(map(str.strip, record)))
     except csv.Error as exc:
         raise UsageError(tr("{f}：CSV 格式错误（第 {n} 行附近：{e}），未写入任何数据",
                             "{f}: malformed CSV (near line {n}: {e}); nothing was written",

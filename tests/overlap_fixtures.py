@@ -149,8 +149,8 @@ RESEARCHERS = [(f"R{i + 1:02d}", name, _HOME[i]) for i, name in enumerate(_NAMES
 
 
 def scenario_platforms() -> list[P]:
-    """Planted answer: groups {S01, S02, S10} (merge, keep S01) and {S03, S04} (merge, keep S03),
-    {S11, S12} (refocus: same host, neighbouring directions). Hard non-overlaps: S01/S05/S06 (same
+    """Planted answer: groups {S01, S02, S10} (merge, keep S01) and {S03, S04} (merge, keep S04:
+    S03 is of a legacy type), {S11, S12} (refocus: same host, neighbouring directions). Hard non-overlaps: S01/S05/S06 (same
     host, different fields), S07/S08 (same field, different chain segments)."""
     return [
         # same host, near-duplicate types (laboratory family), same direction

@@ -118,6 +118,16 @@ def test_keep_ranks_level_then_grade_then_size_then_age() -> None:
     assert groups[0].keep == "C"  # same level and grade and size: the older one
 
 
+def test_keep_prefers_a_current_type_to_a_legacy_one_at_the_same_level() -> None:
+    """A 工程技术研究中心 is itself to be 转建 (legacy): at one level it never absorbs a 技术创新中心,
+    even with the better grade and the larger team."""
+    legacy = prof("L", type_="工程技术研究中心", evaluation="优秀", people=["r1", "r2", "r3", "r4"])
+    current = prof("T", type_="技术创新中心", evaluation="合格", people=["r1"])
+    assert current.keep_rank() > legacy.keep_rank()
+    national_legacy = prof("N", type_="国家工程技术研究中心", level="national", people=["r1"])
+    assert national_legacy.keep_rank() > current.keep_rank()  # level still comes first
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["H1", "H2", "H3"]), st.sampled_from(TYPES),
                           st.lists(st.sampled_from(WORDS), min_size=1, max_size=4, unique=True),

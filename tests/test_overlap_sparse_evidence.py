@@ -213,3 +213,101 @@ def test_with_a_host_unknown_a_common_core_or_incompatible_types_are_no_evidence
     d = prof("D", "广西智能制造工程研究中心", None)
     d.core = "智能制造"
     assert scored(d, common[0], [*common[1:], *background()]).score == 0.0  # seven platforms carry it
+
+
+def linked(p: Profile, *others: tuple[str, str]) -> Profile:
+    """``p`` with co-builders added (key, name)."""
+    for key, name in others:
+        p.institutions[key] = name
+        p.institution_spellings.add(name)
+    return p
+
+
+def test_hosts_linked_as_co_builders_with_one_concept_are_reported() -> None:
+    # the host of each is a co-builder of the other: the same bodies run both; one concept (牛 ⊃ 水牛)
+    a = linked(prof("A", "广西水牛营养饲料工程技术研究中心", "HX", host_name="广西华翔农业科技股份有限公司"),
+               ("ZD", "广西北海中德果业有限公司"))
+    b = prof("B", "广西水牛良种繁育技术创新中心", "ZD", "技术创新中心", host_name="广西北海中德果业有限公司")
+    pair = scored(a, b, background())
+    assert topic_match(a, b).key == "牛" and pair.name_level == "topic"
+    assert pair.score >= THRESHOLD and pair.relation != MULTI_BRAND  # two hosts: a duplicate, not one platform
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh.startswith("依托/共建单位相连，名称指向同一主题「牛」（「水牛」，主题词表）")
+    # the same two names at unrelated hosts: a coverage fact, not evidence
+    c = prof("C", "广西水牛良种繁育技术创新中心", "OTHER", "技术创新中心")
+    assert topic_match(a, c).level == "" and scored(a, c, background()).score < THRESHOLD
+
+
+def test_partner_hosts_on_one_chain_segment_are_reported_one_shared_partner_is_not() -> None:
+    # 壮瑶医药 and 中药民族药 share no characters; both name the chain segment 中药民族药 (industries.toml)
+    a = linked(prof("A", "广西中药民族药质量标准技术创新中心", "HL", "技术创新中心", host_name="广西煌漓生物医药有限公司"),
+               ("NX", "南宁信息职业学院"))
+    b = linked(prof("B", "广西壮瑶医药工程技术研究中心", "NX", host_name="南宁信息职业学院"),
+               ("HL", "广西煌漓生物医药有限公司"))
+    pair = scored(a, b, background())
+    assert pair.name_level == "partners" and pair.score >= THRESHOLD
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh.startswith("两平台由同一组单位共建，名称指向同一产业链环节「中药民族药」")
+    # only one of the two builds the other (one shared institution): a segment is too broad alone
+    c = prof("C", "广西壮瑶医药工程技术研究中心", "NX", host_name="南宁信息职业学院")
+    assert scored(a, c, background()).score < THRESHOLD
+    # at one host a segment holds sibling technologies: not this rule
+    d = prof("D", "广西壮瑶医药工程技术研究中心", "HL", host_name="广西煌漓生物医药有限公司")
+    assert scored(a, d, background()).name_level != "partners"
+
+
+def test_a_brand_named_maker_space_does_not_take_its_hosts_topic() -> None:
+    host = "南宁众隆甘蔗科技有限公司"
+    a = prof("A", "南宁市和美众创空间", "ZL", "众创空间", "incubation", host_name=host)
+    b = prof("B", f"{host}技术中心", "ZL", "企业技术中心", None, host_name=host)
+    prepare([a, b, *background()])
+    assert a.name_concepts == {} and b.name_concepts == {"糖料种植": "甘蔗"}
+
+
+def test_the_whole_host_name_is_removed_before_its_short_name() -> None:
+    from queries.overlap.names import name_core
+
+    spellings = ["南宁柳辰汽车零部件股份有限公司（柳辰汽车）", "柳辰汽车"]
+    assert name_core("南宁柳辰汽车零部件股份有限公司技术中心", spellings) == ""
+
+
+def test_quality_inspection_centres_compare_by_their_product() -> None:
+    from queries.overlap.names import name_core
+
+    assert name_core("国家茉莉花产品质量监督检验中心") == name_core("广西茉莉花产品质量检验检测中心") == "茉莉花"
+
+
+def test_a_partnership_sharing_a_three_character_topic_is_reported_two_characters_are_not() -> None:
+    from queries.overlap.topics import shared_part
+
+    a = linked(prof("A", "广西深远海养殖海藻资源工程技术研究中心", "XY", host_name="钦州翔越海洋科技集团有限公司"),
+               ("BS", "百色水产科学研究所"), ("CZ", "崇左现代高等专科学校"))
+    b = linked(prof("B", "广西深远海养殖与珍珠养殖工程技术研究中心", "NH", host_name="南宁海洋科学研究所"),
+               ("BS", "百色水产科学研究所"), ("CZ", "崇左现代高等专科学校"))
+    pair = scored(a, b, background())
+    assert pair.name_level == "partners" and pair.score >= THRESHOLD
+    direction = next(s for s in explain(pair, a, b) if s.signal == "direction")
+    assert direction.detail_zh.startswith("两平台由同一组单位共建，名称有共同部分「深远海养殖」")
+    assert shared_part("港航物流集装箱运输", "跨境物流") == ""  # 物流: two characters name no topic
+    assert shared_part("技术研究开发", "技术研究应用") == ""  # generic words only
+
+
+def test_a_hosts_own_rd_institute_has_no_core_but_its_hosts_name() -> None:
+    from queries.overlap.names import name_core
+
+    assert name_core("广西柳钢工程技术研究院", ["柳州钢铁集团有限公司", "柳钢"]) == ""
+    assert name_core("广西钢铁工程院") == "钢铁"
+
+
+def test_a_company_name_inside_a_platform_name_is_never_its_core() -> None:
+    from queries.overlap.names import name_core
+
+    # the list writes the host by its short name only: the rest of the company name is still not a topic
+    assert name_core("广西新德资源循环股份有限公司技术中心", ["新德资源"]) == ""
+    assert name_core("中国石油广西石化公司炼油工程技术中心") == "炼油"
+    # the centre's topic is then read from the company name as the platform name writes it
+    a = prof("A", "广西南宁西星动力电池有限公司技术中心", "XX", "企业技术中心", None, host_name="西星动力")
+    b = prof("B", "广西电池包结构工程技术研究中心", "XX", host_name="西星动力")
+    pair = scored(a, b, background())
+    assert a.core == "" and "电池" in a.name_concepts
+    assert pair.name_level == "topic" and pair.score >= THRESHOLD

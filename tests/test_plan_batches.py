@@ -126,3 +126,25 @@ def test_targets_in_plan_project_the_batches(graph: Store) -> None:
     assert tic["holding"] == 3 and tic["plan_retire"] == 0 and tic["holding_after_plan"] == 3 + built
     ecc = rows[("工程技术研究中心", "regional", None)]
     assert ecc["plan_retire"] == 1 and ecc["holding_after_plan"] == 0  # P9 retired
+
+
+def test_city_gap_hosts_prefer_the_city_and_say_when_they_cannot(graph: Store) -> None:
+    """A gap in one city is filled there: within the kind the type calls for, that city's institutions
+    come first, and a host from another city says it is a second choice (a planner would otherwise
+    read a 柳州 company as the proposal for 玉林)."""
+    plan = build_plan(graph, lang="zh", build_top=200)
+    city_builds = [b for b in plan["build"] if b["kind"] == "city" and b["action"] == "build"]
+    assert city_builds
+    away_seen = 0
+    for b in city_builds:
+        hosts = b["candidate_hosts"]
+        for first, second in zip(hosts, hosts[1:], strict=False):
+            if first["kind"] == second["kind"]:
+                assert not (first["city"] != b["city"] and second["city"] == b["city"]), b
+        for h in hosts:
+            if h["city"] != b["city"]:
+                away_seen += 1
+                assert h["why"].startswith(f"位于{h['city']}，{b['city']}暂无"), h
+            else:
+                assert "暂无与本产业有联系" not in h["why"], h
+    assert away_seen, "the hand-built graph has a city gap filled from another city"

@@ -81,6 +81,8 @@ def test_authority_routes_each_platform(plan: dict[str, Any]) -> None:
     national = {r["key"]: r for r in plan["national"]}
     assert set(national) == {"P16"} and national["P16"]["reason"] == "evaluation_failed"
     assert {r["key"] for r in plan["municipal"]} == {"P12"}  # 整改, municipal: the city's list
+    # recognised by its city, not by the regional department its type (众创空间) belongs to
+    assert plan["municipal"][0]["department"] == "玉林市（市级认定）"
     coordination = {i["item"]: i for i in plan["coordination"]}
     assert "department:P17" in coordination  # 教育厅's lab: not the plan's to revoke
     across = coordination["coordinate:A2:1"]  # P4 (科技厅) with P13 (工信厅): never merged across
@@ -176,3 +178,25 @@ def test_real_guangxi_list_plan_passes_the_audit(clean_graph: Store, tmp_path) -
     failed = {n for n, h in history.items() if h[-1] == "整改不通过"}
     listed = retired | {r["name"] for b in ("national", "municipal", "coordination") for r in plan[b] if "name" in r}
     assert failed <= listed
+
+
+def test_legacy_targets_are_read_with_their_successor(clean_graph: Store) -> None:
+    """The plan converts every 工程技术研究中心 to 技术创新中心: the legacy target's distance grows and
+    the successor's shrinks by the same movement, so the rows say so and the report folds them."""
+    from viz.report.sec_executive import _with_successors
+
+    policy_graph(clean_graph)
+    ingest_tables(clean_graph, {"建设目标": [
+        {"平台类型": "工程技术研究中心", "级别": "自治区级", "年份": 2025, "总保有量": 3},
+        {"平台类型": "技术创新中心", "级别": "自治区级", "年份": 2025, "总保有量": 6}]})
+    plan = build_plan(clean_graph, lang="zh", as_of=2026)
+    rows = {(t["type"], t["level"]): t for t in plan["targets"] if t["target_key"]}
+    legacy, successor = rows[("工程技术研究中心", "regional")], rows[("技术创新中心", "regional")]
+    assert legacy["converts_to"] == "技术创新中心" and successor["converts_to"] is None
+    assert legacy["plan_retire"] >= 1  # P18 is converted away
+    folded = {t["type"]: t for t in _with_successors([legacy, successor])}
+    assert set(folded) == {"技术创新中心"} and folded["技术创新中心"]["folded"] == ["工程技术研究中心"]
+    both = folded["技术创新中心"]
+    assert both["target_total"] == 9
+    assert both["holding"] == legacy["holding"] + successor["holding"]
+    assert both["distance_total_after_plan"] == 9 - legacy["holding_after_plan"] - successor["holding_after_plan"]

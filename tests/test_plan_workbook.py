@@ -114,3 +114,21 @@ def test_apply_rejects_a_bad_decision(clean_graph: Store, tmp_path: Path) -> Non
     not_plan = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(not_plan)
     assert runner.invoke(app, ["plan", "apply", str(not_plan)]).exit_code == 2
+
+
+def test_rows_read_true_beside_their_level_and_deadline() -> None:
+    """A 市级 lab filed under the regional type reads 「重点实验室 · 市级」, not 「自治区重点实验室 · 市级」;
+    a 整改 without an evaluation year says how the one-year term runs instead of an empty cell."""
+    from api.commands.plan_workbook import _passed_row, _rectify_row
+
+    municipal = {"name": "南宁市离子型稀土重点实验室", "type": "自治区重点实验室", "level": "municipal",
+                 "department": "南宁市（市级认定）", "action": "限期整改", "reasons": []}
+    row = _passed_row(municipal, "zh")
+    assert row[1:4] == ["重点实验室", "市级", "南宁市（市级认定）"]
+    regional = {**municipal, "level": "regional"}
+    assert _passed_row(regional, "zh")[1] == "自治区重点实验室"
+    rectify = {"name": "某中心", "type": "技术创新中心", "host": "某大学", "department": "自治区科技厅",
+               "due": None, "overdue": False, "reasons": []}
+    assert _rectify_row(rectify, "zh")[4] == "评估年份未记录：自决定之日起 1 年"
+    assert _rectify_row({**rectify, "due": 2026}, "zh")[4] == 2026
+    assert "1 year(s) from the decision" in _rectify_row(rectify, "en")[4]

@@ -193,3 +193,19 @@ def test_burt_constraint_hand_computed_star() -> None:
     nx.set_edge_attributes(star, 1, "weight")
     got = burt_constraint(star)
     assert got[0] == pytest.approx(1 / 3) and all(got[i] == pytest.approx(1.0) for i in (1, 2, 3))
+
+
+def test_executive_gaps_leave_segment_basic_support_to_the_industry(small_sample: Store, report: Report) -> None:
+    """The plan never builds 基础支撑 per chain segment, so the summary's gap table lists the other
+    gaps in coverage order and counts those segment gaps in a sentence instead of a column of
+    「本期未列入新建」."""
+    from queries.coverage import read_coverage
+
+    gaps = read_coverage(small_sample, lang="zh")["gaps"]
+    segment = [g for g in gaps if g["kind"] == "category" and g["value"] == "basic_support"
+               and g["industry_level"] == "segment"]
+    listed = [g["rank"] for g in gaps if g not in segment][:10]
+    assert [r[0] for r in table(report, "executive-gaps").rows] == listed
+    text = " ".join(b.text for b in report.blocks if isinstance(b, Paragraph))
+    assert segment, "the sample has segment gaps of 基础支撑 (the case this test is about)"
+    assert f"另有 {len(segment)} 处产业环节缺少基础支撑与条件保障类平台" in text

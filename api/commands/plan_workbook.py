@@ -17,8 +17,9 @@ from typing import Any
 
 from graph.errors import UsageError
 from graph.i18n import Lang, tr
-from graph.reference import LEVEL_NAMES
+from graph.reference import LEVEL_NAMES, load_taxonomy
 from ingest.cells import neutralise, unneutralise
+from queries.plan.policy import load_policy
 
 DECISIONS = ("同意", "不同意", "修改")
 DECISION_ALIASES = {"同意": "同意", "agree": "同意", "yes": "同意", "不同意": "不同意", "disagree": "不同意",
@@ -53,12 +54,31 @@ def _optimise_row(o: dict[str, Any], lang: Lang) -> Row:
 
 
 def _retire_row(r: dict[str, Any], lang: Lang) -> Row:
-    return [r["name"], r.get("type"), _level(r.get("level"), lang), r.get("city"), r.get("host"), r.get("department"),
+    return [r["name"], _type(r), _level(r.get("level"), lang), r.get("city"), r.get("host"), r.get("department"),
             _reasons(r, lang), _losses(r, "sole_coverage", lang)]
 
 
+def _type(r: dict[str, Any]) -> Any:
+    """The type as a planner reads it beside the level: a 市级 platform whose list said 重点实验室 is
+    filed under the regional type (taxonomy aliases), but 「自治区重点实验室 · 市级」 contradicts itself."""
+    ptype = load_taxonomy().types.get(r.get("type") or "")
+    name = r.get("type")
+    if (ptype is not None and isinstance(name, str) and r.get("level") and ptype.level
+            and r["level"] != ptype.level and name.startswith("自治区")):
+        return name.removeprefix("自治区")
+    return name
+
+
+def _due(r: dict[str, Any], lang: Lang) -> Any:
+    """The rectification deadline; without an evaluation year the one-year term runs from the decision."""
+    if r.get("due"):
+        return r["due"]
+    return tr("评估年份未记录：自决定之日起 {n} 年", "evaluation year not recorded: {n} year(s) from the decision",
+              lang, n=load_policy().rectify_years)
+
+
 def _rectify_row(r: dict[str, Any], lang: Lang) -> Row:
-    return [r["name"], r.get("type"), r.get("host"), r.get("department"), r.get("due"),
+    return [r["name"], _type(r), r.get("host"), r.get("department"), _due(r, lang),
             tr("已到期", "overdue", lang) if r.get("overdue") else "", _reasons(r, lang)]
 
 
@@ -71,7 +91,7 @@ def _build_row(b: dict[str, Any], lang: Lang) -> Row:
 
 def _passed_row(r: dict[str, Any], lang: Lang) -> Row:
     names = [p["name"] for p in r.get("platforms", [r])] + [p["name"] for p in r.get("with", [])]
-    return [_j(names, lang), r.get("type"), _level(r.get("level"), lang), r.get("department"), r.get("action"),
+    return [_j(names, lang), _type(r), _level(r.get("level"), lang), r.get("department"), r.get("action"),
             _reasons(r, lang)]
 
 
@@ -119,12 +139,21 @@ def _targets_sheet(plan: Mapping[str, Any], lang: Lang) -> tuple[list[str], list
                        ("保有", "Holding"), ("目标总量", "Target total"), ("期内新建", "New in period"),
                        ("新建目标", "Target new"), ("已合并/撤销", "Merged/revoked"),
                        ("合并或撤销目标", "Target merged or revoked"), ("方案减少", "Plan removes"), ("方案新增", "Plan adds"),
-                       ("方案后保有", "After plan"), ("方案后差距", "Distance after plan"))
+                       ("方案后保有", "After plan"), ("方案后差距", "Distance after plan"), ("说明", "Note"))
     rows = [[t["type"], t.get("category"), _level(t["level"], lang) if t["level"] else "", t["year"], t["holding"],
              t["target_total"], t["new_in_period"], t["target_new"], t["integrated_or_revoked_now"],
              t["target_integrated_or_revoked"], t["plan_retire"], t["plan_build"], t["holding_after_plan"],
-             t["distance_total_after_plan"]] for t in plan["targets"]]
+             t["distance_total_after_plan"], _target_note(t, lang)] for t in plan["targets"]]
     return headers, rows
+
+
+def _target_note(t: Mapping[str, Any], lang: Lang) -> str:
+    """Why a legacy type's distance grows under the plan: its platforms move to the successor type."""
+    if not t.get("converts_to"):
+        return ""
+    return tr("属合理归并类型：方案将其平台转建/纳入{s}，请与{s}的目标合并看",
+              "a legacy type: the plan converts its platforms to {s}; read this target together with {s}'s",
+              lang, s=t["converts_to"])
 
 
 def _cell(value: Any) -> Any:

@@ -34,6 +34,7 @@ class Affixes:
     anywhere: tuple[str, ...]
     connectors: tuple[str, ...]
     generic: frozenset[str]
+    company_name_ends: tuple[str, ...] = ()
 
 
 def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -61,6 +62,7 @@ def load_affixes(path: Path = AFFIX_FILE) -> Affixes:
         anywhere=_longest_first(raw["anywhere"]),
         connectors=tuple(raw.get("connectors", ())),
         generic=frozenset(normalize_name(w, strip_short_name=False) for w in raw.get("generic", ())),
+        company_name_ends=tuple(raw.get("company_name_ends", ())),
     )
 
 
@@ -97,7 +99,11 @@ def _generic_pattern(generic: frozenset[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=200_000)
 def _spelling_forms(spelling: str) -> tuple[str, ...]:
     """How an institution's name can appear inside a platform name (normalised, and as written)."""
+    # the full name without its bracketed short name too (南宁柳辰汽车零部件股份有限公司（柳辰汽车）is
+    # written without the bracket inside 南宁柳辰汽车零部件股份有限公司技术中心), so the whole host name
+    # is removed before its short name could leave the rest (零部件) as a false core
     forms = {NON_TEXT.sub("", normalize_name(spelling, strip_short_name=False)),
+             NON_TEXT.sub("", normalize_name(spelling, strip_short_name=True)),
              NON_TEXT.sub("", to_halfwidth(clean_text(spelling)).lower())}
     return tuple(f for f in forms if len(f) >= MIN_SPELLING)
 
@@ -114,6 +120,10 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
     for spelling in forms:
         if spelling != text and spelling in text:
             text = text.replace(spelling, "")
+    for end in affixes.company_name_ends:  # a company's name inside the platform's: up to its legal form
+        cut = text.rfind(end)
+        if cut >= 0:
+            text = text[cut + len(end):]
     text = _strip_ends(text, affixes)
     for word in affixes.anywhere:
         if len(text) > len(word):
@@ -122,6 +132,19 @@ def name_core(name: str, institution_spellings: Iterable[str] = ()) -> str:
         text = text.replace(word, "")
     text = _strip_ends(text, affixes)
     return "" if len(text) < MIN_CORE or _only_generic(text, affixes.generic) else text
+
+
+def only_generic(text: str) -> bool:
+    """Is ``text`` made of the affix file's generic words only (技术研究, 工程技术)?"""
+    return _only_generic(text, load_affixes().generic)
+
+
+def named_after(name: str, spellings: Iterable[str]) -> bool:
+    """Does ``name`` contain one of the institution's spellings (南宁柳辰汽车零部件股份有限公司技术中心)?
+    Only such a name says its platform works on the host's business; a maker space with a brand
+    name (南宁市和美众创空间) at the same company does not."""
+    text = NON_TEXT.sub("", normalize_name(name, strip_short_name=False))
+    return any(form in text for s in spellings if s for form in _spelling_forms(s))
 
 
 def bigrams(text: str) -> list[str]:

@@ -87,9 +87,13 @@ class Profile:
         return len(self.people)
 
     def keep_rank(self) -> tuple[Any, ...]:
-        """Which platform should absorb the others: level, evaluation grade, size, age (older first)."""
+        """Which platform should absorb the others: level, then a current type before a legacy one
+        (a 工程技术研究中心 is itself to be 转建, so it does not absorb a 技术创新中心; taxonomy
+        ``legacy``), evaluation grade, size, age (older first)."""
+        ptype = load_taxonomy().types.get(self.type or "")
         return (
             LEVEL_RANK.get(self.level or "", 0),
+            not (ptype is not None and ptype.legacy),
             EVALUATION_RANK.get(self.evaluation or "", UNGRADED_RANK),
             self.size,
             -(self.established or 9999),

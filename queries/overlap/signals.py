@@ -20,7 +20,7 @@ from typing import Any
 from graph.reference import load_cities, load_industries, load_taxonomy
 from queries.overlap.profiles import Profile
 from queries.overlap.text import core_similarity, rare_core_match, shared_keywords
-from queries.overlap.topics import different_sites, same_host, topic_match
+from queries.overlap.topics import different_sites, partners_match, same_host, topic_match
 
 # Weights of the signals in the pair score (sum = 1), chosen on sample seeds 11 and 13 (grid search).
 # Content evidence (research direction, the team) weighs most; sharing a host, a city or a type family
@@ -215,7 +215,15 @@ def name_direction(a: Profile, b: Profile, cosine: float) -> tuple[float, str]:
     topic = topic_match(a, b)
     if topic.score > best:
         best, how = topic.score, "topic"
+    partners = partners_match(a, b)
+    if partners.score > best:
+        best, how = partners.score, "partners"
     return best, how
+
+
+def names_comparable(p: Profile) -> bool:
+    """Does the name say anything about the topic: a core or a thesaurus concept?"""
+    return bool(p.core or p.name_concepts)
 
 
 def known_link(a: Profile, b: Profile) -> bool:
@@ -234,7 +242,7 @@ def score_parts(a: Profile, b: Profile, cosine: float) -> tuple[dict[str, float 
     ind, different_segments = industry_score(a, b) if has_ind else (None, False)
     if a.terms and b.terms:
         direction: float | None = KEYWORD_SHARE * keyword_jaccard(a, b) + (1.0 - KEYWORD_SHARE) * float(cosine)
-    elif (a.core or a.name_concepts) and (b.core or b.name_concepts):
+    elif names_comparable(a) and names_comparable(b):
         direction = name_direction(a, b, cosine)[0]
     else:
         direction = None
@@ -299,7 +307,7 @@ def relation_of(a: Profile, b: Profile, name_level: str) -> str:
 
 def name_level_of(a: Profile, b: Profile, cosine: float = 0.0) -> str:
     """How the names compare when the direction came from them: exact | contained | similar | topic."""
-    if a.terms and b.terms or not ((a.core or a.name_concepts) and (b.core or b.name_concepts)):
+    if a.terms and b.terms or not (names_comparable(a) and names_comparable(b)):
         return core_similarity(a, b)[1] if a.core and b.core else ""
     return name_direction(a, b, cosine)[1]
 
@@ -343,9 +351,24 @@ def explain(pair: PairScore, a: Profile, b: Profile) -> list[Signal]:
             if same_host(a, b):
                 add("direction", f"同一依托单位，名称指向同一主题「{topic.key}」（「{topic_words}」，主题词表）",
                     f"same host, names point to one topic '{topic.key}' ('{topic_words_en}', topic thesaurus)")
+            elif a.host and b.host:
+                add("direction", f"依托/共建单位相连，名称指向同一主题「{topic.key}」（「{topic_words}」，主题词表）",
+                    f"hosts linked as host/co-builder, names point to one topic '{topic.key}' "
+                    f"('{topic_words_en}', topic thesaurus)")
             else:
                 add("direction", f"依托单位未知，名称指向同一少见主题「{topic.key}」（「{topic_words}」，主题词表）",
                     f"host unknown, names point to one rare topic '{topic.key}' ('{topic_words_en}', topic thesaurus)")
+        elif pair.name_level == "partners":
+            seg = partners_match(a, b)
+            if seg.level == "part":
+                add("direction", f"两平台由同一组单位共建，名称有共同部分「{seg.key}」",
+                    f"both built by the same partner institutions; the names share '{seg.key}'")
+            else:
+                seg_en = industries[seg.key].name_en if seg.key in industries else seg.key
+                words_zh, words_en = "」/「".join(dict.fromkeys(seg.words)), "' / '".join(dict.fromkeys(seg.words))
+                add("direction", f"两平台由同一组单位共建，名称指向同一产业链环节「{seg.key}」（「{words_zh}」）",
+                    f"both built by the same partner institutions; names point to one chain segment '{seg_en}' "
+                    f"('{words_en}')")
         elif pair.name_level == "exact":
             add("direction", f"名称核心词相同「{a.core}」", f"same name core '{a.core}'")
         elif pair.name_level == "contained":

@@ -58,7 +58,13 @@ def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, tot
         host_name = prof.institutions.get(prof.host or "", prof.host)
         # a platform named after its host alone (…公司技术中心) works on the host's business: its
         # topic is what the host's name says (来宾达晨糖业发展有限公司 → 制糖)
-        prof.name_concepts = name_concepts(prof.core) if prof.core else name_concepts(host_name or "")
+        # — only when the name is the host's (it contains the host's name), not a brand-named 众创空间
+        host_named = not prof.core and bool(host_name) and names.named_after(
+            prof.name, [host_name or "", *prof.institution_spellings])
+        # (the host's name as the graph has it, or as the platform's name writes it: a list that gives
+        # the host by its short name 西星动力 still names the company in full, 西星动力电池有限公司)
+        prof.name_concepts = name_concepts(prof.core) if prof.core else \
+            (name_concepts(host_name or "") or name_concepts(prof.name)) if host_named else {}
         prof.host_family = host_family(host_name)
     for prof, industries in zip(profiles, host_industries(profiles), strict=True):
         prof.host_industries = industries

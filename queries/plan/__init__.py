@@ -71,8 +71,14 @@ def plan_changes(optimise: Items, retire: Items, build: Items) -> tuple[Counter[
     return out, add
 
 
-def targets_after(rows: list[dict[str, Any]], optimise: Items, retire: Items, build: Items) -> list[TargetRow]:
-    """Targets vs actual, plus what the plan would change (per type, category or level)."""
+def targets_after(rows: list[dict[str, Any]], optimise: Items, retire: Items, build: Items,
+                  policy: Policy | None = None) -> list[TargetRow]:
+    """Targets vs actual, plus what the plan would change (per type, category or level).
+
+    A row of a legacy type says which type it is converted to (``converts_to``): the plan moves its
+    platforms there, so its own distance grows and the successor's shrinks — a reader must compare the
+    two targets together, not each alone."""
+    policy = policy or load_policy()
     out, add = plan_changes(optimise, retire, build)
     result: list[TargetRow] = []
     for row in rows:
@@ -82,6 +88,7 @@ def targets_after(rows: list[dict[str, Any]], optimise: Items, retire: Items, bu
         # cast: targets_vs_actual's rows are loose dicts (a status outside the usual four adds a key)
         result.append(cast(TargetRow, {
             **row, "plan_retire": gone, "plan_build": new, "holding_after_plan": after,
+            "converts_to": conv.target_type if (conv := policy.conversions.get(row.get("type") or "")) else None,
             "distance_total_after_plan": None if row["target_total"] is None else row["target_total"] - after}))
     return result
 
@@ -137,7 +144,7 @@ def build_plan(store: Store, *, lang: Lang | None = None, build_top: int | None 
         "national": routed["national"],
         "municipal": routed["municipal"],
         "coordination": [*routed["department"], *coordinate],
-        "targets": targets_after(targets, optimise, retire, build),
+        "targets": targets_after(targets, optimise, retire, build, policy),
         "counts": {"merged_groups": len(merges), "absorbed": absorbed, "retired": len(retire),
                    "integrated_or_revoked": absorbed + len(retire), "converted": len(convert),
                    "rectify": len(rectify), "build": sum(1 for b in build if b["action"] == "build"),

@@ -94,7 +94,13 @@ def _history_text(history: list[dict[str, Any]], lang: Lang) -> str:
 def standing(plat: PlatformFacts, records: list[dict[str, Any]], policy: Policy, year: int, lang: Lang) -> Standing:
     """The platform's standing under the policy: failing evidence, inactivity, rectification."""
     dept = policy.department_of(plat.type)
-    st = Standing(plat.key, policy.route(plat.level, dept), dept)
+    route = policy.route(plat.level, dept)
+    if route == "municipal":
+        # a municipal platform is recognised by its city, whatever regional department its type has
+        # (graph/data/policy.toml [levels]); naming the regional department would send the planner
+        # to the wrong office
+        dept = policy.municipal_department(plat.city, lang)
+    st = Standing(plat.key, route, dept)
     hist = sorted((r for r in records if r.get("result")), key=lambda r: (r["year"] or 0, policy.stage(r["result"])))
     st.history = [{"year": r["year"], "result": r["result"], "note": r.get("note")} for r in hist]
     if hist:

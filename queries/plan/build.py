@@ -197,10 +197,13 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
         if not (e["declares"] or e["platforms"] or e["collaborations"]):
             continue
         same_city = city is not None and meta.get("city") == city
-        scored.append((allowed.index(meta["kind"]), -_score(e, same_city), inst, meta, e))
-    scored.sort(key=lambda s: (s[0], s[1], s[2]))
+        # the kind the type calls for comes first (policy); within it, a city gap is filled by that
+        # city's own institutions; one from another city is a second choice and says so
+        away = int(city is not None and not same_city)
+        scored.append((allowed.index(meta["kind"]), away, -_score(e, same_city), inst, meta, e))
+    scored.sort(key=lambda s: (s[0], s[1], s[2], s[3]))
     out: list[CandidateHost] = []
-    for _pref, neg, inst, meta, e in scored[:MAX_HOSTS]:
+    for _pref, away, neg, inst, meta, e in scored[:MAX_HOSTS]:
         why = tr("领域内人员 {p} 人（高级 {s} 人），产业合作 {c} 次，已依托本产业平台 {n} 个{d}",
                  "{p} people in the field ({s} senior), {c} industry collaborations, hosts {n} "
                  "platforms of the industry{d}", lang, p=e["people"], s=e["senior"],
@@ -212,6 +215,11 @@ def _hosts(ev: dict[str, dict[str, Any]], info: dict[str, dict[str, Any]], allow
             first = KIND_LABELS.get(allowed[0], (allowed[0], allowed[0]))
             note = tr("{l}，但本产业暂无有联系的{k}，此为次选", "{l}, but no {k} is tied to the industry: a second choice",
                       lang, l=tr(*lead, lang=lang), k=first[1] if lang == "en" else first[0])
+            why = f"{note}；{why}" if lang != "en" else f"{note}; {why}"
+        if away:
+            note = tr("位于{h}，{c}暂无与本产业有联系的此类单位：可考虑在{c}共建或设分支机构",
+                      "in {h}: {c} has no institution of this kind tied to the industry; consider a joint build "
+                      "or a branch in {c}", lang, h=meta.get("city") or "?", c=city)
             why = f"{note}；{why}" if lang != "en" else f"{note}; {why}"
         out.append({"key": inst, "name": meta["name"], "city": meta.get("city"), "kind": meta.get("kind"),
                     "sector": meta.get("sector"), "score": round(-neg, 2), "evidence": dict(e), "why": why})

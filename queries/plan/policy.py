@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from graph.reference import DATA_DIR, PlatformType, load_taxonomy
+from graph.reference import DATA_DIR, PlatformType, load_cities, load_taxonomy
 
 ROUTES = ("act", "national", "municipal", "department")
 DEFAULT_KIND = "manufacturing"
@@ -58,6 +58,15 @@ class Policy:
                 return "department"
             return "act"
         return route
+
+    @staticmethod
+    def municipal_department(city: str | None, lang: str = "zh") -> str:
+        """Who recognises a municipal platform: its city (the plan only lists it for the city)."""
+        known = load_cities().get(city or "")
+        if lang == "en":
+            name = known.name_en if known and known.name_en else city
+            return f"{name} city (city-level recognition)" if name else "its city (city-level recognition)"
+        return f"{city.removesuffix('市')}市（市级认定）" if city else "所在设区市（市级认定）"
 
     # ------------------------------------------------------------------ evaluations
     def meaning(self, result: str | None) -> str | None:

@@ -208,6 +208,7 @@ class TargetRow(TypedDict):
     plan_build: int
     holding_after_plan: int
     distance_total_after_plan: int | None
+    converts_to: str | None  # a legacy type's successor (policy.toml conversion): compare the two together
 
 
 class PlanCounts(TypedDict):

@@ -30,6 +30,11 @@ def workbook_note(ctx: ReportContext) -> Paragraph:
         w=WORKBOOK if ctx.lang == "zh" else WORKBOOK.replace("-zh", "-en")), note=True)
 
 
+def _segment_support(gap: Mapping[str, Any]) -> bool:
+    return (gap.get("kind") == "category" and gap.get("value") == "basic_support"
+            and gap.get("industry_level") == "segment")
+
+
 def _build_for(plan: Mapping[str, Any] | None, gap: dict[str, Any]) -> dict[str, Any] | None:
     for item in (plan or {}).get("build", []):
         if (item.get("industry"), item.get("kind"), item.get("value")) == (gap.get("industry"), gap.get("kind"),
@@ -82,14 +87,48 @@ def key_numbers(ctx: ReportContext, summary: Summary, r: AnalysisResults) -> lis
     return rows
 
 
+def _with_successors(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per target, a legacy type's row folded into its successor's (same level and year): the
+    plan converts (转建/纳入) those platforms, so each row alone would read as a shortfall and an
+    overshoot that are one movement."""
+    by_slot = {(t.get("type"), t.get("level"), t.get("year")): t for t in targets}
+    folded: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    out: list[dict[str, Any]] = []
+    for t in targets:
+        succ = by_slot.get((t.get("converts_to"), t.get("level"), t.get("year"))) if t.get("converts_to") else None
+        if succ is not None:
+            folded.setdefault((succ.get("type"), succ.get("level"), succ.get("year")), []).append(t)
+        else:
+            out.append(t)
+    for i, t in enumerate(out):
+        extra = folded.get((t.get("type"), t.get("level"), t.get("year")))
+        if not extra:
+            continue
+        merged = dict(t)
+        for key in ("target_total", "holding", "holding_after_plan", "plan_retire", "plan_build"):
+            values = [r.get(key) for r in (t, *extra)]
+            merged[key] = None if any(v is None for v in values) else sum(values)
+        now, after, target = merged["holding"], merged["holding_after_plan"], merged["target_total"]
+        merged["distance_total"] = None if target is None or now is None else target - now
+        merged["distance_total_after_plan"] = None if target is None or after is None else target - after
+        merged["folded"] = [r.get("type") for r in extra]
+        out[i] = merged
+    return out
+
+
 def targets_rows(ctx: ReportContext, targets: list[dict[str, Any]] | None) -> tuple[list[list[Any]], int]:
-    """Targets the plan moves or that are still missed, largest distance first (top ten)."""
+    """Targets the plan moves or that are still missed, largest distance first (top ten); a legacy
+    type's target is shown together with its successor's."""
     targeted = [t for t in targets or [] if t.get("target_total") is not None]
-    moved = [t for t in targeted if t.get("distance_total") or t.get("plan_retire") or t.get("plan_build")]
+    moved = [t for t in _with_successors(targeted)
+             if t.get("distance_total") or t.get("plan_retire") or t.get("plan_build")]
     moved.sort(key=lambda t: (-abs(t.get("distance_total") or 0), t.get("type") or "", t.get("level") or ""))
     rows = []
     for t in moved[:TOP]:
         name = ctx.labels.ptype(t.get("type"))
+        if t.get("folded"):
+            name += ctx.t("（含转建/纳入的{f}）", " (incl. converted {f})",
+                          f=ctx.t("、", ", ").join(ctx.labels.ptype(f) for f in t["folded"]))
         if t.get("level"):
             name += ctx.t("（{l}）", " ({l})", l=ctx.labels.level(t["level"]))
         rows.append([name, t.get("target_total"), t.get("holding"), t.get("holding_after_plan", t.get("holding")),
@@ -128,7 +167,18 @@ def executive_section(ctx: ReportContext, summary: Summary, r: AnalysisResults,
              for i, g in enumerate(top, start=1)], kind="executive-overlaps", weights=[1, 12, 2, 2, 5]))
 
     if r.coverage is not None:
-        gaps = r.coverage.get("gaps", [])[:TOP]
+        every = r.coverage.get("gaps", [])
+        # 基础支撑 is built per industry, never per chain segment (policy.toml, docs/methods.md): such a
+        # segment gap is its industry's to close, so it is counted here, not listed as a build miss
+        segment_support = [g for g in every if _segment_support(g)]
+        gaps = [g for g in every if not _segment_support(g)][:TOP]
+        if segment_support:
+            blocks.append(Paragraph(ctx.t(
+                "另有 {n} 处产业环节缺少基础支撑与条件保障类平台：此类平台按产业统筹建设、不按环节单建，"
+                "由所属产业的布局统一考虑，未列入下表（全部缺口见 platgraph coverage）。",
+                "Another {n} chain segments lack a basic-support platform: such platforms are built per "
+                "industry, not per segment, so they are left to their industry's layout and not listed below "
+                "(all gaps: platgraph coverage).", n=len(segment_support))))
         blocks.append(Table(
             ctx.next_table(ctx.t("最重要的 {n} 处覆盖缺口及建设建议", "The {n} most important coverage gaps and "
                                  "what to build", n=len(gaps))),
