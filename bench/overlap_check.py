@@ -9,23 +9,29 @@ Prints, from one run against one graph (the current NEO4J_URI / PLATGRAPH_HOME):
    fitted per request (``check_proposal`` without an index), for ``--rebuilds`` requests (a handful:
    each one costs a full build), run one after the other (under concurrency they would only queue
    behind each other: two cores);
-4. over HTTP: ``platgraph serve`` (one process) and ``--clients`` concurrent clients posting
-   ``--requests`` checks: p50 / p95 / p99, with the first request after start-up (which builds the
-   index) timed apart;
+4. over HTTP: ``platgraph serve --workers N`` for each N of ``--workers`` (2: the index built once
+   in the parent before the workers are forked, api/workers.py; 1: one process that builds it at
+   its first check) and ``--clients`` concurrent clients posting ``--requests`` checks as the API's
+   default answer (reasons for the strongest ten pairs): p50 / p95 / p99, with the start-up and the
+   first request after it timed apart;
 5. read-only, the refresh a ``--simulate``-platform ingest causes: the platforms reloaded by key as if
    restated, their hosts re-read, the index updated in memory, then a check — every step of the
    refresh except that the stamp queries find nothing (no run wrote);
 6. with ``--in-memory K``: the profiles replicated K times in memory (disjoint copies), indexed,
    checked and updated by a 20-platform delta — the CPU side at K times the size;
-7. with ``--after-ingest`` (WRITES to the graph: a scratch copy only, and ``--yes``): while the server
-   runs with its index built, a small batch (``--batch`` platforms: new near-duplicates at new
-   institutions with new teams, and existing platforms revoked) is ingested by ``platgraph ingest``
-   in its own process, as a planner runs it; then the time from the ingest's exit to the first
-   answered check (which refreshes the index), whether that check finds a new platform, and the same
-   refresh in this process with its parts.
+7. with ``--after-ingest`` (WRITES to the graph, with ``--yes``): while the server (the first of
+   ``--workers``) runs with its index built, a small batch is ingested by ``platgraph ingest`` in
+   its own process, as a planner runs it: round 1 adds ``--batch`` new near-duplicates named
+   「测试批次…」 (an existing platform's core as another type, at a new 测试批次 institution with a new
+   two-person team); round 2 revokes them (状态 撤销), so the graph's counted platforms are as
+   before. Each round prints the time from the ingest's exit to the first answered check (which
+   refreshes the index), whether that answer has the new platform (round 1) or no longer has it
+   (round 2), the next checks (another worker refreshes its own index at its first check), and the
+   same refresh in this process with its parts.
 
-Read-only measures (1–6) on the shared graph; 7 on a scratch graph, e.g. one made by ``--generate``
-(EMPTIES the graph and loads the sample; ``--replicate K`` then makes K disjoint copies inside Neo4j).
+Read-only measures (1–6) on any graph; 7 writes only 测试批次 platforms, institutions and people
+(allowed on the shared graph for this; a scratch graph can be made by ``--generate``, which EMPTIES
+it and loads the sample; ``--replicate K`` then makes K disjoint copies inside Neo4j).
 CPU-heavy at 100,000 platforms: run it once, under the heavy-run lock. Commands: docs/benchmarks.md.
 """
 
@@ -60,6 +66,7 @@ from queries.overlap.proposal_index import (  # noqa: E402
 )
 
 API = "/api/v1"
+API_REASONS = 10  # api/routers/overlaps.py DEFAULT_REASONS (bench/api.py shadows the api package here)
 
 
 def load() -> str:
@@ -108,12 +115,14 @@ def full_build(store: Store) -> CheckIndex:
 def in_process(store: Store, index: CheckIndex, checks: int, rebuilds: int) -> None:
     print(f"\n== 2. kept index, in process, {checks} checks one after the other ==")
     bodies = proposals(index, checks)
-    times, pairs = [], 0
-    for body in bodies:
-        t = time.perf_counter()
-        pairs += len(check_proposal(store, body, index=index)["pairs"])
-        times.append(time.perf_counter() - t)
-    print(f"  {spread(times)}; max {max(times) * 1000:.1f} ms; {pairs / len(bodies):.1f} pairs per check")
+    for explain, what in ((None, "every pair's reasons (the CLI)"),
+                          (API_REASONS, f"reasons of the strongest {API_REASONS} (the API's default)")):
+        times, pairs = [], 0
+        for body in bodies:
+            t = time.perf_counter()
+            pairs += len(check_proposal(store, body, index=index, explain=explain)["pairs"])
+            times.append(time.perf_counter() - t)
+        print(f"  {what}: {spread(times)}; max {max(times) * 1000:.1f} ms; {pairs / len(bodies):.1f} pairs per check")
     print(f"\n== 3. baseline: rebuild per request (read + fit every platform), {rebuilds} requests ==")
     base = []
     for body in bodies[:rebuilds]:
@@ -123,18 +132,26 @@ def in_process(store: Store, index: CheckIndex, checks: int, rebuilds: int) -> N
     print(f"  {spread(base)}; each {', '.join(f'{b:.1f}' for b in base)} s")
 
 
-def serve(port: int) -> tuple[subprocess.Popen, str]:
+def serve(port: int, workers: int) -> tuple[subprocess.Popen, str, float]:
+    """``platgraph serve`` as it is run in production (docs/operations.md); returns the process, its
+    URL and the seconds until it answered its health check (with 2+ workers: the index built)."""
     env = {**os.environ, "PLATGRAPH_API_CACHE_SECONDS": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers",
+                               str(workers)], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
+    for _ in range(600):
         try:
-            if httpx.get(base_url + API + "/health", timeout=2).status_code < 500:
+            if httpx.get(base_url + API + "/health", timeout=5).status_code < 500:
                 break
         except httpx.HTTPError:
             time.sleep(0.5)
-    return server, base_url
+    return server, base_url, time.perf_counter() - t0
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=60)
 
 
 def timed_post(base_url: str, body: dict, client: httpx.Client | None = None) -> tuple[float, httpx.Response]:
@@ -148,20 +165,48 @@ def timed_post(base_url: str, body: dict, client: httpx.Client | None = None) ->
     return time.perf_counter() - t0, r
 
 
-def over_http(base_url: str, index: CheckIndex, clients: int, requests: int) -> None:
-    print(f"\n== 4. over HTTP: {clients} concurrent clients, {requests} checks ==")
-    bodies = proposals(index, requests, seed=11)
-    t_first, first = timed_post(base_url, bodies[0])
-    print(f"  first check after start-up (builds the index): {t_first:.2f} s, status {first.status_code}")
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its (reaped or live) children, from /proc."""
+    total = 0.0
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    for p in pids:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def over_http(base_url: str, server: subprocess.Popen, index: CheckIndex, clients: int, requests: int,
+              started: float, workers: int, passes: int) -> None:
+    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients, {passes} x {requests} checks ==")
+    t_first, first = timed_post(base_url, proposals(index, 1, seed=11)[0])
+    print(f"  start-up to the first health answer {started:.1f} s; first check after it {t_first:.2f} s "
+          f"(status {first.status_code}; {'the index was built before the workers forked' if workers > 1 else 'it builds the index'})")
+    for n in range(passes):
+        print(f"  pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):", end="")
+        http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients)
+
+
+def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clients: int) -> None:
+    """``bodies`` posted by ``clients`` closed-loop clients on kept-alive connections."""
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    cpu0 = cpu_seconds(server.pid)
     with httpx.Client(base_url=base_url, timeout=300, limits=limits) as shared, \
             ThreadPoolExecutor(max_workers=clients) as pool:
         t = time.perf_counter()
         results = list(pool.map(lambda b: timed_post(base_url, b, shared), bodies))
         wall = time.perf_counter() - t
+    cpu = cpu_seconds(server.pid) - cpu0
     lat = [r[0] for r in results]
     bad = sum(1 for r in results if r[1].status_code != 200)
-    print(f"  {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}")
+    ok = [r[1].json() for r in results if r[1].status_code == 200]
+    pairs = sum(len(a["pairs"]) for a in ok) / max(len(ok), 1)
+    explained = sum(a["explained"] for a in ok) / max(len(ok), 1)
+    size = sum(len(r[1].content) for r in results) / len(results)
+    print(f" {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
+          f"server CPU {cpu / len(results) * 1000:.1f} ms per check; {pairs:.1f} pairs ({explained:.1f} with reasons), "
+          f"{size / 1024:.1f} KB per answer; {load()}")
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
@@ -169,63 +214,72 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
         csv.writer(fh).writerows(rows)
 
 
-def make_batch(index: CheckIndex, folder: Path, size: int, tag: str) -> dict:
-    """A small dataset: ``size // 2`` new near-duplicates (an existing platform's core as another type,
-    at a new institution with a new two-person team) and ``size // 2`` existing platforms revoked.
-    Returns the proposal that should find the first new platform."""
+def make_batch(index: CheckIndex, folder: Path, size: int, tag: str) -> tuple[list[list[str]], dict]:
+    """A small dataset of ``size`` new near-duplicates named 「测试批次…」: an existing platform's core as
+    another type, at a new 测试批次 institution with a new two-person team. Returns its platform rows
+    (round 2 revokes them) and the proposal that should find the first new platform."""
     rng = random.Random(tag)
     picked = rng.sample(index.ordered, size)
-    new, revoked = picked[: size // 2], picked[size // 2:]
     folder.mkdir(parents=True)
     insts = [["单位名称", "单位类型", "所在市"]]
-    plats = [["编号", "平台名称", "平台类型", "依托单位", "级别", "所在市", "认定年份", "状态", "研究方向"]]
+    plats = [PLATFORM_HEADER]
     people = [["姓名", "工作单位", "职称"]]
     members = [["平台", "人员", "角色"]]
-    for n, prof in enumerate(new):
-        inst = f"基准新建研究院{tag}{n}"
-        key = f"BENCH-{tag}-{n}"
+    for n, prof in enumerate(picked):
+        inst = f"测试批次研究院{tag}{n}"
+        key = f"TEST-{tag}-{n}"
         insts.append([inst, "科研院所", prof.city or "南宁"])
-        plats.append([key, f"广西{prof.core or prof.name}工程研究中心", "工程研究中心", inst, "自治区级",
+        plats.append([key, f"测试批次{tag}{n}广西{prof.core or prof.name}工程研究中心", "工程研究中心", inst, "自治区级",
                       prof.city or "南宁", "2026", "运行", ";".join(prof.fields[:3])])
         for m in range(2):
-            people.append([f"基准人员{tag}{n}号{m}", inst, "研究员"])
-            members.append([key, f"基准人员{tag}{n}号{m}", "负责人" if m == 0 else "核心成员"])
-    for prof in revoked:
-        plats.append([prof.key, prof.name, prof.type or "", "", prof.level or "", prof.city or "", "", "撤销", ""])
+            people.append([f"测试批次人员{tag}{n}号{m}", inst, "研究员"])
+            members.append([key, f"测试批次人员{tag}{n}号{m}", "负责人" if m == 0 else "核心成员"])
     write_csv(folder / "单位.csv", insts)
     write_csv(folder / "平台.csv", plats)
     write_csv(folder / "人才.csv", people)
     write_csv(folder / "平台人员.csv", members)
-    first = new[0]
-    return {"name": f"广西{first.core or first.name}工程技术研究中心", "type": "工程技术研究中心",
-            "host": f"基准新建研究院{tag}0", "key": f"BENCH-{tag}-0"}
+    first = picked[0]
+    return plats[1:], {"name": f"广西{first.core or first.name}工程技术研究中心", "type": "工程技术研究中心",
+                       "host": f"测试批次研究院{tag}0", "key": f"TEST-{tag}-0"}
 
 
-def after_ingest(store: Store, base_url: str, index: CheckIndex, batch: int, rounds: int, workdir: Path) -> None:
-    print(f"\n== 7. first check after an ingest ({rounds} rounds, {batch} platforms each: "
-          f"{batch // 2} new, {batch // 2} revoked) ==")
+PLATFORM_HEADER = ["编号", "平台名称", "平台类型", "依托单位", "级别", "所在市", "认定年份", "状态", "研究方向"]
+
+
+def ingest(folder: Path, rejects: Path) -> tuple[float, subprocess.CompletedProcess]:
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(folder), "--rejects", str(rejects)],
+                          cwd=REPO, capture_output=True, text=True)
+    return time.perf_counter() - t, done
+
+
+def after_ingest(store: Store, base_url: str, index: CheckIndex, batch: int, workdir: Path) -> None:
+    print(f"\n== 7. first check after an ingest: round 1 adds {batch} 测试批次 platforms, round 2 revokes them ==")
+    tag = time.strftime("%m%d%H%M", time.gmtime())
+    rows, proposal = make_batch(index, workdir / "add", batch, tag)
+    expect = proposal.pop("key")
+    revoke = workdir / "revoke"
+    revoke.mkdir()
+    write_csv(revoke / "平台.csv", [PLATFORM_HEADER] + [row[:7] + ["撤销"] + row[8:] for row in rows])
     current = index
-    for r in range(rounds):
-        proposal = make_batch(current, workdir / f"batch{r}", batch, f"{os.getpid()}r{r}")
-        expect = proposal.pop("key")
-        timed_post(base_url, proposal)  # the server's index is up to date before the ingest
-        t = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(workdir / f"batch{r}"), "--rejects",
-                               str(workdir / f"rejects{r}.csv")], cwd=REPO, capture_output=True, text=True)
-        t_ingest = time.perf_counter() - t
+    for r, (folder, want) in enumerate([(workdir / "add", True), (revoke, False)]):
+        for _ in range(3):  # every worker's index up to date before the ingest
+            timed_post(base_url, proposal)
+        t_ingest, done = ingest(folder, workdir / f"rejects{r}.csv")
         if done.returncode != 0:
             print(f"  ingest failed ({done.returncode}): {done.stderr[-400:]}")
             return
         elapsed, answer = timed_post(base_url, proposal)
-        found = [p["b"]["id"] for p in answer.json().get("pairs", [])]
+        found = expect in [p["b"]["id"] for p in answer.json().get("pairs", [])]
+        following = [timed_post(base_url, proposal)[0] for _ in range(4)]
         t = time.perf_counter()
         refreshed = refresh_check_index(store, current)
         t_refresh = time.perf_counter() - t
-        gone = sum(1 for line in (workdir / f"batch{r}" / "平台.csv").read_text(encoding="utf-8-sig").splitlines()
-                   if line.endswith(",撤销,") and line.split(",")[0] in refreshed.row_of)
-        print(f"  round {r + 1}: ingest {t_ingest:.1f} s; first check after it answered in {elapsed:.2f} s "
-              f"(status {answer.status_code}, new platform found: {expect in found}); in process the refresh "
-              f"took {t_refresh:.2f} s ({refreshed.how}; {len(refreshed):,} platforms, revoked still in: {gone})")
+        print(f"  round {r + 1} ({'add' if want else 'revoke'} {batch}): ingest {t_ingest:.1f} s; first check after "
+              f"its exit answered in {elapsed:.2f} s (status {answer.status_code}, the new platform "
+              f"{'found' if found else 'not in the answer'}: {'as expected' if found == want else 'WRONG'}); next "
+              f"checks {', '.join(f'{x:.2f}' for x in following)} s; in process the refresh took {t_refresh:.2f} s "
+              f"({refreshed.how}, {len(refreshed.reloaded)} platforms reloaded; {len(refreshed):,} counted); {load()}")
         current = refreshed
 
 
@@ -236,6 +290,7 @@ def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
     nothing (so they find nothing: with the src_run indexes a seek, without them a scan)."""
     from queries.overlap import proposal_cypher
     from queries.overlap.profiles import ACTIVE_STATUSES
+    from queries.overlap.proposal_index import _changed_platforms
 
     print(f"\n== 5. refresh after a {batch}-platform change, simulated read-only on this graph ==")
     indexes = {r["name"] for r in store.read("SHOW INDEXES YIELD name RETURN name")}
@@ -246,7 +301,7 @@ def simulated_refresh(store: Store, index: CheckIndex, batch: int) -> None:
     marker = read_marker(store)
     t.append(time.perf_counter())
     runs = ["(a run that wrote nothing)"]
-    store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})
+    _changed_platforms(store, runs)
     store.read(proposal_cypher.RESTATED_ENDS, {"runs": runs})
     t.append(time.perf_counter())
     loaded = load_profiles(store, keys=keys)
@@ -312,16 +367,21 @@ def main() -> None:
     parser.add_argument("--rebuilds", type=int, default=3, help="baseline requests (each a full read and fit)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=640)
+    parser.add_argument("--passes", type=int, default=2, help="HTTP passes of --requests checks (the first "
+                        "after start-up; a forked worker's first checks copy the index pages they touch)")
     parser.add_argument("--port", type=int, default=8807)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2], help="serve with these worker counts, one after "
+                        "the other (the first also for --after-ingest)")
     parser.add_argument("--after-ingest", action="store_true", help="measure the first check after an ingest "
-                        "(WRITES a small batch to the graph: scratch graphs only)")
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2)
+                        "(WRITES: adds, then revokes, --batch 测试批次 platforms)")
+    parser.add_argument("--batch", type=int, default=20, help="at most 50")
     parser.add_argument("--in-memory", type=int, default=0, help="also replicate the profiles K times in memory")
     parser.add_argument("--simulate", type=int, default=20, help="read-only refresh of this many platforms (0: skip)")
     args = parser.parse_args()
     if (args.generate or args.after_ingest) and not args.yes:
         parser.error("--generate and --after-ingest write to the graph of the current NEO4J_URI; pass --yes")
+    if not 0 < args.batch <= 50:
+        parser.error("--batch: 1 to 50 platforms")
     print(f"start {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, {load()}, "
           f"NEO4J_URI={os.environ.get('NEO4J_URI', '(default)')}")
     with Store() as store, tempfile.TemporaryDirectory() as tmp:
@@ -338,15 +398,15 @@ def main() -> None:
             simulated_refresh(store, index, args.simulate)
         if args.in_memory > 1:
             in_memory_scale(store, index, args.in_memory, args.checks)
-        server, base_url = serve(args.port)
-        try:
-            if args.clients:
-                over_http(base_url, index, args.clients, args.requests)
-            if args.after_ingest:
-                after_ingest(store, base_url, index, args.batch, args.rounds, Path(tmp))
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+        for n, workers in enumerate(args.workers):
+            server, base_url, started = serve(args.port, workers)
+            try:
+                if args.clients:
+                    over_http(base_url, server, index, args.clients, args.requests, started, workers, args.passes)
+                if args.after_ingest and n == 0:
+                    after_ingest(store, base_url, index, args.batch, Path(tmp))
+            finally:
+                stop(server)
     print(f"\nend {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, {load()}")
 
 

@@ -139,9 +139,15 @@ class _Table:
     def columns(self) -> list[tuple[str, str]]:
         return [(prop, kind or "string[]") for prop, kind in self.types.items()]  # only [] seen: any array
 
-    def _line(self, ids: tuple[str, ...], props: Mapping[str, Any], columns: list[tuple[str, str]]) -> str:
-        cells = [_quote(i) for i in ids]
+    def _line(self, ids: tuple[str, ...], props: Mapping[str, Any], columns: list[tuple[str, str]],
+              fixed: Mapping[str, str] | None = None) -> str:
+        """One data line. ``fixed``: the cells of the file's constant columns, made once (most
+        relationship lines are their two keys and the run's ``src_run``: millions at 100,000)."""
+        cells = ['"' + i.replace('"', '""') + '"' for i in ids]
         for prop, kind in columns:
+            if fixed is not None and prop in fixed:
+                cells.append(fixed[prop])
+                continue
             value = props.get(prop)
             if value is None:
                 cells.append("")
@@ -167,45 +173,19 @@ class _Table:
         data = self.directory / f"{self.name}.csv"
         header.write_text(",".join([*id_header, *(f"{prop}:{kind}" for prop, kind in columns)]) + "\n",
                           encoding="utf-8")
-        constant = self.constant
+        # a constant column's cell is the same on every line: made once, exactly as _line makes it
+        fixed = {prop: self._line((), self.constant, [(prop, kind)]) for prop, kind in columns
+                 if prop in self.constant}
         with open(data, "w", encoding="utf-8", newline="") as out:
             chunk: list[str] = []
             for ids, props in self._rows():
-                if constant:
-                    props = _Overlay(props, constant)
-                chunk.append(self._line(ids, props, columns))
+                chunk.append(self._line(ids, props, columns, fixed))
                 if len(chunk) >= 20_000:
                     out.write("\n".join(chunk) + "\n")
                     chunk = []
             if chunk:
                 out.write("\n".join(chunk) + "\n")
         return header, data
-
-
-class _Overlay(Mapping[str, Any]):
-    """A row's properties with the file's constant ones on top, without copying the row."""
-
-    __slots__ = ("props", "constant")
-
-    def __init__(self, props: Mapping[str, Any], constant: Mapping[str, Any]) -> None:
-        self.props, self.constant = props, constant
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self.constant:
-            return self.constant[key]
-        return self.props.get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.constant:
-            return self.constant[key]
-        return self.props[key]
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.constant
-        yield from (k for k in self.props if k not in self.constant)
-
-    def __len__(self) -> int:
-        return len(set(self.props) | set(self.constant))
 
 
 class NodeFile(_Table):

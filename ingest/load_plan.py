@@ -194,10 +194,16 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_values(store: Store, query: str) -> list[tuple]:
-    """A read query's rows as tuples: much cheaper than dicts for the hundreds of thousands of keys
-    a large graph holds (errors still become DatabaseUnavailable through ``read_tx``)."""
-    return store.read_tx(lambda tx: [tuple(record.values()) for record in tx.run(query)])
+def read_values(store: Store, query: str) -> list[list]:
+    """The rows of a chunked read query (:data:`ingest.cypher.EXISTING_CHUNK`) as lists: much
+    cheaper than a record per row for the million keys a large graph holds (errors still become
+    DatabaseUnavailable through ``read_tx``)."""
+    def work(tx: Any) -> list[list]:
+        rows: list[list] = []
+        for record in tx.run(query, {"chunk": cypher.EXISTING_CHUNK}):
+            rows.extend(record[0])
+        return rows
+    return store.read_tx(work)
 
 
 def _industry_index(store: Store) -> dict[str, str]:
@@ -452,7 +458,8 @@ class Planner:
     def _rows(self, table: RawTable):
         """Validated rows of a table: yields (raw row, values, errors) for rows that passed the model."""
         stats = self.plan.per_file.setdefault(table.source, {"read": 0, "loaded": 0, "rejected": 0})
-        for n, raw in enumerate(table.rows, start=1):
+        n = 0
+        for n, raw in enumerate(table.consume() if self.release_rows else table.rows, start=1):
             stats["read"] += 1
             errors = _RowErrors(table, raw)
             if raw.error is not None:
@@ -476,7 +483,7 @@ class Planner:
             if self.on_row is not None and n % 2000 == 0:
                 self.on_row(table.source, 2000)
         if self.on_row is not None:
-            self.on_row(table.source, len(table.rows) % 2000)
+            self.on_row(table.source, n % 2000)
 
     def _finish(self, stats: dict[str, int], errors: _RowErrors) -> None:
         if errors:

@@ -71,8 +71,10 @@ class RawTable:
 
     def __init__(self, spec: TableSpec, source: str, path: Path, headers: dict[str, str],
                  unknown_headers: list[str], rows: list[RawRow] | Callable[[], list[RawRow]],
-                 encoding: str | None = None, *, count: int | None = None) -> None:
+                 encoding: str | None = None, *, count: int | None = None,
+                 stream: Callable[[], Iterator[RawRow]] | None = None) -> None:
         self.spec, self.source, self.path = spec, source, path
+        self._stream = stream
         self.headers = headers  # canonical column key -> header as written
         self.unknown_headers = unknown_headers
         self.encoding = encoding
@@ -89,7 +91,19 @@ class RawTable:
 
     @rows.setter
     def rows(self, rows: list[RawRow]) -> None:
-        self._rows, self._load = rows, None
+        self._rows, self._load, self._stream = rows, None, None
+
+    def consume(self) -> Iterator[RawRow]:
+        """The rows once, built as they are read when they have not been built yet, after which the
+        table holds none (the planner with ``release_rows``): at 100,000 platforms the million
+        researcher rows never sit in memory at once — only the rejected ones, in the rejects."""
+        if self._rows is None and self._stream is not None:
+            stream = self._stream
+            self.rows = []
+            return stream()
+        rows = self.rows
+        self.rows = []
+        return iter(rows)
 
     def header(self, key: str) -> str:
         """The column header as the user wrote it (what the rejects file names)."""
@@ -169,7 +183,9 @@ def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
     text_of = _export_cell_text if exported else _cell_text
 
     def build(records: Iterator[tuple[int, list[object]]]) -> list[RawRow]:
-        rows: list[RawRow] = []
+        return list(build_iter(records))
+
+    def build_iter(records: Iterator[tuple[int, list[object]]]) -> Iterator[RawRow]:
         positions = list(mapping.items())
         for number, values in records:
             # a CSV cell is already text, as written: skip the per-cell conversion (a million rows)
@@ -179,13 +195,13 @@ def _build_table(spec: TableSpec, source: str, path: Path, headers: list[str],
             n = len(texts)
             cells = {key: (texts[pos] if pos < n else "") for key, pos in positions}
             extra = [t for t in texts[width:] if t.strip()] if n > width else []
-            rows.append(RawRow(number, cells, extra=extra))
-        return rows
+            yield RawRow(number, cells, extra=extra)
 
     plain_text = callable(records) and not exported  # rows of a CSV reader: lists of str
     if callable(records):
         again = records
-        return RawTable(spec, source, path, written, unknown, lambda: build(again()), encoding, count=count)
+        return RawTable(spec, source, path, written, unknown, lambda: build(again()), encoding, count=count,
+                        stream=lambda: build_iter(again()))
     return RawTable(spec, source, path, written, unknown, build(records), encoding)
 
 

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -28,14 +29,14 @@ from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import clean_text, normalize_name, trailing_short_name
 from graph.reference import ReferenceInstitution
 from graph.store import Store
+from ingest.cypher import EXISTING_CHUNK, chunked
 
 # rapidfuzz ratio (0..100) from which an unresolved name is reported as a possible match.
 NEAR_MISS_RATIO = 85.0
 
-ALL_INSTITUTIONS = (
-    "MATCH (i:Institution) RETURN i.key AS key, i.credit_code AS code, i.norm_name AS norm, "
-    "i.alias_norms AS norms, i.name AS name, i.city AS city, "
-    "(i.created_from = 'platform_list' AND coalesce(i.kind_inferred, false)) AS inferred")
+ALL_INSTITUTIONS = chunked(
+    "MATCH (i:Institution) WITH [i.key, i.credit_code, i.norm_name, i.alias_norms, i.name, i.city, "
+    "(i.created_from = 'platform_list' AND coalesce(i.kind_inferred, false))] AS row")
 # Each lookup is its own indexed query (key: uniqueness constraint; credit_code, norm_name: range
 # indexes); only the alias list needs a label scan, and it runs last.
 FIND_BY_KEY = "MATCH (i:Institution {key: $value}) RETURN i.key AS key"
@@ -102,7 +103,13 @@ class InstitutionIndex:
     @classmethod
     def from_graph(cls, store: Store) -> InstitutionIndex:
         index = cls()
-        rows = store.read_tx(lambda tx: [tuple(r.values()) for r in tx.run(ALL_INSTITUTIONS)])
+        def work(tx: Any) -> list[list]:  # a few records of EXISTING_CHUNK rows (ingest/cypher.py)
+            rows: list[list] = []
+            for record in tx.run(ALL_INSTITUTIONS, {"chunk": EXISTING_CHUNK}):
+                rows.extend(record[0])
+            return rows
+
+        rows = store.read_tx(work)
         for key, code, norm, norms, name, city, inferred in rows:
             index.add(key, code, norm or key, norms or [], name)
             if city:

@@ -222,11 +222,15 @@ def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: di
     """/gaps, /coverage, /plan and the /overlaps endpoints are served through the analyses' result
     types (their OpenAPI schemas): the response is the query function's result exactly, so a key an
     analysis adds without declaring it in queries/*/results.py fails here instead of vanishing from the API."""
+    from pydantic import TypeAdapter
+
     from api.routers._common import jsonable
     from api.routers.analyses import page_plan
+    from api.routers.overlaps import DEFAULT_REASONS
     from queries.collaboration import read_gaps
     from queries.coverage import read_coverage
     from queries.overlap import check_proposal, read_groups, read_overlaps
+    from queries.overlap.results import CheckResult
     from queries.plan import build_plan
 
     gaps = client.get(f"{API}/gaps", params={"lang": lang, "limit": 500})
@@ -250,7 +254,12 @@ def test_typed_responses_serve_the_whole_result(client: TestClient, analysed: di
     check = client.post(f"{API}/overlaps/check", params={"lang": lang}, json=PROPOSAL)
     assert check.status_code == 200, check.text
     index = client.app.state.last_check_index  # the index the API scored with (kept per data version)
-    assert check.json() == jsonable(check_proposal(store, PROPOSAL, lang=lang, index=index))
+    direct = jsonable(check_proposal(store, PROPOSAL, lang=lang, index=index, explain=DEFAULT_REASONS))
+    assert check.json() == direct
+    # the check's answer is written as JSON directly (not through the response model): it must be
+    # exactly what its declared type keeps, so a key added without declaring it fails here too
+    declared = TypeAdapter(CheckResult)
+    assert declared.dump_python(declared.validate_python(direct), mode="json") == direct
     assert check.json()["pairs"] and check.json()["resolved"]["core"]
 
 

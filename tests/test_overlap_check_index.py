@@ -106,8 +106,16 @@ def _postings_by_key(index: CheckIndex) -> dict[str, dict[str, list[str]]]:
 
 def _profile_view(index: CheckIndex) -> dict[str, tuple]:
     return {p.key: (p.core, round(p.core_weight, 6), p.core_spread, sorted(p.host_industries), sorted(p.name_topics),
-                    sorted(p.people), sorted(p.institutions), sorted(p.industries), sorted(p.topics), p.status)
+                    sorted(p.people), sorted(p.institutions), sorted(p.industries), sorted(p.topics), p.status,
+                    sorted(p.name_concepts), p.host_family, sorted(p.concept_spread.items()))
             for p in index.ordered}
+
+
+def _lookups_view(index: CheckIndex) -> tuple:
+    lookups = index.lookups
+    assert lookups is not None
+    return (lookups.institutions, {k: v for k, v in lookups.by_norm.items() if v},
+            {k: v for k, v in lookups.by_code.items() if v}, dict(lookups.industries))
 
 
 def _answers(store: Store, index: CheckIndex) -> list[list[tuple]]:
@@ -144,6 +152,7 @@ def test_refresh_after_an_ingest_is_the_full_build(clean_graph: Store, tmp_path:
     assert _profile_view(refreshed) == _profile_view(full)
     assert _vectors_by_key(refreshed) == _vectors_by_key(full)
     assert _postings_by_key(refreshed) == _postings_by_key(full)
+    assert _lookups_view(refreshed) == _lookups_view(full)  # 柳工's new alias re-read, the unchanged kept
     assert refreshed.core_counts == full.core_counts
     after = _answers(store, refreshed)
     assert after == _answers(store, full)
@@ -241,3 +250,24 @@ def test_an_oversized_proposal_is_a_clear_422(clean_graph: Store, settings: Sett
     assert response.status_code == 422
     text = response.text
     assert field in text and says in text  # names the field and the cap
+
+
+def test_the_api_gives_reasons_for_the_strongest_pairs_and_lists_all(clean_graph: Store, settings: Settings) -> None:
+    """``POST /overlaps/check?reasons=N``: every pair listed, reasons for the first N (default 10)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.routers.overlaps import DEFAULT_REASONS
+
+    build_scenario(clean_graph)
+    body = {"name": "广西甘蔗生物育种工程研究中心", "type": "工程研究中心", "host": "广西大学",
+            "fields": ["甘蔗遗传育种", "甘蔗生物技术", "分子育种"], "people": ["张伟"]}
+    with TestClient(create_app(settings)) as client:
+        default = client.post("/api/v1/overlaps/check", json=body).json()
+        one = client.post("/api/v1/overlaps/check", params={"reasons": 1}, json=body).json()
+        too_many = client.post("/api/v1/overlaps/check", params={"reasons": 100_000}, json=body)
+    assert len(default["pairs"]) >= 2
+    assert default["explained"] == min(DEFAULT_REASONS, len(default["pairs"]))
+    assert [p["b"]["id"] for p in one["pairs"]] == [p["b"]["id"] for p in default["pairs"]]
+    assert one["explained"] == 1 and one["pairs"][0]["reasons"] and not one["pairs"][1]["reasons"]
+    assert too_many.status_code == 422

@@ -143,3 +143,19 @@ def test_a_proposal_by_the_group_finds_the_listed_companys_platform(clean_graph:
     assert [p["b"]["id"] for p in result["pairs"]] == ["E1"]
     details = " ".join(r["detail"] for r in result["pairs"][0]["reasons"])
     assert "依托单位为同一主体的两种写法" in details and "「内燃机」" in details
+
+
+def test_reasons_for_the_strongest_only_keep_every_partner(clean_graph: Store) -> None:
+    """``explain=N`` words the evidence of the N strongest pairs only; the partners, their order,
+    scores and relations are those of the full answer (the API's default answer, api/routers/overlaps.py)."""
+    _sparse_machinery_graph(clean_graph)
+    proposal = {"name": "广西装载机智能化重点实验室", "type": "自治区重点实验室", "host": "柳工", "city": "柳州"}
+    full = check_proposal(clean_graph, proposal)
+    slim = check_proposal(clean_graph, proposal, explain=1)
+    assert len(full["pairs"]) == 3 and full["explained"] == 3
+    assert slim["explained"] == 1
+    strip = [(p["b"]["id"], p["score"], p["relation"]) for p in full["pairs"]]
+    assert [(p["b"]["id"], p["score"], p["relation"]) for p in slim["pairs"]] == strip
+    assert slim["pairs"][0]["reasons"] == full["pairs"][0]["reasons"] != []
+    assert [p["reasons"] for p in slim["pairs"][1:]] == [[], []]
+    assert check_proposal(clean_graph, proposal, explain=0)["explained"] == 0

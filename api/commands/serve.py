@@ -33,10 +33,15 @@ def serve(
     console.print(tr("platgraph 接口：http://{h}:{p}/api/v1（文档 /docs；Neo4j {uri}）",
                      "platgraph API at http://{h}:{p}/api/v1 (docs at /docs; Neo4j {uri})",
                      h=host, p=port, uri=settings.neo4j_uri))
-    if workers == 1:
-        from api.app import create_app
+    from api.app import create_app
 
+    if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     else:
-        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+        # forked after the proposal-check index is built, so the workers share it (api/workers.py)
+        from api.workers import serve_forked
+
+        console.print(tr("{n} 个工作进程；先建立申报查重索引（10 万个平台约需半分钟）",
+                         "{n} worker processes; building the proposal-check index first (about half a "
+                         "minute at 100,000 platforms)", n=workers))
+        serve_forked(create_app(settings), settings, host, port, workers)

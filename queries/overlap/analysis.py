@@ -38,16 +38,18 @@ class OverlapResult:
 
 def score_candidates(profiles: Sequence[Profile], vectors: DirectionVectors | None, rows_a: np.ndarray,
                      rows_b: np.ndarray, threshold: float, *, others: Sequence[Profile] | None = None,
-                     cosines: np.ndarray | None = None) -> list[PairScore]:
+                     cosines: np.ndarray | None = None, explain_top: int | None = None) -> list[PairScore]:
     """Score row-index pairs; return those at or above ``threshold``, explained, strongest first.
 
     ``others`` (default: ``profiles``) holds the rows of ``rows_b``; the proposal check passes the
-    proposal as ``profiles`` and the graph as ``others``, with the cosines it computed itself."""
+    proposal as ``profiles`` and the graph as ``others``, with the cosines it computed itself.
+    ``explain_top``: explain only the strongest this many (the rest keep score and relation, no
+    signals) — the proposal check's answer, where the wording was half the cost of a check."""
     others = profiles if others is None else others
     if cosines is None:
         assert vectors is not None
         cosines = vectors.cosine_many(rows_a, rows_b)
-    found: list[PairScore] = []
+    found: list[tuple[PairScore, Profile, Profile]] = []
     for ia, ib, direction in zip(rows_a.tolist(), rows_b.tolist(), cosines.tolist(), strict=True):
         a, b = profiles[ia], others[ib]
         parts, guard = score_parts(a, b, direction)
@@ -57,10 +59,12 @@ def score_candidates(profiles: Sequence[Profile], vectors: DirectionVectors | No
                 a, b = b, a
             level = name_level_of(a, b, direction)
             pair = PairScore(a.key, b.key, score, parts, guard, relation=relation_of(a, b, level), name_level=level)
+            found.append((pair, a, b))
+    found.sort(key=lambda f: (-f[0].score, f[0].a, f[0].b))
+    for n, (pair, a, b) in enumerate(found):
+        if explain_top is None or n < explain_top:
             pair.signals = explain(pair, a, b)
-            found.append(pair)
-    found.sort(key=lambda p: (-p.score, p.a, p.b))
-    return found
+    return [pair for pair, _, _ in found]
 
 
 def compute_overlaps(profiles: dict[str, Profile], threshold: float = THRESHOLD) -> OverlapResult:

@@ -83,8 +83,9 @@ class Proposal(BaseModel):
         return value or None
 
 
-def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, ProposalResolution]:
-    """The proposal as a scorer profile, and how each name resolved (for the planner to check)."""
+def proposal_profile(store: Store | None, lookups: NameLookups, proposal: Proposal) -> tuple[Profile, ProposalResolution]:
+    """The proposal as a scorer profile, and how each name resolved (for the planner to check).
+    ``store`` is read only to resolve people (None: the proposal names none)."""
     taxonomy = load_taxonomy()
     level = resolve_level(proposal.level) if proposal.level else None
     type_key = None
@@ -108,6 +109,8 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
     prof.institution_spellings.update(inst_raws)
     people: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     if proposal.people:
+        if store is None:
+            raise ValueError("resolving people needs the store")
         for row in store.read(cypher.RESOLVE_PEOPLE, {"names": list(proposal.people)}):
             people[row["name"]].append((row["key"], row["institution"]))
     for name in proposal.people:
@@ -130,13 +133,21 @@ def proposal_profile(store: Store, lookups: NameLookups, proposal: Proposal) -> 
     return prof, resolution
 
 
-def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
-                   min_score: float | None = None, index: CheckIndex | None = None) -> CheckResult:
+def check_proposal(store: Store | None, proposal: dict[str, Any] | Proposal, *, lang: str = "zh",
+                   min_score: float | None = None, index: CheckIndex | None = None,
+                   explain: int | None = None) -> CheckResult:
     """Existing platforms the proposal would overlap, strongest first, with scores and reasons.
+
+    ``explain``: give the reasons of the strongest this many pairs only (None: of every pair). The
+    others are still listed, with score and relation: the same partners whatever ``explain`` is.
+    Why: at 100,000 platforms a proposal overlaps dozens of platforms, and wording the evidence of
+    each was half the cost of a check; the API answers with the reasons of the first ten by
+    default (``reasons=`` asks for more), the CLI with all.
 
     ``index`` is the graph's :class:`CheckIndex`: building it is most of the cost (bulk reads of
     every platform, the tf-idf fit), so the API keeps one, refreshed after each ingest, and passes it
-    in; the CLI leaves it out and builds it here. Either way the same index reaches the same scoring code, so
+    in; the CLI leaves it out and builds it here. ``store`` may be None when ``index`` is given and
+    the proposal names no people (nothing else is read: the API answers such checks on its event loop). Either way the same index reaches the same scoring code, so
     both give the same pairs. It is only read, never changed.
     """
     if not isinstance(proposal, Proposal):
@@ -144,16 +155,20 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
             proposal = Proposal.model_validate(proposal)
         except ValueError as exc:
             raise UsageError(tr("申报材料格式有误：{e}", "invalid proposal: {e}", e=exc)) from exc
+    if store is None and (index is None or index.lookups is None):
+        raise ValueError("a check without a kept index and its look-ups needs the store")
     if index is None:
-        index = build_check_index(store)
-    prof, resolution = proposal_profile(store, index.lookups or NameLookups(store), proposal)
+        index = build_check_index(store)  # type: ignore[arg-type]  # not None: checked above
+    lookups = index.lookups or NameLookups(store)
+    prof, resolution = proposal_profile(store, lookups, proposal)
     prepare([prof], index.core_counts, len(index))
     cols, vals = index.transform(prof)
     cand, cosines = index.candidates(prof, cols, vals)
     threshold = THRESHOLD if min_score is None else float(min_score)
     others = index.rows
     scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
-                              others=others, cosines=cosines)  # type: ignore[arg-type]  # no empty row is a candidate
+                              others=others, cosines=cosines,  # type: ignore[arg-type]  # no empty row is a candidate
+                              explain_top=explain)
     lng: Lang = "en" if lang == "en" else "zh"
     by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
     pairs: list[OverlapPair] = []
@@ -169,4 +184,5 @@ def check_proposal(store: Store, proposal: dict[str, Any] | Proposal, *, lang: s
             "reasons": pair_reasons(signals, lng),
         })
     resolution["core"] = prof.core
-    return {"pairs": pairs, "resolved": resolution, "threshold": threshold}
+    explained = len(pairs) if explain is None else min(len(pairs), max(explain, 0))
+    return {"pairs": pairs, "resolved": resolution, "threshold": threshold, "explained": explained}

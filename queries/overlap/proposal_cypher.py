@@ -34,17 +34,24 @@ RETURN platforms, institutions, researchers, topics, industries, hosted_by, co_b
 # (its host, co-builders, declared industries and topics are written only with it), a team
 # membership written (a memberships row names an existing platform and researcher without restating
 # either), an inferred industry rewritten (ingest/infer_industries.py). Each is an index seek on
-# `src_run` (graph/schema.py SRC_RUN_INDEXES), not a scan of the graph.
-CHANGED_PLATFORMS = """
+# `src_run` (graph/schema.py SRC_RUN_INDEXES, SRC_RUN_REL_INDEXES), not a scan of the graph. The
+# relationship branches name their index: left to itself the planner scanned every Platform and
+# expanded its 1.5 million memberships and industries (2–3 s at 100,000 platforms, most of the first
+# check after an ingest) instead of seeking the handful a run wrote (0.01 s).
+_CHANGED_PLATFORMS = """
 CALL () {
   MATCH (p:Platform) WHERE p.src_run IN $runs RETURN p.key AS key
   UNION
-  MATCH (p:Platform)<-[r:MEMBER_OF]-(:Researcher) WHERE r.src_run IN $runs RETURN p.key AS key
+  MATCH (p:Platform)<-[r:MEMBER_OF]-(:Researcher) %s WHERE r.src_run IN $runs RETURN p.key AS key
   UNION
-  MATCH (p:Platform)-[r:SERVES]->(:Industry) WHERE r.src_run IN $runs RETURN p.key AS key
+  MATCH (p:Platform)-[r:SERVES]->(:Industry) %s WHERE r.src_run IN $runs RETURN p.key AS key
 }
 RETURN collect(key) AS keys
 """
+CHANGED_PLATFORMS = _CHANGED_PLATFORMS % ("USING INDEX r:MEMBER_OF(src_run)", "USING INDEX r:SERVES(src_run)")
+# The same without the hints, for a database whose schema lacks the relationship indexes (a hint
+# naming a missing index is an error).
+CHANGED_PLATFORMS_UNHINTED = _CHANGED_PLATFORMS % ("", "")
 
 # What a run in $runs restated at the other end of a profile's relationships, with the values a
 # profile reads from it: the refresh compares them with what the index holds, and only a changed
@@ -52,7 +59,7 @@ RETURN collect(key) AS keys
 RESTATED_ENDS = """
 CALL () {
   MATCH (i:Institution) WHERE i.src_run IN $runs
-  RETURN collect([i.key, i.name, coalesce(i.aliases, [])]) AS institutions
+  RETURN collect([i.key, i.name, coalesce(i.aliases, []), i.credit_code]) AS institutions
 }
 CALL () { MATCH (r:Researcher) WHERE r.src_run IN $runs RETURN collect([r.key, r.name]) AS researchers }
 CALL () { MATCH (t:Topic) WHERE t.src_run IN $runs RETURN collect([t.key, coalesce(t.name, t.key)]) AS topics }

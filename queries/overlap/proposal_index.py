@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from neo4j.exceptions import ClientError
 from scipy import sparse
 
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
@@ -139,6 +140,12 @@ class NameLookups:
         new._read_industries(store)
         return new
 
+    def differs(self, key: str, name: str | None, aliases: list[str], code: str | None) -> bool:
+        """Whether an institution as a run restated it is new here or differs from what is filed."""
+        if key not in self.institutions:
+            return True
+        return self.institutions[key] != (name or key, list(aliases)) or self._keys_of[key][1] != code
+
     def institution_keys(self, raw: str) -> list[str]:
         code = normalize_credit_code(raw)
         keys = set(self.by_code.get(code, ())) if is_valid_credit_code(code) else set()
@@ -208,6 +215,7 @@ class CheckIndex:
         spread_index(self.core_counts)  # built here, not by the first check
         self.row_of = {p.key: r for r, p in enumerate(self.rows) if p is not None}
         self.live = np.fromiter((p is not None for p in self.rows), dtype=bool, count=len(self.rows))
+        self.key_rank = _key_ranks(self.rows)
         indptr, indices, raw = self._raw
         n_rows = len(self.rows)
         row_of_entry = np.repeat(np.arange(n_rows), np.diff(indptr))
@@ -262,9 +270,10 @@ class CheckIndex:
             cosines[csc.indices[lo:hi]] += weight * csc.data[lo:hi]
         near = np.flatnonzero(cosines >= MIN_COSINE)
         if len(near) > PROPOSAL_TOP_K:
-            # the nearest, ties broken by platform key (so the answer does not depend on row order)
-            keys = np.array([self.rows[r].key for r in near.tolist()])  # type: ignore[union-attr]
-            near = near[np.lexsort((keys, -cosines[near]))[:PROPOSAL_TOP_K]]
+            # the nearest, ties broken by platform key (so the answer does not depend on row order);
+            # by the keys' precomputed ranks: making an array of thousands of key strings per check
+            # was a third of a check's time at 100,000 platforms
+            near = near[np.lexsort((self.key_rank[near], -cosines[near]))[:PROPOSAL_TOP_K]]
         rows.update(near.tolist())
         found = np.asarray(sorted(rows), dtype=np.int64)
         return found, np.clip(cosines[found], 0.0, 1.0)
@@ -305,7 +314,7 @@ class CheckIndex:
         first_new = len(rows)
         rows.extend(added)
         new.rows = rows
-        new.core_counts = prepare([p for p in rows if p is not None])
+        new.core_counts = prepare([p for p in rows if p is not None], fresh=added)  # kept rows keep their own fields
         # term rows: the old ones stay (same core and terms), the added ones are counted
         new.vocab = dict(self.vocab)
         indptr, indices, data = self._raw
@@ -366,6 +375,15 @@ class CheckIndex:
         return out
 
 
+def _key_ranks(rows: list[Profile | None]) -> np.ndarray:
+    """Each row's position in key order (emptied rows last): ties between equally near platforms
+    are broken by key, as integers."""
+    order = sorted((r for r, p in enumerate(rows) if p is not None), key=lambda r: rows[r].key)  # type: ignore[union-attr]
+    ranks = np.full(len(rows), len(rows), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    return ranks
+
+
 @contextmanager
 def _no_gc_pauses() -> Iterator[None]:
     """Cyclic garbage collection held off while hundreds of thousands of objects are made: each
@@ -408,8 +426,9 @@ def _plan_refresh_queries(store: Store) -> None:
     the first check after an ingest needs them (planning a dozen queries on a busy machine took
     longer than running them)."""
     none: dict[str, Any] = {"runs": [], "keys": [], "institutions": [], "topics": []}
-    for query in (proposal_cypher.CHANGED_PLATFORMS, proposal_cypher.RESTATED_ENDS,
-                  proposal_cypher.PLATFORMS_OF_ENDS, proposal_cypher.LOAD_INSTITUTION_NAMES_BY_KEY):
+    _changed_platforms(store, [])
+    for query in (proposal_cypher.RESTATED_ENDS, proposal_cypher.PLATFORMS_OF_ENDS,
+                  proposal_cypher.LOAD_INSTITUTION_NAMES_BY_KEY):
         store.read(query, none)
     load_profiles(store, keys=[])
 
@@ -425,11 +444,14 @@ def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
     runs = marker.new_runs(index.marker)
     if not runs:
         return build_check_index(store, marker)  # changed, but not by an ingest: read it all
-    keys = set(store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"])
+    keys = set(_changed_platforms(store, runs))
     ends = store.read(proposal_cypher.RESTATED_ENDS, {"runs": runs})[0]
     known = index.lookups.institutions
-    restated = [key for key, _, _ in ends["institutions"]]
-    renamed = [key for key, name, aliases in ends["institutions"]
+    # re-read for resolving proposals: new institutions and those whose names or code changed (a
+    # run restating thousands of unchanged ones — a dead run closed as interrupted — costs nothing)
+    restated = [key for key, name, aliases, code in ends["institutions"]
+                if index.lookups.differs(key, name, aliases, code)]
+    renamed = [key for key, name, aliases, _ in ends["institutions"]
                if key in known and known[key] != (name or key, list(aliases))]
     topics = {key: name for key, name in ends["topics"]}
     renamed_topics = [k for k, name in topics.items() if k in index.topic_names and index.topic_names[k] != name]
@@ -447,6 +469,15 @@ def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
     if len(new) != store.read(proposal_cypher.ACTIVE_PLATFORMS, {"statuses": ACTIVE_STATUSES})[0]["n"]:
         return build_check_index(store, marker)  # something the stamps do not show (a deletion)
     return new
+
+
+def _changed_platforms(store: Store, runs: list[str]) -> list[str]:
+    """:data:`~queries.overlap.proposal_cypher.CHANGED_PLATFORMS`, unhinted where the schema lacks
+    the relationship ``src_run`` indexes."""
+    try:
+        return list(store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"])
+    except ClientError:
+        return list(store.read(proposal_cypher.CHANGED_PLATFORMS_UNHINTED, {"runs": runs})[0]["keys"])
 
 
 def check_index_stats(index: CheckIndex) -> dict[str, int]:

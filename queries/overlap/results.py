@@ -92,3 +92,4 @@ class CheckResult(TypedDict):
     pairs: list[OverlapPair]
     resolved: ProposalResolution
     threshold: float
+    explained: int  # the first this many pairs (the strongest) carry their reasons; the rest an empty list

@@ -42,10 +42,16 @@ def core_weight(count: int, total: int) -> float:
     return max(MIN_CORE_WEIGHT, math.log(total / count) / math.log(total / RARE_CORE))
 
 
-def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, total: int | None = None) -> Counter[str]:
+def prepare(profiles: Sequence[Profile], counts: Counter[str] | None = None, total: int | None = None, *,
+            fresh: Sequence[Profile] | None = None) -> Counter[str]:
     """Set each profile's name core and its term-frequency weight; returns the core counts (the
-    proposal check passes the graph's counts back in for the proposal)."""
-    for prof in profiles:
+    proposal check passes the graph's counts back in for the proposal).
+
+    ``fresh``: only these profiles need their own fields (core, name topics and concepts, host
+    family: what the first loop sets, from the profile alone); the others keep theirs from an
+    earlier call and only get what depends on the whole graph. The proposal-check index passes
+    the platforms an ingest changed, so its refresh does not re-derive 100,000 names."""
+    for prof in profiles if fresh is None else fresh:
         if not prof.core:
             prof.core = name_core(prof.name, prof.institution_spellings)
         prof.name_topics = name_topics(prof.core)
