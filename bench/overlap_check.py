@@ -178,12 +178,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def over_http(base_url: str, server: subprocess.Popen, index: CheckIndex, clients: int, requests: int,
-              started: float, workers: int) -> None:
-    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients, {requests} checks ==")
-    bodies = proposals(index, requests, seed=11)
-    t_first, first = timed_post(base_url, bodies[0])
+              started: float, workers: int, passes: int) -> None:
+    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients, {passes} x {requests} checks ==")
+    t_first, first = timed_post(base_url, proposals(index, 1, seed=11)[0])
     print(f"  start-up to the first health answer {started:.1f} s; first check after it {t_first:.2f} s "
           f"(status {first.status_code}; {'the index was built before the workers forked' if workers > 1 else 'it builds the index'})")
+    for n in range(passes):
+        print(f"  pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):", end="")
+        http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients)
+
+
+def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clients: int) -> None:
+    """``bodies`` posted by ``clients`` closed-loop clients on kept-alive connections."""
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     cpu0 = cpu_seconds(server.pid)
     with httpx.Client(base_url=base_url, timeout=300, limits=limits) as shared, \
@@ -198,7 +204,7 @@ def over_http(base_url: str, server: subprocess.Popen, index: CheckIndex, client
     pairs = sum(len(a["pairs"]) for a in ok) / max(len(ok), 1)
     explained = sum(a["explained"] for a in ok) / max(len(ok), 1)
     size = sum(len(r[1].content) for r in results) / len(results)
-    print(f"  {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
+    print(f" {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
           f"server CPU {cpu / len(results) * 1000:.1f} ms per check; {pairs:.1f} pairs ({explained:.1f} with reasons), "
           f"{size / 1024:.1f} KB per answer; {load()}")
 
@@ -361,6 +367,8 @@ def main() -> None:
     parser.add_argument("--rebuilds", type=int, default=3, help="baseline requests (each a full read and fit)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=640)
+    parser.add_argument("--passes", type=int, default=2, help="HTTP passes of --requests checks (the first "
+                        "after start-up; a forked worker's first checks copy the index pages they touch)")
     parser.add_argument("--port", type=int, default=8807)
     parser.add_argument("--workers", type=int, nargs="+", default=[2], help="serve with these worker counts, one after "
                         "the other (the first also for --after-ingest)")
@@ -394,7 +402,7 @@ def main() -> None:
             server, base_url, started = serve(args.port, workers)
             try:
                 if args.clients:
-                    over_http(base_url, server, index, args.clients, args.requests, started, workers)
+                    over_http(base_url, server, index, args.clients, args.requests, started, workers, args.passes)
                 if args.after_ingest and n == 0:
                     after_ingest(store, base_url, index, args.batch, Path(tmp))
             finally:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # researchers with their edges and collaborations. 2 measured 40% faster on those steps on this
     # 2-core machine (Python has finished planning by then, so the second core is free); 1 = serial.
     platgraph_ingest_writers: int = Field(2, ge=1, le=16)
+    # Processes ``platgraph analyze`` uses (queries/analyze.py): 2 runs the overlap analysis in a
+    # child process beside collaboration and coverage when there are two cores or more; 1 = serial.
+    platgraph_analysis_processes: int = Field(2, ge=1, le=2)
 
     # The HTTP API. Keys: ``PLATGRAPH_API_KEY`` is the admin key (writes, uploads, analyses) and
     # ``PLATGRAPH_READ_KEYS`` the read keys (closed reads, reports); each may list several keys

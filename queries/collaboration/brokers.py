@@ -20,6 +20,7 @@ from scipy import sparse
 
 from queries.collaboration.projection import Projection
 from queries.collaboration.sectors import IndustryStats
+from queries.collaboration.synergy import SECTORS
 
 BROKER_MAX_CONSTRAINT = 0.5
 BROKER_QUANTILE = 0.1
@@ -98,6 +99,26 @@ def constraints(graph: nx.Graph) -> dict[str, float]:
     return {node: float(v) for node, v in zip(net.nodes, values, strict=True) if v == v}  # drop NaN
 
 
+def _sector_lists() -> list[list[str]]:
+    """For each bit mask over SECTORS, the sectors it names in alphabetical order."""
+    return [sorted(s for bit, s in enumerate(SECTORS) if mask >> bit & 1) for mask in range(1 << len(SECTORS))]
+
+
+SECTOR_LISTS = _sector_lists()
+SECTOR_BIT = {s: 1 << bit for bit, s in enumerate(SECTORS)}
+
+
+def contact_masks(net: Network, sector_of: list[str]) -> np.ndarray:
+    """Per node, the bit mask of its contacts' sectors (OR over each CSR row, in C)."""
+    bits = np.array([SECTOR_BIT[s] for s in sector_of], dtype=np.int64)
+    masks = np.zeros(len(net.nodes), dtype=np.int64)
+    has = net.degree > 0
+    if has.any():
+        starts = net.weights.indptr[:-1][has]
+        masks[has] = np.bitwise_or.reduceat(bits[net.weights.indices], starts)
+    return masks
+
+
 def brokers(stats: IndustryStats, projection: Projection) -> list[dict[str, Any]]:
     """Every institution in the industry network with its constraint, contact sectors and broker flag,
     lowest constraint (strongest broker) first."""
@@ -108,18 +129,19 @@ def brokers(stats: IndustryStats, projection: Projection) -> list[dict[str, Any]
     values = burt_constraint(net)
     multi = [v for v, d in zip(values, net.degree, strict=True) if v == v and d >= 2]
     cutoff = min(BROKER_MAX_CONSTRAINT, float(np.quantile(multi, BROKER_QUANTILE))) if multi else -1.0
-    sector_of = [insts[n].sector for n in net.nodes]
+    sector_of = [projection.sector_of[n] for n in net.nodes]
+    masks = contact_masks(net, sector_of).tolist()
     out = []
-    for i, node in enumerate(net.nodes):
-        value = values[i]
+    for node, value, degree, sector, mask in zip(net.nodes, values.tolist(), net.degree.tolist(), sector_of, masks,
+                                                 strict=True):
         if value != value:
             continue
-        contact_sectors = sorted({sector_of[j] for j in net.neighbours(i)})
+        contact_sectors = list(SECTOR_LISTS[mask])
         out.append({
-            "id": node, "name": insts[node].name, "sector": insts[node].sector,
-            "constraint": round(float(value), 6), "degree": int(net.degree[i]),
+            "id": node, "name": insts[node].name, "sector": sector,
+            "constraint": round(value, 6), "degree": degree,
             "contact_sectors": contact_sectors,
-            "broker": bool(len(contact_sectors) >= 2 and value <= cutoff + 1e-12),  # numpy bool is not JSON
+            "broker": len(contact_sectors) >= 2 and value <= cutoff + 1e-12,
         })
     out.sort(key=lambda r: (not r["broker"], r["constraint"], r["id"]))
     return out

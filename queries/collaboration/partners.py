@@ -15,7 +15,6 @@ reason in Chinese and English, naming the shared neighbours and the partner's pl
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from typing import Any
 
@@ -63,25 +62,38 @@ def context_graph(projection: Projection, stats: dict[str, IndustryStats]) -> nx
 
 
 class _Reasons:
-    """The reason sentences of suggestions, from H's neighbour sets split by kind once per node.
+    """The reason sentences of suggestions, from H's neighbours split by kind once per node.
 
     Why a class: a national run writes hundreds of thousands of suggestions; splitting each shared
-    neighbourhood into segments, city and partners again per suggestion was most of their cost."""
+    neighbourhood into segments, city and partners again per suggestion was most of their cost.
+    The neighbours come from the context's CSR rows, whose node index puts institutions first,
+    then industries and segments, then cities, so a neighbour's kind is its index range."""
 
-    def __init__(self, adj: dict[str, set[str]], projection: Projection) -> None:
-        self.adj, self.projection = adj, projection
-        self._split: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+    def __init__(self, context: _Context, projection: Projection) -> None:
+        self.context, self.projection = context, projection
+        self._split: dict[int, tuple[frozenset[int], frozenset[int], frozenset[int]]] = {}
         self._heads: dict[tuple[str, str], tuple[str, str]] = {}
+        adjacency = context.adjacency  # rows' columns are sorted, so each kind is one run of a row
+        self._indptr = adjacency.indptr.tolist()
+        self._first_industry = self._counts(adjacency.indices < context.n_insts)
+        self._first_city = self._counts(adjacency.indices < context.n_inst_ind)
 
-    def split(self, node: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """(industries and segments, cities, institutions) next to ``node``, prefixes removed."""
+    def _counts(self, below: np.ndarray) -> list[int]:
+        """Per CSR row, the position where its columns stop being ``below`` (row start + count)."""
+        starts = np.asarray(self._indptr[:-1], dtype=np.int64)
+        cum = np.concatenate(([0], np.cumsum(below, dtype=np.int64)))
+        ends = np.asarray(self._indptr[1:], dtype=np.int64)
+        return (starts + (cum[ends] - cum[starts])).tolist()
+
+    def split(self, node: int) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        """(industries and segments, cities, institutions) next to ``node``, as node indices."""
         got = self._split.get(node)
         if got is None:
-            insts = self.projection.institutions
-            nbrs = self.adj[node]
-            got = (frozenset(z[len(IND_PREFIX):] for z in nbrs if z.startswith(IND_PREFIX)),
-                   frozenset(z[len(CITY_PREFIX):] for z in nbrs if z.startswith(CITY_PREFIX)),
-                   frozenset(z for z in nbrs if z in insts))
+            begin, end = self._indptr[node], self._indptr[node + 1]
+            industry, city = self._first_industry[node], self._first_city[node]
+            nbrs = self.context.adjacency.indices[begin:end].tolist()
+            got = (frozenset(nbrs[industry - begin:city - begin]), frozenset(nbrs[city - begin:]),
+                   frozenset(nbrs[:industry - begin]))
             self._split[node] = got
         return got
 
@@ -97,13 +109,15 @@ class _Reasons:
             self._heads[(c, industry)] = got
         return got
 
-    def __call__(self, e: str, c: str, industry: str, platforms: list[str]) -> tuple[str, str]:
+    def __call__(self, e: int, c: int, industry: str, platforms: list[str]) -> tuple[str, str]:
         e_inds, e_cities, e_insts = self.split(e)
         c_inds, c_cities, c_insts = self.split(c)
-        segments = sorted((e_inds & c_inds) - {industry})
-        cities = sorted(e_cities & c_cities)
-        partners = sorted(self.projection.institutions[z].name for z in e_insts & c_insts)
-        head_zh, head_en = self.head(c, industry, platforms)
+        labels = self.context.labels
+        segments = sorted(labels[z] for z in e_inds & c_inds if labels[z] != industry)
+        cities = sorted(labels[z] for z in e_cities & c_cities)
+        insts = self.projection.institutions
+        partners = sorted(insts[labels[z]].name for z in e_insts & c_insts)
+        head_zh, head_en = self.head(labels[c], industry, platforms)
         zh, en = [head_zh], [head_en]
         if segments:
             zh.append("共同参与的产业链环节或产业：" + "、".join(segments))
@@ -139,34 +153,71 @@ def _top_rows(scores: np.ndarray, n_platforms: np.ndarray, k: int) -> np.ndarray
 class _Context:
     """H as sparse matrices over one node index, for scoring whole chunks of enterprises at once.
 
-    ``adjacency`` (nodes × nodes, 0/1) and ``weight`` (1 / ln deg, 0 where deg ≤ 1) give
+    Nodes: the institutions (projection order), then the industries and segments with participants,
+    then the cities (``labels`` names each: a key, an industry key, a city). ``adjacency`` (0/1,
+    each neighbour once) and ``weight`` (1 / ln deg, 0 where deg ≤ 1) give
     AA = (A[E] · diag(w)) @ A[:, C]; ``collaborated`` (institution ties, any industry) and
     ``membership`` (platforms × nodes, host, co-builders and people) mark the pairs never suggested.
+    Built from integer edge arrays, not neighbour sets: the same graph as :func:`context_adjacency`.
     """
 
-    def __init__(self, projection: Projection, adj: dict[str, set[str]]) -> None:
-        self.nodes = list(adj)
-        self.index = {n: i for i, n in enumerate(self.nodes)}
-        index, size = self.index, len(self.nodes)
-        degree = [len(adj[n]) for n in self.nodes]
-        self.weight = np.array([1.0 / math.log(d) if d > 1 else 0.0 for d in degree])
-        cols = np.fromiter((index[z] for n in self.nodes for z in adj[n]), dtype=np.int64, count=sum(degree))
-        indptr = np.concatenate(([0], np.cumsum(degree, dtype=np.int64)))
-        self.adjacency = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(size, size))
+    def __init__(self, projection: Projection, stats: dict[str, IndustryStats]) -> None:
+        insts = projection.institutions
+        self.labels: list[str] = list(insts)
+        index = {k: i for i, k in enumerate(self.labels)}
+        self.index = index
+        self.n_insts = len(self.labels)
+        src: list[np.ndarray] = []
+        dst: list[np.ndarray] = []
+        for key, st in stats.items():
+            if not st.participants:
+                continue
+            node = len(self.labels)
+            self.labels.append(key)
+            members = np.fromiter((index[m] for m in st.participants), dtype=np.int64, count=len(st.participants))
+            src.append(np.full(len(members), node, dtype=np.int64))
+            dst.append(members)
+        self.n_inst_ind = len(self.labels)
+        cities: dict[str, int] = {}
+        city_src, city_dst = [], []
+        for i, institution in enumerate(insts.values()):
+            if institution.city:
+                node = cities.get(institution.city)
+                if node is None:
+                    node = cities[institution.city] = len(self.labels)
+                    self.labels.append(institution.city)
+                city_src.append(node)
+                city_dst.append(i)
+        src.append(np.asarray(city_src, dtype=np.int64))
+        dst.append(np.asarray(city_dst, dtype=np.int64))
+        ends = [(index[c.a], index[c.b]) for c in projection.collaborations
+                if c.a != c.b and c.a in index and c.b in index]
+        a = np.fromiter((x for x, _ in ends), dtype=np.int64, count=len(ends))
+        b = np.fromiter((y for _, y in ends), dtype=np.int64, count=len(ends))
+        src.append(a)
+        dst.append(b)
+        size = len(self.labels)
+        rows, cols = np.concatenate(src), np.concatenate(dst)
+        adjacency = sparse.csr_matrix((np.ones(2 * len(rows)), (np.concatenate((rows, cols)),
+                                                                np.concatenate((cols, rows)))), shape=(size, size))
+        adjacency.sum_duplicates()
+        adjacency.data[:] = 1.0  # a neighbour counts once, however many ties or kinds link the two
+        self.adjacency = adjacency
+        degree = np.diff(adjacency.indptr)
+        with np.errstate(divide="ignore"):
+            self.weight = np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0)
         self.weighted = sparse.csr_matrix(self.adjacency @ sparse.diags(self.weight))
-        ends = [(index[c.a], index[c.b]) for c in projection.collaborations if c.a in index and c.b in index]
-        a = np.array([x for x, _ in ends], dtype=np.int64)
-        b = np.array([y for _, y in ends], dtype=np.int64)
-        self.collaborated = sparse.csr_matrix((np.ones(2 * len(ends)), (np.concatenate((a, b)), np.concatenate((b, a)))),
+        self.collaborated = sparse.csr_matrix((np.ones(2 * len(a)), (np.concatenate((a, b)), np.concatenate((b, a)))),
                                               shape=(size, size))
-        rows, members = [], []
+        rows_p, members_p = [], []
         for n, platform in enumerate(projection.platforms):
             for m in platform.builders | {k for k, _ in platform.people}:
                 i = index.get(m)
                 if i is not None:
-                    rows.append(n)
-                    members.append(i)
-        member_of = sparse.csr_matrix((np.ones(len(rows)), (rows, members)), shape=(len(projection.platforms), size))
+                    rows_p.append(n)
+                    members_p.append(i)
+        member_of = sparse.csr_matrix((np.ones(len(rows_p)), (rows_p, members_p)),
+                                      shape=(len(projection.platforms), size))
         self.member_of = sparse.csr_matrix(member_of.T)  # nodes × platforms
         self.members = sparse.csc_matrix(member_of)  # platforms × nodes, column slices cheap
 
@@ -186,33 +237,46 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
                      top_k: int = TOP_K) -> dict[str, list[dict[str, Any]]]:
     """``{enterprise key: [suggestion, …]}`` over every key industry (level ``industry``)."""
     insts = projection.institutions
-    adj = context_adjacency(projection, stats)
+    sector = {key: inst.sector for key, inst in insts.items()}
     serving: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    scopes_of: dict[tuple[str, ...], set[str]] = {}
     for platform in projection.platforms:
-        scopes = {s for ind in platform.industries for s in projection.scopes(ind)}
+        inds = tuple(platform.industries)
+        scopes = scopes_of.get(inds)
+        if scopes is None:
+            scopes = scopes_of[inds] = {s for ind in inds for s in projection.scopes(ind)}
+        if not scopes:
+            continue
         for inst in platform.builders:
-            if inst in insts and insts[inst].sector in PARTNER_SECTORS:
+            if sector.get(inst) in PARTNER_SECTORS:
                 for scope in scopes:
                     serving[scope][inst].append(platform.name)
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     context: _Context | None = None
-    reason = _Reasons(adj, projection)
+    reason: _Reasons | None = None
     for key, node in projection.industries.items():
         if node.level != "industry" or not node.key_industry or not serving.get(key):
             continue
         st = stats[key]
-        tied = defaultdict(set)
+        # an enterprise tied (in this industry) to a university or institute needs no suggestion
+        tied_to_partner = set()
         for a, b in st.ties:
-            tied[a].add(insts[b].sector)
-            tied[b].add(insts[a].sector)
-        enterprises = sorted(i for i in st.participants
-                             if insts[i].sector == "industry" and not tied[i] & set(PARTNER_SECTORS))
+            if sector[b] in PARTNER_SECTORS:
+                tied_to_partner.add(a)
+            if sector[a] in PARTNER_SECTORS:
+                tied_to_partner.add(b)
+        enterprises = sorted(i for i in st.participants if sector[i] == "industry" and i not in tied_to_partner)
         if not enterprises:
             continue
-        context = context or _Context(projection, adj)
+        if context is None:
+            context = _Context(projection, stats)
+            reason = _Reasons(context, projection)
+        assert reason is not None
         candidates = sorted(serving[key])
         c_rows = context.rows(candidates)
+        c_list = c_rows.tolist()
         n_platforms = np.array([len(serving[key][c]) for c in candidates], dtype=float)
+        partner_of = [{"id": c, "name": insts[c].name, "sector": insts[c].sector} for c in candidates]
         # Adamic–Adar as a sparse product: (enterprise × context, weighted) @ (context × candidate)
         reach = sparse.csr_matrix(context.adjacency[c_rows].T)
         for begin in range(0, len(enterprises), CHUNK):
@@ -222,15 +286,16 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
             r, c = context.excluded(e_rows, c_rows)  # never an existing collaborator or platform mate
             scores[r, c] = -np.inf
             best = _top_rows(scores, n_platforms, top_k)
-            for row, e in enumerate(chunk):
-                for n in best[row]:
+            best_scores = np.take_along_axis(scores, np.maximum(best, 0), axis=1).tolist()
+            for row, (e, e_row, picked) in enumerate(zip(chunk, e_rows.tolist(), best.tolist(), strict=True)):
+                for rank, n in enumerate(picked):
                     if n < 0:
                         break
-                    partner = candidates[n]
-                    reason_zh, reason_en = reason(e, partner, key, serving[key][partner])
+                    platforms = serving[key][candidates[n]]
+                    reason_zh, reason_en = reason(e_row, c_list[n], key, platforms)
                     out[e].append({
-                        "partner": {"id": partner, "name": insts[partner].name, "sector": insts[partner].sector},
-                        "industry": key, "score": round(float(scores[row, n]), 6),
-                        "platforms": serving[key][partner][:3], "reason_zh": reason_zh, "reason_en": reason_en,
+                        "partner": dict(partner_of[n]),
+                        "industry": key, "score": round(best_scores[row][rank], 6),
+                        "platforms": platforms[:3], "reason_zh": reason_zh, "reason_en": reason_en,
                     })
     return dict(out)

@@ -9,6 +9,7 @@ view) and computing in Python keeps Neo4j work to a handful of streaming scans, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -86,6 +87,11 @@ class Projection:
             if ind.parent:
                 self.segments.setdefault(ind.parent, []).append(ind.key)
 
+    @cached_property
+    def sector_of(self) -> dict[str, str]:
+        """Institution key → sector: the lookup every step makes per member and per tie."""
+        return {key: inst.sector for key, inst in self.institutions.items()}
+
     def scopes(self, industry_key: str) -> list[str]:
         """The Industry keys a finding for ``industry_key`` rolls up: itself and, for an industry,
         its parent (so a segment's tie also counts for its industry)."""
@@ -116,12 +122,22 @@ def load_projection(store: Store, city: str | None = None) -> Projection:
         }
         inst_industries = [(inst, industry)
                            for inst, industry in chunked_rows(tx, cypher.LOAD_INSTITUTION_INDUSTRIES, params)]
-        platforms = [
-            PlatformRow(key, name or key, p_city, status, list(inds), _pairs(hosts), _pairs(co_builders),
-                        _pairs(people))
-            for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
-                tx, cypher.LOAD_PLATFORMS if city is None else cypher.LOAD_PLATFORMS_IN_CITY, params)
-        ]
+        if city is None:  # keys only: every institution's sector is in ``sectors``
+            sectors = {key: inst.sector for key, inst in institutions.items()}
+            platforms = [
+                PlatformRow(key, name or key, p_city, status, list(inds),
+                            [(k, sectors.get(k)) for k in hosts], [(k, sectors.get(k)) for k in co_builders],
+                            [(k, sectors.get(k)) for k in dict.fromkeys(people)])
+                for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
+                    tx, cypher.LOAD_PLATFORMS, params)
+            ]
+        else:
+            platforms = [
+                PlatformRow(key, name or key, p_city, status, list(inds), _pairs(hosts), _pairs(co_builders),
+                            _pairs(people))
+                for key, name, p_city, status, inds, hosts, co_builders, people in chunked_rows(
+                    tx, cypher.LOAD_PLATFORMS_IN_CITY, params)
+            ]
         collaborations = [
             Collaboration(a, b, kind, float(count or 1), industry or "")
             for a, b, kind, count, industry in chunked_rows(

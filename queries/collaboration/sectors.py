@@ -18,7 +18,7 @@ E_ab ≥ WEAK_MIN_EXPECTED (``weak``), or when one of the two sectors takes no p
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations, combinations_with_replacement
@@ -55,30 +55,44 @@ def collect(projection: Projection) -> dict[str, IndustryStats]:
     """Participants, ties and co-built platforms per Industry key (segments roll up).
 
     Each industry's roll-up scopes are looked up once, and a platform's members are added to a
-    scope as one set update: at 100,000 platforms this ran hundreds of thousands of times."""
+    scope as one set update: at 100,000 platforms this ran hundreds of thousands of times. Platforms
+    serving the same industries share one list of scopes (there are few distinct combinations)."""
     stats: dict[str, IndustryStats] = {k: IndustryStats(k) for k in projection.industries}
     insts = projection.institutions
+    sector = projection.sector_of
     scopes = {k: projection.scopes(k) for k in projection.industries}
     # participation through a scope rolls up once more (a segment's tie counts for its industry)
     reach = {k: list(dict.fromkeys(s2 for s in scoped for s2 in scopes[s])) for k, scoped in scopes.items()}
+    reach_stats = {k: [stats[s] for s in scoped] for k, scoped in reach.items()}
 
     for inst, industry in projection.inst_industries:
         if inst in insts:
             for scope in scopes.get(industry, ()):
                 stats[scope].participants.add(inst)
+    # a platform's scopes, in the order its industries and their scopes come (each once per industry)
+    platform_scopes: dict[tuple[str, ...], list[IndustryStats]] = {}
+    sector_pairs: dict[frozenset[str], list[tuple[str, str]]] = {}
     for platform in projection.platforms:
         if not platform.industries:
             continue
+        inds = tuple(platform.industries)
+        targets = platform_scopes.get(inds)
+        if targets is None:
+            targets = platform_scopes[inds] = [stats[scope] for industry in inds
+                                               for scope in scopes.get(industry, ())]
+        if not targets:
+            continue
         builders = platform.builders
         members = {k for k in builders | {k for k, _ in platform.people} if k in insts}
-        builder_sectors = {insts[k].sector for k in builders if k in insts}
-        pairs = list(combinations(sorted(builder_sectors, key=SECTOR_INDEX.__getitem__), 2))
-        for industry in platform.industries:
-            for scope in scopes.get(industry, ()):
-                st = stats[scope]
-                st.participants |= members
-                for pair in pairs:
-                    st.co_platforms[pair] += 1
+        builder_sectors = frozenset(sector[k] for k in builders if k in insts)
+        pairs = sector_pairs.get(builder_sectors)
+        if pairs is None:
+            pairs = sector_pairs[builder_sectors] = list(combinations(
+                sorted(builder_sectors, key=SECTOR_INDEX.__getitem__), 2))
+        for st in targets:
+            st.participants |= members
+            for pair in pairs:
+                st.co_platforms[pair] += 1
     for collab in projection.collaborations:
         a, b = collab.a, collab.b
         if a == b:
@@ -86,10 +100,16 @@ def collect(projection: Projection) -> dict[str, IndustryStats]:
         scoped = scopes.get(collab.industry)
         if not scoped:
             continue
-        known = [k for k in (a, b) if k in insts]
-        for scope in reach[collab.industry]:
-            stats[scope].participants.update(known)
-        if len(known) < 2:
+        a_in, b_in = a in insts, b in insts
+        if a_in and b_in:
+            for st in reach_stats[collab.industry]:
+                st.participants.add(a)
+                st.participants.add(b)
+        else:
+            known = a if a_in else b if b_in else None
+            if known is not None:
+                for st in reach_stats[collab.industry]:
+                    st.participants.add(known)
             continue  # a tie leaving a city's projection: participation only
         pair = (a, b) if a < b else (b, a)
         for scope in scoped:
@@ -100,20 +120,19 @@ def collect(projection: Projection) -> dict[str, IndustryStats]:
 
 def sector_counts(stats: IndustryStats, projection: Projection) -> dict[str, int]:
     counts = dict.fromkeys(SECTORS, 0)
-    for inst in stats.participants:
-        counts[projection.institutions[inst].sector] += 1
+    counts.update(Counter(map(projection.sector_of.__getitem__, stats.participants)))
     return counts
 
 
 def analyse_industry(stats: IndustryStats, projection: Projection) -> dict[str, Any]:
     """Sector counts, the pair matrix with expectations, ranked gaps and synergy for one industry."""
-    insts = projection.institutions
+    sector = projection.sector_of
     counts = sector_counts(stats, projection)
     observed: dict[tuple[str, str], int] = defaultdict(int)
     weighted: dict[tuple[str, str], float] = defaultdict(float)
     records: dict[frozenset[str], float] = defaultdict(float)
     for (a, b), count in stats.ties.items():
-        sa, sb = insts[a].sector, insts[b].sector
+        sa, sb = sector[a], sector[b]
         key = pair_key(sa, sb)
         observed[key] += 1
         weighted[key] += count
