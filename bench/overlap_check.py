@@ -183,15 +183,19 @@ def cpu_seconds(pid: int) -> float:
 
 
 def over_http(base_url: str, server: subprocess.Popen, index: CheckIndex, clients: int, requests: int,
-              started: float, workers: int, passes: int, client: str) -> None:
-    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent {client} clients, "
-          f"{passes} x {requests} checks ==")
+              started: float, workers: int, passes: int, kinds: list[str]) -> None:
+    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients "
+          f"({' then '.join(kinds)}), {passes} x {requests} checks each ==")
     t_first, first = timed_post(base_url, proposals(index, 1, seed=11)[0])
     print(f"  start-up to the first health answer {started:.1f} s; first check after it {t_first:.2f} s "
           f"(status {first.status_code}; {'the index was built before the workers forked' if workers > 1 else 'it builds the index'})")
-    for n in range(passes):
-        print(f"  pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):", end="")
-        http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients, client)
+    n = 0
+    for client in kinds:
+        for _ in range(passes):
+            print(f"  {client} pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):",
+                  end="")
+            http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients, client)
+            n += 1
 
 
 def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clients: int, client: str) -> None:
@@ -381,8 +385,9 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=200, help="in-process checks with the kept index")
     parser.add_argument("--rebuilds", type=int, default=3, help="baseline requests (each a full read and fit)")
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--client", choices=["asyncio", "threads"], default="asyncio", help="load generator: one "
-                        "asyncio loop with raw keep-alive HTTP/1.1 connections (cheap), or one httpx thread per client")
+    parser.add_argument("--client", choices=["asyncio", "threads"], nargs="+", default=["asyncio"], help="load "
+                        "generator(s), one after the other on the same server: one asyncio loop with raw keep-alive "
+                        "HTTP/1.1 connections (cheap), or one httpx thread per client (the generator before)")
     parser.add_argument("--requests", type=int, default=640)
     parser.add_argument("--passes", type=int, default=2, help="HTTP passes of --requests checks (the first "
                         "after start-up; a forked worker's first checks copy the index pages they touch)")
