@@ -18,6 +18,7 @@ answering), a worker that dies is replaced by a new fork.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -83,6 +84,9 @@ def serve_forked(app: FastAPI, settings: Settings, host: str, port: int, workers
     if seconds is not None:
         console.print(tr("申报查重索引已建立（{s:.1f} 秒），启动 {n} 个工作进程",
                          "proposal-check index built ({s:.1f} s); starting {n} workers", s=seconds, n=workers))
+    # what the preload made after the index was frozen (the first check's lazy caches) joins it in the
+    # permanent generation: the workers' collections then never walk it (nor write to its pages)
+    gc.freeze()
     children: set[int] = set()
     stopping = False
 

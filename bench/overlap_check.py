@@ -49,10 +49,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import orjson
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+
+import http_load  # noqa: E402  (bench/)
 
 from graph.store import Store  # noqa: E402
 from queries.overlap import check_proposal  # noqa: E402
@@ -123,6 +126,8 @@ def in_process(store: Store, index: CheckIndex, checks: int, rebuilds: int) -> N
             pairs += len(check_proposal(store, body, index=index, explain=explain)["pairs"])
             times.append(time.perf_counter() - t)
         print(f"  {what}: {spread(times)}; max {max(times) * 1000:.1f} ms; {pairs / len(bodies):.1f} pairs per check")
+    if not rebuilds:
+        return
     print(f"\n== 3. baseline: rebuild per request (read + fit every platform), {rebuilds} requests ==")
     base = []
     for body in bodies[:rebuilds]:
@@ -178,35 +183,49 @@ def cpu_seconds(pid: int) -> float:
 
 
 def over_http(base_url: str, server: subprocess.Popen, index: CheckIndex, clients: int, requests: int,
-              started: float, workers: int, passes: int) -> None:
-    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients, {passes} x {requests} checks ==")
+              started: float, workers: int, passes: int, kinds: list[str]) -> None:
+    print(f"\n== 4. over HTTP: platgraph serve --workers {workers}, {clients} concurrent clients "
+          f"({' then '.join(kinds)}), {passes} x {requests} checks each ==")
     t_first, first = timed_post(base_url, proposals(index, 1, seed=11)[0])
     print(f"  start-up to the first health answer {started:.1f} s; first check after it {t_first:.2f} s "
           f"(status {first.status_code}; {'the index was built before the workers forked' if workers > 1 else 'it builds the index'})")
-    for n in range(passes):
-        print(f"  pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):", end="")
-        http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients)
+    n = 0
+    for client in kinds:
+        for _ in range(passes):
+            print(f"  {client} pass {n + 1} ({'the first checks after start-up' if n == 0 else 'the server warm'}):",
+                  end="")
+            http_pass(base_url, server, proposals(index, requests, seed=11 + n), clients, client)
+            n += 1
 
 
-def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clients: int) -> None:
-    """``bodies`` posted by ``clients`` closed-loop clients on kept-alive connections."""
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    cpu0 = cpu_seconds(server.pid)
-    with httpx.Client(base_url=base_url, timeout=300, limits=limits) as shared, \
-            ThreadPoolExecutor(max_workers=clients) as pool:
-        t = time.perf_counter()
-        results = list(pool.map(lambda b: timed_post(base_url, b, shared), bodies))
-        wall = time.perf_counter() - t
-    cpu = cpu_seconds(server.pid) - cpu0
+def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clients: int, client: str) -> None:
+    """``bodies`` posted by ``clients`` closed-loop clients on kept-alive connections: ``asyncio`` (one
+    event loop, raw HTTP/1.1, bench/http_load.py) or ``threads`` (httpx, one thread per client — the
+    generator of the figures before 2026-12-01 08:00). Same bodies, same server, same concurrency;
+    the client's own CPU (this process, during the pass) is printed beside the server's."""
+    cpu0, own0 = cpu_seconds(server.pid), time.process_time()
+    t = time.perf_counter()
+    if client == "asyncio":
+        answers = http_load.run(base_url, API + "/overlaps/check", bodies, clients)
+        results = [(a.seconds, a.status, a.content) for a in answers]
+    else:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        with httpx.Client(base_url=base_url, timeout=300, limits=limits) as shared, \
+                ThreadPoolExecutor(max_workers=clients) as pool:
+            done = list(pool.map(lambda b: timed_post(base_url, b, shared), bodies))
+        results = [(s, r.status_code, r.content) for s, r in done]
+    wall = time.perf_counter() - t
+    cpu, own = cpu_seconds(server.pid) - cpu0, time.process_time() - own0
     lat = [r[0] for r in results]
-    bad = sum(1 for r in results if r[1].status_code != 200)
-    ok = [r[1].json() for r in results if r[1].status_code == 200]
+    bad = sum(1 for r in results if r[1] != 200)
+    ok = [orjson.loads(r[2]) for r in results if r[1] == 200]
     pairs = sum(len(a["pairs"]) for a in ok) / max(len(ok), 1)
     explained = sum(a["explained"] for a in ok) / max(len(ok), 1)
-    size = sum(len(r[1].content) for r in results) / len(results)
-    print(f" {len(results)} checks in {wall:.1f} s ({len(results) / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
-          f"server CPU {cpu / len(results) * 1000:.1f} ms per check; {pairs:.1f} pairs ({explained:.1f} with reasons), "
-          f"{size / 1024:.1f} KB per answer; {load()}")
+    size = sum(len(r[2]) for r in results) / len(results)
+    n = len(results)
+    print(f" {n} checks in {wall:.1f} s ({n / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
+          f"server CPU {cpu / n * 1000:.1f} ms per check; client ({client}) CPU {own / n * 1000:.2f} ms per check; "
+          f"{pairs:.1f} pairs ({explained:.1f} with reasons), {size / 1024:.1f} KB per answer; {load()}")
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
@@ -366,6 +385,9 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=200, help="in-process checks with the kept index")
     parser.add_argument("--rebuilds", type=int, default=3, help="baseline requests (each a full read and fit)")
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--client", choices=["asyncio", "threads"], nargs="+", default=["asyncio"], help="load "
+                        "generator(s), one after the other on the same server: one asyncio loop with raw keep-alive "
+                        "HTTP/1.1 connections (cheap), or one httpx thread per client (the generator before)")
     parser.add_argument("--requests", type=int, default=640)
     parser.add_argument("--passes", type=int, default=2, help="HTTP passes of --requests checks (the first "
                         "after start-up; a forked worker's first checks copy the index pages they touch)")
@@ -402,7 +424,8 @@ def main() -> None:
             server, base_url, started = serve(args.port, workers)
             try:
                 if args.clients:
-                    over_http(base_url, server, index, args.clients, args.requests, started, workers, args.passes)
+                    over_http(base_url, server, index, args.clients, args.requests, started, workers, args.passes,
+                              args.client)
                 if args.after_ingest and n == 0:
                     after_ingest(store, base_url, index, args.batch, Path(tmp))
             finally:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Any
+from typing import Any, overload
 
 from graph.errors import Cancelled
 from graph.store import Store
@@ -55,7 +55,7 @@ REL_SPECS: tuple[tuple[str, str, str, bool], ...] = (
     ("MEMBER_OF", "Researcher", "Platform", True),
 )
 
-Step = tuple[str, str, list[dict[str, Any]]]  # (name for progress/timing, query, rows)
+Step = tuple[str, str, Sequence[dict[str, Any]]]  # (name for progress/timing, query, rows)
 
 # Labels whose new nodes are created together with the relationships that start from them:
 # (label, CREATE query, {relationship type: field of the node row that lists its targets}).
@@ -88,38 +88,92 @@ def _fresh_keys(plan: Plan, sources: frozenset[str] | set[str]) -> dict[str, set
     return fresh
 
 
-def _fresh_rows(plan: Plan, fresh: dict[str, set[str]]) -> dict[str, dict[str, dict[str, Any]]]:
+class FreshRows(Sequence[dict[str, Any]]):
+    """The CREATE rows of one label's new nodes, each made when its batch is sent.
+
+    Why not a list: at 100,000 platforms an increment CREATEs a million researchers; a row dict per
+    researcher with its target lists (and a dict per membership) held for the whole write step was
+    several hundred megabytes beside the plan (the incremental load's peak memory). Here only the
+    targets are indexed, by node key — one string for the usual single target — and a row is built
+    from the plan when it is read (:meth:`__iter__`, slices for the parallel writer), with the same
+    content and order as before.
+    """
+
+    def __init__(self, label: str, keys: list[str], nodes: dict[str, dict[str, Any]], fields: dict[str, str],
+                 targets: dict[str, dict[str, Any]], memberships: dict[str, Any] | None) -> None:
+        self.label, self.keys, self.nodes, self.fields = label, keys, nodes, fields
+        self.targets, self.memberships = targets, memberships
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self._row(key) for key in self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._row(key) for key in self.keys[index]]
+        return self._row(self.keys[index])
+
+    def _row(self, key: str) -> dict[str, Any]:
+        row: dict[str, Any] = {"key": key, "props": _node_props(self.label, self.nodes[key])}
+        for field_name in self.fields.values():
+            row[field_name] = _as_list(self.targets[field_name].get(key))
+        if self.memberships is not None:
+            row["memberships"] = [{"b": b, "role": role, "roles": roles}
+                                  for b, role, roles in _as_list(self.memberships.get(key))]
+        return row
+
+
+def _as_list(found: Any) -> list[Any]:
+    if found is None:
+        return []
+    return found if type(found) is list else [found]
+
+
+def _add_target(index: dict[str, Any], key: str, value: Any) -> None:
+    """``index[key]``: one value as itself, several as a list (most nodes have one target)."""
+    known = index.get(key)
+    if known is None:
+        index[key] = value
+    elif type(known) is list:
+        known.append(value)
+    else:
+        index[key] = [known, value]
+
+
+def _fresh_rows(plan: Plan, fresh: dict[str, set[str]]) -> dict[str, FreshRows]:
     """The CREATE rows of the new nodes: the node's properties plus, per relationship type, the keys
     of its targets (MEMBER_OF rows ride on the new researcher they start from)."""
-    rows: dict[str, dict[str, dict[str, Any]]] = {}
+    rows: dict[str, FreshRows] = {}
+    platforms = plan.nodes.get("Platform", {})
     for label, _query, fields in FRESH_SPECS:
         if label not in fresh:
             continue
         keys = fresh[label]
-        out: dict[str, dict[str, Any]] = {}
-        for key, node in plan.nodes.get(label, {}).items():
-            if key in keys:
-                out[key] = {"key": key, "props": _node_props(label, node), **{f: [] for f in fields.values()}}
-        if label == "Researcher":
-            for row in out.values():
-                row["memberships"] = []
-        rows[label] = out
-    platforms = plan.nodes.get("Platform", {})
-    for label, _query, fields in FRESH_SPECS:
-        if label not in rows:
-            continue
-        for rel, field in fields.items():
+        nodes = plan.nodes.get(label, {})
+        targets: dict[str, dict[str, Any]] = {}
+        for rel, field_name in fields.items():
+            index: dict[str, Any] = {}
             for rel_row in plan.rels.get(rel, {}).values():
-                node_row = rows[label].get(rel_row["a"])
+                a = rel_row["a"]
                 # LOCATED_IN and ON_TOPIC start from two labels: a row is a platform's if its
                 # source is a planned platform (the same rule as the MERGE steps below)
-                if node_row is not None and (rel not in SHARED_RELS
-                                             or (rel_row["a"] in platforms) == (label == "Platform")):
-                    node_row[field].append(rel_row["b"])
-    for rel_row in plan.rels.get("MEMBER_OF", {}).values() if "Researcher" in rows else ():
-        node_row = rows["Researcher"].get(rel_row["a"])
-        if node_row is not None:
-            node_row["memberships"].append({"b": rel_row["b"], "role": rel_row["role"], "roles": rel_row["roles"]})
+                if a in keys and (rel not in SHARED_RELS or (a in platforms) == (label == "Platform")):
+                    _add_target(index, a, rel_row["b"])
+            targets[field_name] = index
+        memberships: dict[str, Any] | None = None
+        if label == "Researcher":
+            memberships = {}
+            for rel_row in plan.rels.get("MEMBER_OF", {}).values():
+                if rel_row["a"] in keys:
+                    _add_target(memberships, rel_row["a"], (rel_row["b"], rel_row["role"], rel_row["roles"]))
+        rows[label] = FreshRows(label, [key for key in nodes if key in keys], nodes, fields, targets, memberships)
     return rows
 
 
@@ -154,7 +208,7 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) ->
         rows = [row for key, row in nodes.items() if key not in new]
         if rows:
             steps.append((label, query, rows))
-        created = list(fresh_rows.get(label, {}).values())
+        created = fresh_rows.get(label)
         if created:
             steps.append((f"{label} (new, with relationships)", FRESH_QUERIES[label], created))
     for (a, rel, b), targets in plan.prune.items():

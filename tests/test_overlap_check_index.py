@@ -173,6 +173,41 @@ def test_refresh_after_an_ingest_is_the_full_build(clean_graph: Store, tmp_path:
     assert _vectors_by_key(full) == theirs == _vectors_by_key(refreshed)
 
 
+def test_refresh_without_the_relationship_src_run_indexes(clean_graph: Store, tmp_path: Path) -> None:
+    """A database whose schema predates the relationship ``src_run`` indexes: the refresh still finds
+    a platform changed by a membership row alone (neither end restated), as with the indexes. Neo4j
+    (``dbms.cypher.hints_error`` false, its default) plans around a hint naming a missing index, with
+    a warning; the unhinted query — the fallback where that setting makes the hint an error — gives
+    the same keys."""
+    from graph.schema import SRC_RUN_REL_INDEXES, apply_schema
+    from queries.overlap import proposal_cypher
+    from queries.overlap.proposal_index import _changed_platforms
+
+    store = clean_graph
+    _ingest(store, tmp_path / "first", {"单位.csv": INSTITUTIONS, "平台.csv": [PLATFORM_HEADER, *FIRST],
+                                        "人才.csv": PEOPLE, "平台人员.csv": MEMBERS})
+    index = build_check_index(store)
+    _ingest(store, tmp_path / "second", {"平台人员.csv": SECOND_MEMBERS})
+    try:
+        for rel in SRC_RUN_REL_INDEXES:
+            store.write(f"DROP INDEX {rel.lower()}_src_run_idx IF EXISTS")
+        runs = [r["run"] for r in store.read("MATCH ()-[r:MEMBER_OF]->() WHERE r.src_run IS NOT NULL "
+                                             "RETURN DISTINCT r.src_run AS run")]
+        assert not {r["name"] for r in store.read("SHOW INDEXES YIELD name RETURN name")} & {
+            f"{rel.lower()}_src_run_idx" for rel in SRC_RUN_REL_INDEXES}
+        hinted = store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"]
+        unhinted = store.read(proposal_cypher.CHANGED_PLATFORMS_UNHINTED, {"runs": runs})[0]["keys"]
+        assert sorted(hinted) == sorted(unhinted) == sorted(_changed_platforms(store, runs))
+        assert "P1" in hinted
+        refreshed = refresh_check_index(store, index)
+        assert refreshed.how == "updated" and "P1" in refreshed.reloaded
+        full = build_check_index(store)
+        assert _profile_view(refreshed) == _profile_view(full)
+        assert _answers(store, refreshed) == _answers(store, full)
+    finally:
+        apply_schema(store)  # the indexes back for the tests after this one
+
+
 def test_a_write_outside_the_ingest_rebuilds(clean_graph: Store) -> None:
     build_scenario(clean_graph)
     index = build_check_index(clean_graph)

@@ -49,8 +49,9 @@ CALL () {
 RETURN collect(key) AS keys
 """
 CHANGED_PLATFORMS = _CHANGED_PLATFORMS % ("USING INDEX r:MEMBER_OF(src_run)", "USING INDEX r:SERVES(src_run)")
-# The same without the hints, for a database whose schema lacks the relationship indexes (a hint
-# naming a missing index is an error).
+# The same without the hints, for an engine where a hint naming a missing index is an error
+# (`dbms.cypher.hints_error=true`); with Neo4j's default (false) the hinted query runs without the
+# indexes too, planned around the hint with a warning (tests/test_overlap_check_index.py).
 CHANGED_PLATFORMS_UNHINTED = _CHANGED_PLATFORMS % ("", "")
 
 # What a run in $runs restated at the other end of a profile's relationships, with the values a

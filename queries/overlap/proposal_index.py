@@ -472,8 +472,9 @@ def refresh_check_index(store: Store, index: CheckIndex | None) -> CheckIndex:
 
 
 def _changed_platforms(store: Store, runs: list[str]) -> list[str]:
-    """:data:`~queries.overlap.proposal_cypher.CHANGED_PLATFORMS`, unhinted where the schema lacks
-    the relationship ``src_run`` indexes."""
+    """:data:`~queries.overlap.proposal_cypher.CHANGED_PLATFORMS`, unhinted where a hint naming a
+    missing relationship ``src_run`` index is an error (``dbms.cypher.hints_error=true``; by default
+    Neo4j plans around it with a warning)."""
     try:
         return list(store.read(proposal_cypher.CHANGED_PLATFORMS, {"runs": runs})[0]["keys"])
     except ClientError:

@@ -145,7 +145,7 @@ def institutions_score(a: Profile, b: Profile) -> float:
     """Same host with near-duplicate types 1; same host 0.4; 2+ shared host/co-builders 0.6; one 0.4."""
     if same_host(a, b):
         return SAME_HOST_SAME_FAMILY if type_score(a, b) > 0 else SAME_HOST
-    shared = len(set(a.institutions) & set(b.institutions))
+    shared = len(a.institutions.keys() & b.institutions.keys())
     return SHARED_INSTITUTIONS_2 if shared >= 2 else SHARED_INSTITUTION if shared == 1 else 0.0
 
 
@@ -291,11 +291,20 @@ def compatible_types(a: Profile, b: Profile) -> bool:
 
 def combine(parts: dict[str, float | None], guard: float) -> float:
     """Weighted mean of the signals that could be compared, times the guard."""
-    present = {k: v for k, v in parts.items() if v is not None}
-    total = sum(WEIGHTS[k] for k in present)
-    if not total or "direction" not in present:
+    if parts.get("direction") is None:
         return 0.0  # nothing about what the two work on: never a duplicate on structure alone
-    return round(guard * sum(WEIGHTS[k] * v for k, v in present.items()) / total, 4)
+    # one plain loop, not comprehensions: this runs for every candidate pair (the proposal check's
+    # hottest line); the sums are taken in the same order from the same start, so the same floats
+    total: float = 0
+    weighted: float = 0
+    for k, v in parts.items():
+        if v is not None:
+            w = WEIGHTS[k]
+            total += w
+            weighted += w * v
+    if not total:
+        return 0.0
+    return round(guard * weighted / total, 4)
 
 
 def relation_of(a: Profile, b: Profile, name_level: str) -> str:

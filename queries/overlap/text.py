@@ -15,6 +15,7 @@ import difflib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -172,9 +173,16 @@ def core_similarity(a: Profile, b: Profile) -> tuple[float, str]:
     short, long_, weight = (ca, cb, a.core_weight) if len(ca) <= len(cb) else (cb, ca, b.core_weight)
     if len(short) >= 2 and short in long_:
         return CONTAINED * weight, "contained"
-    ba, bb = set(_bigrams(ca)), set(_bigrams(cb))
+    ba, bb = _bigram_set(ca), _bigram_set(cb)
     dice = 2 * len(ba & bb) / (len(ba) + len(bb)) if ba and bb else 0.0
     return dice, "similar" if dice >= 0.5 else ""
+
+
+@lru_cache(maxsize=1 << 18)
+def _bigram_set(core: str) -> frozenset[str]:
+    """The set of a core's bigrams, kept: every candidate pair of a check compares the proposal's
+    core with the candidate's, and the cores repeat (a cache of strings, bounded)."""
+    return frozenset(_bigrams(core))
 
 
 def _bigrams(text: str) -> list[str]:
