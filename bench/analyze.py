@@ -1,5 +1,5 @@
 """Analysis benchmark: ``platgraph analyze`` on the graph at NEO4J_URI, this checkout beside a baseline
-checkout (by default main before the national-scale analysis work, cca5108), in the same run.
+checkout (by default main before this round's analysis work, cc39af2), in the same run.
 
 Usage (it re-runs the analyses on the graph it points at and replaces their write-back; it does
 not change the loaded data)::
@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-DEFAULT_BASELINE = "cca5108"  # main before the national-scale analysis work (2026-12-01, issue 19)
+DEFAULT_BASELINE = "cc39af2"  # main before this round's analysis work (2026-12-01 06:20 UTC, issue 19)
 
 
 def engine_cpu_seconds() -> float | None:
@@ -83,9 +83,14 @@ def timed_analyze(checkout: Path, *, profile: Path | None = None) -> dict:
     return {"checkout": str(checkout), "seconds": round(seconds, 1),
             "analyses": {name: summary[name]["seconds"] for name in ("overlap", "collaboration", "coverage")
                          if name in summary},
-            "details": {name: {k: v for k, v in summary[name].items() if k.endswith("seconds")}
+            "details": {name: {k: v for k, v in summary[name].items()
+                               if k.endswith("seconds") or k.startswith("seconds_") or k.endswith("_mb")}
                         for name in ("overlap", "collaboration", "coverage") if name in summary},
+            "processes": summary.get("processes", 1),
+            # wait4 gives the largest of the process and its children, not their sum
             "python_peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "child_peak_rss_mb": max((summary[n].get("process_peak_rss_mb", 0) for n in summary
+                                      if isinstance(summary[n], dict)), default=0) or None,
             "python_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
             "engine_cpu_seconds": (round(engine_after - engine_before, 1)
                                    if engine_before is not None and engine_after is not None else None),
@@ -113,15 +118,19 @@ def main() -> None:
     print(f"load average at start {figures['load_average_start']}, at end {figures['load_average_end']}")
     names = ("overlap", "collaboration", "coverage")
     print(f"{'':<22}" + "".join(f"{n:>15}" for n in names)
-          + f"{'total (wall)':>15}{'peak RSS MB':>13}{'CPU s Python':>14}{'CPU s Neo4j':>13}")
+          + f"{'total (wall)':>15}{'processes':>10}{'peak RSS MB':>13}{'child MB':>10}{'CPU s Python':>14}"
+          + f"{'CPU s Neo4j':>13}")
     for label in ("baseline", "current"):
         if label not in figures:
             continue
         f = figures[label]
         title = f"{label} ({f.get('ref', 'this checkout')})"
         print(f"{title:<22}" + "".join(f"{f['analyses'].get(n, '-'):>15}" for n in names)
-              + f"{f['seconds']:>15}{f['python_peak_rss_mb']:>13}{f['python_cpu_seconds']:>14}"
+              + f"{f['seconds']:>15}{f.get('processes', 1):>10}{f['python_peak_rss_mb']:>13}"
+              + f"{f.get('child_peak_rss_mb') or '-':>10}{f['python_cpu_seconds']:>14}"
               + f"{f['engine_cpu_seconds'] if f['engine_cpu_seconds'] is not None else '-':>13}")
+    print("peak RSS MB: the largest of the analysis process and its child (wait4); child MB: the child's own "
+          "peak, so both processes together held at most their sum. CPU s Python: both processes.")
     for label in ("baseline", "current"):
         if label in figures:
             print(f"{label} phases: " + json.dumps(figures[label]["details"], ensure_ascii=False))
