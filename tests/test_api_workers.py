@@ -42,6 +42,22 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _listening_pids(port: int, pids: set[int]) -> dict[int, set[str]]:
+    """Of ``pids``, which hold a socket listening on ``port`` (from /proc: inode per listener)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            cols = line.split()
+            if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "0A":  # 0A: LISTEN
+                inodes.add(f"socket:[{cols[9]}]")
+    held: dict[int, set[str]] = {}
+    for pid in pids:
+        links = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()}
+        if links & inodes:
+            held[pid] = links & inodes
+    return held
+
+
 def test_forked_workers_share_the_preloaded_index_and_stop_with_the_parent(
         clean_graph: Store, settings: Settings, tmp_path: Path) -> None:
     build_scenario(clean_graph)
@@ -74,6 +90,10 @@ def test_forked_workers_share_the_preloaded_index_and_stop_with_the_parent(
         for answer in loop_answers:
             assert answer.json()["pairs"] == on_loop["pairs"]
         assert _children(server.pid) == workers  # no worker died answering
+        # each worker listens on its own SO_REUSEPORT socket (the kernel spreads connections over
+        # them); the parent only holds the port, not listening
+        held = _listening_pids(port, workers | {server.pid})
+        assert set(held) == workers and len(set().union(*held.values())) == 2, held
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(60)
