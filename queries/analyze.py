@@ -164,6 +164,7 @@ def _side_main(settings: Settings, lang: Lang, names: tuple[str, ...], run_key: 
     """The child's side: its own store, the analyses one after the other, summaries that pickle."""
     import resource  # noqa: PLC0415 - POSIX only, and only the child needs it
 
+    _die_with_parent()
     set_lang(lang)
     results: dict[str, dict[str, Any]] = {}
     steps = analyses()
@@ -179,3 +180,19 @@ def _side_main(settings: Settings, lang: Lang, names: tuple[str, ...], run_key: 
     except (ServiceUnavailable, SessionExpired, AuthError) as exc:
         raise DatabaseUnavailable(str(exc)) from None  # driver exceptions carry state that need not pickle
     return results
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this child when the analysis process dies (PR_SET_PDEATHSIG).
+
+    Why: ``POST /analyses`` kills an analysis child that runs past its time limit; without this its
+    own child would go on writing results for a run nobody waits for. Elsewhere a no-op."""
+    import ctypes  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
