@@ -113,6 +113,8 @@ def disjoint_copy(src: Path, dst: Path, prefix: bytes = b"X") -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     id_row = re.compile(rb"^(P\d+)?(,)?(R\d+)?")
     for path in src.iterdir():
+        if not path.is_file():  # e.g. the generator's platforms-only/ variant: not part of the dataset
+            continue
         data = path.read_bytes()
         if path.name in ("平台.csv", "人才.csv", "memberships.csv"):
             lines = data.split(b"\n")

@@ -11,9 +11,12 @@ Prints, from one run against one graph (the current NEO4J_URI / PLATGRAPH_HOME):
    behind each other: two cores);
 4. over HTTP: ``platgraph serve --workers N`` for each N of ``--workers`` (2: the index built once
    in the parent before the workers are forked, api/workers.py; 1: one process that builds it at
-   its first check) and ``--clients`` concurrent clients posting ``--requests`` checks as the API's
-   default answer (reasons for the strongest ten pairs): p50 / p95 / p99, with the start-up and the
-   first request after it timed apart;
+   its first check) and ``--clients`` concurrent closed-loop clients posting ``--requests`` checks as
+   the API's default answer (reasons for the strongest ten pairs): p50 / p95 / p99, the server's and
+   the load generator's own CPU per check, with the start-up and the first request after it timed
+   apart. ``--client``: ``asyncio`` (one event loop, raw keep-alive HTTP/1.1, bench/http_load.py:
+   ~0.1 ms of CPU per check) and/or ``threads`` (one httpx thread per client, ~1 ms), one after the
+   other against the same server with the same bodies;
 5. read-only, the refresh a ``--simulate``-platform ingest causes: the platforms reloaded by key as if
    restated, their hosts re-read, the index updated in memory, then a check — every step of the
    refresh except that the stamp queries find nothing (no run wrote);
