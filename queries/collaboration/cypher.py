@@ -16,12 +16,15 @@ WHERE $city IS NULL OR i.city = $city
 WITH [i.key, i.name, i.sector, i.city, i.kind] AS row
 """)
 
+# ordered: the order of industries decides the order of list properties written back
+# (broker_industries, suggestions across industries); node order changes after wipes
 LOAD_INDUSTRIES = """
 MATCH (n:Industry)
 OPTIONAL MATCH (n)-[:PART_OF]->(p:Industry)
 RETURN n.key AS key, coalesce(n.name, n.key) AS name, n.name_en AS name_en,
        coalesce(n.level, 'industry') AS level, p.key AS parent, n.priority AS priority,
        coalesce(n.key_industry, true) AS key_industry
+ORDER BY key
 """
 
 LOAD_INSTITUTION_INDUSTRIES = chunked("""

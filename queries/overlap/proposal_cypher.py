@@ -38,21 +38,26 @@ RETURN platforms, institutions, researchers, topics, industries, hosted_by, co_b
 # relationship branches name their index: left to itself the planner scanned every Platform and
 # expanded its 1.5 million memberships and industries (2–3 s at 100,000 platforms, most of the first
 # check after an ingest) instead of seeking the handful a run wrote (0.01 s).
-_CHANGED_PLATFORMS = """
-CALL () {
-  MATCH (p:Platform) WHERE p.src_run IN $runs RETURN p.key AS key
-  UNION
-  MATCH (p:Platform)<-[r:MEMBER_OF]-(:Researcher) %s WHERE r.src_run IN $runs RETURN p.key AS key
-  UNION
-  MATCH (p:Platform)-[r:SERVES]->(:Industry) %s WHERE r.src_run IN $runs RETURN p.key AS key
-}
-RETURN collect(key) AS keys
-"""
-CHANGED_PLATFORMS = _CHANGED_PLATFORMS % ("USING INDEX r:MEMBER_OF(src_run)", "USING INDEX r:SERVES(src_run)")
+def _changed_platforms(members_hint: str, serves_hint: str) -> str:
+    """The changed-platforms query with or without index hints (a function, not a %-template
+    constant, so every constant in this module is a whole query that EXPLAIN can plan)."""
+    return (
+        "CALL () {\n"
+        "  MATCH (p:Platform) WHERE p.src_run IN $runs RETURN p.key AS key\n"
+        "  UNION\n"
+        f"  MATCH (p:Platform)<-[r:MEMBER_OF]-(:Researcher) {members_hint} WHERE r.src_run IN $runs RETURN p.key AS key\n"
+        "  UNION\n"
+        f"  MATCH (p:Platform)-[r:SERVES]->(:Industry) {serves_hint} WHERE r.src_run IN $runs RETURN p.key AS key\n"
+        "}\n"
+        "RETURN collect(key) AS keys\n"
+    )
+
+
+CHANGED_PLATFORMS = _changed_platforms("USING INDEX r:MEMBER_OF(src_run)", "USING INDEX r:SERVES(src_run)")
 # The same without the hints, for an engine where a hint naming a missing index is an error
 # (`dbms.cypher.hints_error=true`); with Neo4j's default (false) the hinted query runs without the
 # indexes too, planned around the hint with a warning (tests/test_overlap_check_index.py).
-CHANGED_PLATFORMS_UNHINTED = _CHANGED_PLATFORMS % ("", "")
+CHANGED_PLATFORMS_UNHINTED = _changed_platforms("", "")
 
 # What a run in $runs restated at the other end of a profile's relationships, with the values a
 # profile reads from it: the refresh compares them with what the index holds, and only a changed
