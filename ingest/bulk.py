@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -127,7 +127,7 @@ def unavailable_reason(store: Store, rows_read: int, *, forced: bool) -> str | N
     return None
 
 
-Step = tuple[str, str, list[dict[str, Any]]]
+Step = tuple[str, str, Sequence[dict[str, Any]]]
 
 # Labels the import writes from the plan (every planned node of them is new on an empty graph), and
 # the plan's sources whose steps stay Cypher (reference-side industries before, evaluations after).

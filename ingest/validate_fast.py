@@ -17,9 +17,9 @@ problem exactly as before. ``tests/test_validate_fast.py`` checks both give the 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from pydantic import BaseModel
 from pydantic.functional_validators import BeforeValidator
@@ -97,7 +97,7 @@ class CompiledTable:
                 found = column.lookup(cell)
             if found is _FAILED:
                 return None
-            values[column.name] = list(found) if column.list_of_str else found
+            values[column.name] = list(cast(Iterable[Any], found)) if column.list_of_str else found
         if self.after is not None:
             try:
                 self.after(values)
@@ -133,7 +133,8 @@ def compile_table(model: type[BaseModel], after: Callable[[dict[str, Any]], None
     columns = []
     unvalidated = set()
     for name, field in model.model_fields.items():
-        rules = tuple(m.func for m in reversed(field.metadata) if isinstance(m, BeforeValidator))
+        rules = tuple(cast(Callable[[Any], Any], m.func) for m in reversed(field.metadata)
+                      if isinstance(m, BeforeValidator))
         if len(rules) != len(field.metadata):
             raise TypeError(f"{model.__name__}.{name}: metadata other than BeforeValidator")
         types, list_of_str = _types(field.annotation)

@@ -290,7 +290,7 @@ class BackgroundWriter:
             except BaseException as exc:  # handed to the caller's thread by _raise()
                 self.error = exc
 
-    def _write(self, name: str, query: str, rows: list[dict[str, Any]]) -> None:
+    def _write(self, name: str, query: str, rows: Sequence[dict[str, Any]]) -> None:
         def batch_done(n: int) -> None:
             if self.on_batch is not None:
                 self.on_batch(name, n)
@@ -310,10 +310,10 @@ class BackgroundWriter:
             self.busy += spent
 
 
-    def _write_parallel(self, query: str, rows: list[dict[str, Any]], batch_done: Callable[[int], None]) -> None:
+    def _write_parallel(self, query: str, rows: Sequence[dict[str, Any]], batch_done: Callable[[int], None]) -> None:
         """One step's batches over ``writers`` concurrent transactions; the first error (or a
         cancel) stops the batches not yet started and is raised once the others have finished."""
-        batches = [rows[i:i + self.batch_size] for i in range(0, len(rows), self.batch_size)]
+        batches = [list(rows[i:i + self.batch_size]) for i in range(0, len(rows), self.batch_size)]
         failed = threading.Event()
         progress = threading.Lock()
 

@@ -83,7 +83,8 @@ class _Reasons:
         starts = np.asarray(self._indptr[:-1], dtype=np.int64)
         cum = np.concatenate(([0], np.cumsum(below, dtype=np.int64)))
         ends = np.asarray(self._indptr[1:], dtype=np.int64)
-        return (starts + (cum[ends] - cum[starts])).tolist()
+        counts: list[int] = (starts + (cum[ends] - cum[starts])).tolist()
+        return counts
 
     def split(self, node: int) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
         """(industries and segments, cities, institutions) next to ``node``, as node indices."""
@@ -182,11 +183,11 @@ class _Context:
         city_src, city_dst = [], []
         for i, institution in enumerate(insts.values()):
             if institution.city:
-                node = cities.get(institution.city)
-                if node is None:
-                    node = cities[institution.city] = len(self.labels)
+                city_node = cities.get(institution.city)
+                if city_node is None:
+                    city_node = cities[institution.city] = len(self.labels)
                     self.labels.append(institution.city)
-                city_src.append(node)
+                city_src.append(city_node)
                 city_dst.append(i)
         src.append(np.asarray(city_src, dtype=np.int64))
         dst.append(np.asarray(city_dst, dtype=np.int64))
@@ -212,10 +213,10 @@ class _Context:
         rows_p, members_p = [], []
         for n, platform in enumerate(projection.platforms):
             for m in platform.builders | {k for k, _ in platform.people}:
-                i = index.get(m)
-                if i is not None:
+                member = index.get(m)
+                if member is not None:
                     rows_p.append(n)
-                    members_p.append(i)
+                    members_p.append(member)
         member_of = sparse.csr_matrix((np.ones(len(rows_p)), (rows_p, members_p)),
                                       shape=(len(projection.platforms), size))
         self.member_of = sparse.csr_matrix(member_of.T)  # nodes × platforms
