@@ -252,6 +252,11 @@ def suggest_partners(projection: Projection, stats: dict[str, IndustryStats],
             if sector.get(inst) in PARTNER_SECTORS:
                 for scope in scopes:
                     serving[scope][inst].append(platform.name)
+    # platform names in name order, not read order: the first three are written back (and quoted in
+    # the reason), and the read follows node order, which changes after a wipe and re-ingest
+    for by_inst in serving.values():
+        for names in by_inst.values():
+            names.sort()
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     context: _Context | None = None
     reason: _Reasons | None = None
