@@ -10,6 +10,7 @@ failure, leaves the graph exactly as one successful run would.
 
 from __future__ import annotations
 
+from graph.bulkread import chunked
 from graph.schema import check_label, check_rel_type
 
 START_RUN = """
@@ -243,21 +244,8 @@ def prune_query(a: str, rel: str, b: str) -> str:
     return query
 
 
-# The keys an incremental load resolves against, as a few records of CHUNK rows (lists) each: at
-# 100,000 platforms the graph holds 1.1 million platforms and researchers, and one Bolt record per
-# row cost the driver more Python time than the rest of the read (the same reason as
-# queries/bulkread.py, which the ingest layer cannot import).
-EXISTING_CHUNK = 20_000
-
-
-def chunked(query: str) -> str:
-    """``query`` (ending ``WITH [...] AS row``) returning its rows as lists of ``$chunk`` rows."""
-    return query + """
-WITH collect(row) AS rows
-UNWIND range(0, size(rows) - 1, $chunk) AS start
-RETURN rows[start..start + $chunk] AS chunk"""
-
-
+# The keys an incremental load resolves against, as a few records of value lists
+# (graph/bulkread.py): at 100,000 platforms the graph holds 1.1 million platforms and researchers.
 EXISTING_PLATFORMS = chunked("MATCH (p:Platform) WITH [p.key, p.id, p.norm_name, p.level] AS row")
 EXISTING_RESEARCHERS = chunked("MATCH (r:Researcher) WITH [r.key, r.id, r.name, r.institution] AS row")
 EXISTING_INDUSTRIES = "MATCH (i:Industry) RETURN i.key AS key, i.aliases AS aliases"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
+from graph.bulkread import chunked_rows
 from graph.names import trailing_short_name
 from graph.reference import ReferenceInstitution, load_reference_institutions
 from graph.store import Store
@@ -195,15 +196,10 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_values(store: Store, query: str) -> list[list]:
-    """The rows of a chunked read query (:data:`ingest.cypher.EXISTING_CHUNK`) as lists: much
-    cheaper than a record per row for the million keys a large graph holds (errors still become
-    DatabaseUnavailable through ``read_tx``)."""
-    def work(tx: Any) -> list[list]:
-        rows: list[list] = []
-        for record in tx.run(query, {"chunk": cypher.EXISTING_CHUNK}):
-            rows.extend(record[0])
-        return rows
-    return store.read_tx(work)
+    """The rows of a chunked read query (graph/bulkread.py) as lists: much cheaper than a record per
+    row for the million keys a large graph holds (errors still become DatabaseUnavailable through
+    ``read_tx``)."""
+    return store.read_tx(lambda tx: list(chunked_rows(tx, query)))
 
 
 def _industry_index(store: Store) -> dict[str, str]:

@@ -20,16 +20,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from graph.bulkread import chunked, chunked_rows
 from graph.credit_code import is_valid_credit_code, normalize_credit_code
 from graph.names import clean_text, normalize_name, trailing_short_name
 from graph.reference import ReferenceInstitution
 from graph.store import Store
-from ingest.cypher import EXISTING_CHUNK, chunked
 
 # rapidfuzz ratio (0..100) from which an unresolved name is reported as a possible match.
 NEAR_MISS_RATIO = 85.0
@@ -103,13 +102,7 @@ class InstitutionIndex:
     @classmethod
     def from_graph(cls, store: Store) -> InstitutionIndex:
         index = cls()
-        def work(tx: Any) -> list[list]:  # a few records of EXISTING_CHUNK rows (ingest/cypher.py)
-            rows: list[list] = []
-            for record in tx.run(ALL_INSTITUTIONS, {"chunk": EXISTING_CHUNK}):
-                rows.extend(record[0])
-            return rows
-
-        rows = store.read_tx(work)
+        rows = store.read_tx(lambda tx: list(chunked_rows(tx, ALL_INSTITUTIONS)))
         for key, code, norm, norms, name, city, inferred in rows:
             index.add(key, code, norm or key, norms or [], name)
             if city:

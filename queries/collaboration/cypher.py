@@ -3,10 +3,10 @@
 Why bulk reads: the analysis must scale to 100,000 platforms, so it pulls the whole (or a city's)
 projection in a handful of streaming queries and computes in Python; nothing here runs per node.
 All values are parameters; no label or type is built from input. The projection reads return their
-rows as chunks of value lists (:mod:`queries.bulkread`): far fewer Bolt records than one per row.
+rows as chunks of value lists (:mod:`graph.bulkread`): far fewer Bolt records than one per row.
 """
 
-from queries.bulkread import chunked
+from graph.bulkread import chunked
 
 # ---------------------------------------------------------------------- projection (reads)
 # $city: a City key to bound the projection to one city's institutions and platforms, or null.

@@ -14,8 +14,8 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph.bulkread import chunked_rows
 from graph.store import Store
-from queries.bulkread import chunked_rows
 from queries.collaboration import cypher
 from queries.collaboration.synergy import SECTORS
 

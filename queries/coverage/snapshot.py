@@ -14,9 +14,9 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from graph.bulkread import chunked_rows
 from graph.reference import LEVELS
 from graph.store import Store
-from queries.bulkread import chunked_rows
 from queries.coverage._cypher import cypher
 from queries.coverage.results import PlatformRef
 

@@ -8,10 +8,10 @@ parameter.
 
 from __future__ import annotations
 
-from queries.bulkread import chunked
+from graph.bulkread import chunked
 
 # ----------------------------------------------------------------------------- bulk reads
-# Each returns its rows as chunks of maps (queries.bulkread): far fewer Bolt records than one per row.
+# Each returns its rows as chunks of maps (graph.bulkread): far fewer Bolt records than one per row.
 # One row per platform (statuses that still count: revoked and merged platforms are history).
 LOAD_PLATFORMS = chunked("""
 MATCH (p:Platform)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from graph.bulkread import chunked_rows
 from graph.names import normalize_name
 from graph.reference import LEVEL_RANK, load_taxonomy
 from graph.store import Store
-from queries.bulkread import chunked_rows
 from queries.overlap import cypher
 
 # Platforms that still count; revoked and merged ones are history, not duplicates.
@@ -120,7 +120,7 @@ def direction_terms(prof: Profile) -> list[str]:
 
 
 def _stream(store: Store, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The rows of a :func:`queries.bulkread.chunked` query of maps, in the query's order."""
+    """The rows of a :func:`graph.bulkread.chunked` query of maps, in the query's order."""
     rows: list[dict[str, Any]] = store.read_tx(lambda tx: list(chunked_rows(tx, query, params)))
     return rows
 
