@@ -77,9 +77,13 @@ class ResponseCache(VersionedCache[str, CachedResponse]):
 
 
 async def current_version(versions: DataVersion) -> Version | None:
-    """:meth:`DataVersion.current` for the event loop: a stale reading is re-read in a worker thread."""
+    """:meth:`DataVersion.current` for the event loop: a stale reading is re-read in a worker thread
+    (the callers wait for it without holding the loop); a fresh one past half its interval is renewed
+    in the background (:meth:`DataVersion.refresh_ahead`), so that steady traffic never waits."""
     fresh, version = versions.peek()
     if fresh:
+        if versions.due():
+            versions.refresh_ahead()
         return version
     return await to_thread.run_sync(versions.current)
 

@@ -12,7 +12,9 @@ computed. Each used to decide that on its own; now each keeps its values in a
   for reads).
 - :class:`DataVersion` re-reads it at most every ``interval`` seconds (on the first request after
   that interval); ``invalidate()`` forces a re-read (after a write through this process). An
-  interval of 0 turns caching off: :meth:`DataVersion.current` then answers ``None``.
+  interval of 0 turns caching off: :meth:`DataVersion.current` then answers ``None``. A caller on an
+  event loop may renew a reading past half its interval in the background
+  (:meth:`DataVersion.refresh_ahead`), so that under steady traffic no request waits for the read.
 - :class:`VersionedCache` keeps values of one version only (a newer version drops them all), bounded
   by entry count and total size, least recently used dropped first. A value is stored under the
   version observed *before* it was computed, and only if that is still the current one, so a cached
@@ -40,6 +42,9 @@ from graph.store import Store
 
 # Raised when Neo4j is unreachable or refusing: the version is then unknown ("unavailable").
 UNAVAILABLE = (DatabaseUnavailable, ServiceUnavailable, SessionExpired, AuthError, TransientError, OSError)
+
+# A reading older than this share of the interval may be renewed in the background (refresh_ahead).
+REFRESH_AHEAD = 0.5
 
 # Counts come from Neo4j's count store (constant time); the run fingerprints read a handful of nodes.
 DATA_VERSION_QUERY = """
@@ -94,6 +99,8 @@ class DataVersion:
         self._lock = threading.Lock()
         self.reads = 0  # how many times the version was read (tests and the bench report it)
         self.unavailable = False  # the last read failed because Neo4j is unreachable or refusing
+        self._ahead = False  # a background re-read (refresh_ahead) is under way
+        self._ahead_lock = threading.Lock()  # guards the flag only (never held across a read)
 
     @property
     def enabled(self) -> bool:
@@ -114,16 +121,48 @@ class DataVersion:
             fresh, version = self.peek()
             if fresh:
                 return version
-            self.reads += 1
-            try:
-                self._version = Version(self._reader(self._store()), self.reads)
-                self.unavailable = False
-            except UNAVAILABLE:  # unknown until the next check (no second wait)
-                self._version, self.unavailable = None, True
-            except Exception:  # anything else: callers go uncached and meet the error themselves
-                self._version, self.unavailable = None, False
-            self._checked = time.monotonic()
-            return self._version
+            return self._read()
+
+    def _read(self) -> Version | None:
+        """Read the version now (the caller holds the lock)."""
+        self.reads += 1
+        try:
+            self._version = Version(self._reader(self._store()), self.reads)
+            self.unavailable = False
+        except UNAVAILABLE:  # unknown until the next check (no second wait)
+            self._version, self.unavailable = None, True
+        except Exception:  # anything else: callers go uncached and meet the error themselves
+            self._version, self.unavailable = None, False
+        self._checked = time.monotonic()
+        return self._version
+
+    def due(self) -> bool:
+        """Whether the reading is past ``REFRESH_AHEAD`` of its interval (still fresh, but worth
+        renewing before it goes stale) and no renewal is under way."""
+        return self.enabled and not self._ahead and time.monotonic() - self._checked >= self.interval * REFRESH_AHEAD
+
+    def refresh_ahead(self) -> None:
+        """Renew the reading in a background thread, one at a time; returns at once.
+
+        Why: when a reading goes stale, every request that arrives while it is re-read has to wait
+        for that read (a Neo4j round trip, longer on a busy machine). In the API those requests were
+        handed to worker threads, where CPU-bound checks then contended for the GIL with the event
+        loop: under 32 clients most of a worker's requests, once a second, answered several times
+        slower (docs/benchmarks.md, proposal check). Renewed at half the interval, the reading
+        stays fresh under steady traffic and no request waits; an idle server reads nothing."""
+        with self._ahead_lock:  # not the read lock: the caller (an event loop) must never wait for a read
+            if self._ahead:
+                return
+            self._ahead = True
+        threading.Thread(target=self._read_ahead, name="data-version", daemon=True).start()
+
+    def _read_ahead(self) -> None:
+        try:
+            with self._lock:
+                if time.monotonic() - self._checked >= self.interval * REFRESH_AHEAD:  # not renewed meanwhile
+                    self._read()
+        finally:
+            self._ahead = False
 
     def invalidate(self) -> None:
         """Re-read the version on the next request (after a write through this process)."""

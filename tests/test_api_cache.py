@@ -201,6 +201,30 @@ def test_proposal_index_is_built_once_per_version(clean_graph: Store, settings: 
         assert changed["pairs"] != answers[0].json()["pairs"]
 
 
+def test_a_check_after_the_interval_rereads_the_version_and_keeps_the_index(small: Store,
+                                                                          settings: Settings) -> None:
+    """A stale data version is re-read (awaited off the event loop) and the kept index answers: same
+    pairs, no rebuild; under steady traffic the reading is renewed ahead (no request waits)."""
+    body = {k: v for k, v in PROPOSAL.items() if k != "people"}  # answered on the event loop
+    with client_for(settings, SHORT) as c:
+        first = c.post(f"{API}/overlaps/check", json=body)
+        assert first.status_code == 200
+        versions = c.app.state.data_version  # type: ignore[attr-defined]
+        index = c.app.state.proposal_index  # type: ignore[attr-defined]
+        reads = versions.reads
+        time.sleep(SHORT + 0.1)  # stale now
+        again = c.post(f"{API}/overlaps/check", json=body)
+        assert again.status_code == 200 and again.json()["pairs"] == first.json()["pairs"]
+        assert versions.reads == reads + 1 and index.builds == 1
+        time.sleep(SHORT * 0.6)  # past half the interval: this check starts a renewal, answered at once
+        assert c.post(f"{API}/overlaps/check", json=body).json()["pairs"] == first.json()["pairs"]
+        for _ in range(300):
+            if versions.reads == reads + 2:
+                break
+            time.sleep(0.01)
+        assert versions.reads == reads + 2 and versions.peek()[0] and index.builds == 1
+
+
 def test_concurrent_misses_are_computed_once(small: Store, settings: Settings) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

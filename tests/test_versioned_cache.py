@@ -5,6 +5,7 @@ with any committed write."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from graph.store import Store
@@ -89,6 +90,44 @@ def test_interval_zero_turns_caching_off() -> None:
     cache: VersionedCache[str, str] = VersionedCache(DataVersion(lambda: None, 0.0, reader=source.read))  # type: ignore[arg-type,return-value]
     assert [cache.get_or_build("k", lambda: "v") for _ in range(2)] == ["v", "v"]
     assert cache.versions.reads == 0 and len(cache) == 0
+
+
+def test_a_reading_past_half_its_interval_is_renewed_in_the_background() -> None:
+    """refresh_ahead: the caller (an event loop) never waits for the read; one renewal at a time;
+    the renewed reading is fresh again and sees a change made meanwhile."""
+    source = Versions()
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_read(store: Store) -> str:
+        entered.set()
+        release.wait(30)
+        return source.read(store)
+
+    versions = DataVersion(lambda: None, interval=0.2, reader=lambda s: source.read(s))  # type: ignore[arg-type,return-value]
+    first = versions.current()
+    assert first is not None and first.value == "v1" and not versions.due()  # just read
+    time.sleep(0.12)  # past half the interval, still fresh
+    assert versions.peek()[0] and versions.due()
+    versions._reader = slow_read  # the next read blocks until released
+    source.value = "v2"
+    versions.refresh_ahead()
+    assert entered.wait(30)
+    versions.refresh_ahead()  # one renewal at a time: no second read starts
+    assert not versions.due()
+    fresh, still = versions.peek()  # answered at once, while the renewal waits
+    assert still == first
+    release.set()
+    for _ in range(300):
+        if not versions._ahead:
+            break
+        time.sleep(0.01)
+    fresh, renewed = versions.peek()
+    assert fresh and renewed is not None and renewed.value == "v2" and versions.reads == 2
+
+
+def test_no_renewal_when_caching_is_off() -> None:
+    versions = DataVersion(lambda: None, 0.0, reader=Versions().read)  # type: ignore[arg-type,return-value]
+    assert not versions.due()
 
 
 def test_the_data_version_changes_with_any_committed_write(clean_graph: Store) -> None:

@@ -17,6 +17,7 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.cache import current_version
 from api.deps import LangParam, LimitParam, OffsetParam, get_store, holder
 from api.routers._common import READ_ERRORS
 from api.schemas import ErrorBody, ProposalBody
@@ -69,14 +70,22 @@ def check_index(request: Request, store: Store) -> CheckIndex:
     return index
 
 
-def kept_check_index(request: Request) -> CheckIndex | None:
-    """The kept index when the data version was read within its interval and the index is cached
-    for it — without any I/O or wait, so that the event loop can answer the check itself; None
-    otherwise (the check then runs in a worker thread, which may read the version or refresh)."""
+async def kept_check_index(request: Request) -> CheckIndex | None:
+    """The index kept for the current data version, or None (the check then runs in a worker thread,
+    which refreshes the index after an ingest, or meets an unreachable Neo4j).
+
+    A stale data version is re-read off the loop and awaited (:func:`api.cache.current_version`, one
+    read for all waiting callers; under steady traffic it is renewed ahead and nobody waits): the
+    check itself stays on the event loop. Why: a stale version used to send every request that
+    arrived during its re-read to the thread pool — once a second most of a worker's in-flight
+    checks — where they contended for the GIL with the loop and with each other and answered several
+    times slower: the tail of the 32-client benchmark (docs/benchmarks.md, proposal check)."""
     state = request.app.state
     cache = getattr(state, "proposal_index", None)
-    fresh, version = state.data_version.peek()
-    if cache is None or not fresh or version is None or holder(request.app).suspect:
+    if cache is None or not state.data_version.enabled or holder(request.app).suspect:
+        return None
+    version = await current_version(state.data_version)
+    if version is None:
         return None
     index: CheckIndex | None = cache.get(version, CHECK_INDEX_KEY)
     return index
@@ -157,11 +166,11 @@ def build_router(settings: Settings) -> APIRouter:
     ) -> Response:
         # Why async: a check is CPU work on the kept index (a few ms); answered here on the event
         # loop it needs no hand-over to a worker thread and back for the store and the endpoint.
-        # Whatever may wait — reading the data version, refreshing the index after an ingest,
-        # resolving people in Neo4j — runs in a worker thread as before.
+        # Whatever may wait — refreshing the index after an ingest, resolving people in Neo4j — runs
+        # in a worker thread; a stale data version is awaited off the loop (kept_check_index).
         body = proposal.model_dump()
-        index = kept_check_index(request)
-        if index is not None and not body["people"]:
+        index = None if body["people"] else await kept_check_index(request)
+        if index is not None:
             return _checked(check_proposal(None, body, lang=lang, min_score=min_score, index=index, explain=reasons))
 
         def in_thread() -> CheckResult:
