@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.errors import UsageError
@@ -27,7 +26,7 @@ from graph.names import clean_text, split_multi
 from graph.reference import load_taxonomy, resolve_city, resolve_level
 from graph.store import Store
 from queries.overlap import cypher
-from queries.overlap.analysis import score_candidates
+from queries.overlap.check_scoring import score_proposal
 from queries.overlap.profiles import Profile, add_industry
 from queries.overlap.proposal_index import CheckIndex, NameLookups, build_check_index
 from queries.overlap.read import pair_reasons, relation_name
@@ -165,12 +164,11 @@ def check_proposal(store: Store | None, proposal: dict[str, Any] | Proposal, *, 
     cols, vals = index.transform(prof)
     cand, cosines = index.candidates(prof, cols, vals)
     threshold = THRESHOLD if min_score is None else float(min_score)
-    others = index.rows
-    scored = score_candidates([prof], None, np.zeros(len(cand), dtype=np.int64), cand, threshold,
-                              others=others, cosines=cosines,  # type: ignore[arg-type]  # no empty row is a candidate
-                              explain_top=explain)
+    others = [index.rows[r] for r in cand.tolist()]
+    assert all(p is not None for p in others)  # no emptied row is a candidate (postings and cosines skip them)
+    scored = score_proposal(prof, others, cosines, threshold, explain_top=explain)
     lng: Lang = "en" if lang == "en" else "zh"
-    by_key = {p.key: p for p in (others[int(r)] for r in cand) if p is not None}
+    by_key = {p.key: p for p in others if p is not None}
     pairs: list[OverlapPair] = []
     for pair in scored:
         other = by_key[pair.b if pair.a == PROPOSAL_KEY else pair.a]
