@@ -309,18 +309,20 @@ class BackgroundWriter:
             self.seconds[name] = self.seconds.get(name, 0.0) + spent
             self.busy += spent
 
-
     def _write_parallel(self, query: str, rows: Sequence[dict[str, Any]], batch_done: Callable[[int], None]) -> None:
         """One step's batches over ``writers`` concurrent transactions; the first error (or a
         cancel) stops the batches not yet started and is raised once the others have finished."""
-        batches = [list(rows[i:i + self.batch_size]) for i in range(0, len(rows), self.batch_size)]
+        # each batch's rows are made when the batch starts (a FreshRows slice builds them from the
+        # plan), so at most ``writers`` batches of row dicts exist at a time, not the whole step's
+        starts = range(0, len(rows), self.batch_size)
         failed = threading.Event()
         progress = threading.Lock()
 
-        def one(batch: list[dict[str, Any]]) -> None:
+        def one(start: int) -> None:
             if failed.is_set():
                 return
             try:
+                batch = list(rows[start:start + self.batch_size])
                 self.store.upsert_batches(query, batch, batch_size=self.batch_size, extra={"run": self.run})
                 with progress:
                     batch_done(len(batch))
@@ -331,7 +333,7 @@ class BackgroundWriter:
         retries_before = self.store.retries  # the driver re-runs a conflicting batch; Store counts it
         try:
             with ThreadPoolExecutor(self.writers, thread_name_prefix="platgraph-ingest-batch") as pool:
-                futures = [pool.submit(one, batch) for batch in batches]
+                futures = [pool.submit(one, start) for start in starts]
                 wait(futures, return_when=FIRST_EXCEPTION)
         finally:
             self.retries += self.store.retries - retries_before
