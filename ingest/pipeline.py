@@ -109,7 +109,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
                     writer = BackgroundWriter(store, run, on_batch=batch_written)
                     try:
                         lock.check()
-                        writer.submit(write_steps(plan))
+                        writer.submit(write_steps(plan, store=store))
                         write_seconds = writer.finish()
                     except BaseException:
                         writer.cancel()
@@ -127,7 +127,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
         try:
             # each finished segment is written on the writer thread while the next one is planned
             for sources in planner.segments():
-                steps = write_steps(plan, sources)
+                steps = write_steps(plan, sources, store=store)
                 for name, _query, rows in steps:
                     bar.add_step(name, len(rows))
                 lock.check()

@@ -24,7 +24,7 @@ from typing import Any, overload
 from graph.errors import Cancelled
 from graph.store import Store
 from ingest import cypher
-from ingest.load_plan import Plan
+from ingest.load_plan import Plan, read_values
 
 BATCH_SIZE = 5_000
 
@@ -69,6 +69,17 @@ FRESH_SPECS: tuple[tuple[str, str, dict[str, str]], ...] = (
 SHARED_RELS = ("LOCATED_IN", "ON_TOPIC")  # relationship types that start from two labels
 FRESH_QUERIES = {label: query for label, query, _fields in FRESH_SPECS}
 
+# The labels whose CREATE step can name its edges' far ends by element id (write_steps(store=...)):
+# the query, and the label of each target field (MEMBER_OF's platforms ride as "memberships").
+# Institutions (a few edges each, to 14 cities and 64 industries) keep their key lookups.
+BY_ID_SPECS: dict[str, tuple[str, dict[str, str]]] = {
+    "Platform": (cypher.CREATE_PLATFORMS_BY_ID, {
+        "hosts": "Institution", "co_builders": "Institution", "types": "PlatformType", "cities": "City",
+        "industries": "Industry", "topics": "Topic"}),
+    "Researcher": (cypher.CREATE_RESEARCHERS_BY_ID, {
+        "institutions": "Institution", "topics": "Topic", "memberships": "Platform"}),
+}
+
 # Steps whose batches may run in concurrent transactions. Each row of them writes things no other
 # row writes (a new researcher and the edges that start from it; one collaboration per
 # (pair, kind, year, industry)), every row's targets were written by earlier steps, and the queries
@@ -88,6 +99,43 @@ def _fresh_keys(plan: Plan, sources: frozenset[str] | set[str]) -> dict[str, set
     return fresh
 
 
+class ElementIds:
+    """``key -> elementId`` of the nodes of some labels, read from the graph when first asked for.
+
+    Why: a new node's edges are created by a seek on the far end's element id instead of a
+    unique-index seek on its key (``cypher.CREATE_*_BY_ID``). The ids are read when the step's first
+    batch is made — on the writer thread, after every earlier step (the nodes the edges point at)
+    has committed — one label scan each instead of a million index seeks. An element id is stored as
+    the number after the database's common prefix (``4:<database>:``), about 60 MB for the 450,000
+    institutions and platforms of a 100,000-platform graph instead of twice that as strings.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.prefix = ""
+        self._by_label: dict[str, dict[str, int | str]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, label: str) -> dict[str, int | str]:
+        with self._lock:  # rows are made on several writer threads at once
+            ids = self._by_label.get(label)
+            if ids is None:
+                ids = self._by_label[label] = self._read(label)
+            return ids
+
+    def _read(self, label: str) -> dict[str, int | str]:
+        ids: dict[str, int | str] = {}
+        for key, element_id in read_values(self.store, cypher.element_ids_query(label)):
+            head, _sep, number = element_id.rpartition(":")
+            if not self.prefix:
+                self.prefix = head + ":"
+            ids[key] = int(number) if head + ":" == self.prefix and number.isdigit() else element_id
+        return ids
+
+    def element_id(self, value: int | str) -> str:
+        return value if isinstance(value, str) else self.prefix + str(value)
+
+
 class FreshRows(Sequence[dict[str, Any]]):
     """The CREATE rows of one label's new nodes, each made when its batch is sent.
 
@@ -96,13 +144,16 @@ class FreshRows(Sequence[dict[str, Any]]):
     several hundred megabytes beside the plan (the incremental load's peak memory). Here only the
     targets are indexed, by node key — one string for the usual single target — and a row is built
     from the plan when it is read (:meth:`__iter__`, slices for the parallel writer), with the same
-    content and order as before.
+    content and order as before. With ``ids`` the targets are given by element id (:class:`ElementIds`,
+    for :data:`BY_ID_SPECS`' queries); a target the graph does not hold is left out, as the key
+    lookup's ``MATCH`` left it out.
     """
 
     def __init__(self, label: str, keys: list[str], nodes: dict[str, dict[str, Any]], fields: dict[str, str],
-                 targets: dict[str, dict[str, Any]], memberships: dict[str, Any] | None) -> None:
+                 targets: dict[str, dict[str, Any]], memberships: dict[str, Any] | None,
+                 ids: ElementIds | None = None) -> None:
         self.label, self.keys, self.nodes, self.fields = label, keys, nodes, fields
-        self.targets, self.memberships = targets, memberships
+        self.targets, self.memberships, self.ids = targets, memberships, ids
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -122,12 +173,26 @@ class FreshRows(Sequence[dict[str, Any]]):
 
     def _row(self, key: str) -> dict[str, Any]:
         row: dict[str, Any] = {"key": key, "props": _node_props(self.label, self.nodes[key])}
+        by_id = BY_ID_SPECS[self.label][1] if self.ids is not None else None
         for field_name in self.fields.values():
-            row[field_name] = _as_list(self.targets[field_name].get(key))
+            found = _as_list(self.targets[field_name].get(key))
+            if by_id is not None and self.ids is not None:
+                found = self._element_ids(by_id[field_name], found)
+            row[field_name] = found
         if self.memberships is not None:
-            row["memberships"] = [{"b": b, "role": role, "roles": roles}
-                                  for b, role, roles in _as_list(self.memberships.get(key))]
+            members = _as_list(self.memberships.get(key))
+            if by_id is not None and self.ids is not None:
+                platforms = self.ids.of(by_id["memberships"])
+                row["memberships"] = [{"b": self.ids.element_id(platforms[b]), "role": role, "roles": roles}
+                                      for b, role, roles in members if b in platforms]
+            else:
+                row["memberships"] = [{"b": b, "role": role, "roles": roles} for b, role, roles in members]
         return row
+
+    def _element_ids(self, label: str, keys: list[str]) -> list[str]:
+        assert self.ids is not None
+        known = self.ids.of(label)
+        return [self.ids.element_id(known[k]) for k in keys if k in known]
 
 
 def _as_list(found: Any) -> list[Any]:
@@ -147,7 +212,7 @@ def _add_target(index: dict[str, Any], key: str, value: Any) -> None:
         index[key] = [known, value]
 
 
-def _fresh_rows(plan: Plan, fresh: dict[str, set[str]]) -> dict[str, FreshRows]:
+def _fresh_rows(plan: Plan, fresh: dict[str, set[str]], store: Store | None = None) -> dict[str, FreshRows]:
     """The CREATE rows of the new nodes: the node's properties plus, per relationship type, the keys
     of its targets (MEMBER_OF rows ride on the new researcher they start from)."""
     rows: dict[str, FreshRows] = {}
@@ -173,7 +238,9 @@ def _fresh_rows(plan: Plan, fresh: dict[str, set[str]]) -> dict[str, FreshRows]:
             for rel_row in plan.rels.get("MEMBER_OF", {}).values():
                 if rel_row["a"] in keys:
                     _add_target(memberships, rel_row["a"], (rel_row["b"], rel_row["role"], rel_row["roles"]))
-        rows[label] = FreshRows(label, [key for key in nodes if key in keys], nodes, fields, targets, memberships)
+        ids = ElementIds(store) if store is not None and label in BY_ID_SPECS else None
+        rows[label] = FreshRows(label, [key for key in nodes if key in keys], nodes, fields, targets, memberships,
+                                ids)
     return rows
 
 
@@ -186,19 +253,44 @@ def _node_props(label: str, node: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+# Pruned relationships written by one statement with their MERGE (cypher.RESTATE_INSTITUTION_CITY):
+# every restated institution has a prune row for its city, so the two steps went over the same
+# 250,000 institutions at 100,000 platforms.
+RESTATED: dict[tuple[str, str, str], str] = {("Institution", "LOCATED_IN", "City"): cypher.RESTATE_INSTITUTION_CITY}
+
+
+def _restated_targets(plan: Plan, label: str, rel: str, pruned: dict[str, list[str]],
+                      new: set[str]) -> dict[str, list[str]]:
+    """Per pruned node, the targets of its planned ``rel`` edges that the MERGE step would write
+    (none for a node created in this run: its edges came with it)."""
+    platforms = plan.nodes.get("Platform", {})
+    from_platform = label == "Platform"
+    add: dict[str, list[str]] = {}
+    for r in plan.rels.get(rel, {}).values():
+        a = r["a"]
+        if a in pruned and a not in new and (rel not in SHARED_RELS or (a in platforms) == from_platform):
+            add.setdefault(a, []).append(r["b"])
+    return add
+
+
 ALL_SOURCES = frozenset({label for label, _q in NODE_QUERIES} | {"COLLABORATES_WITH"})
 
 
-def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) -> list[Step]:
+def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES, *,
+                store: Store | None = None) -> list[Step]:
     """The ordered write steps of a plan: nodes (new ones with their edges), prunes, the remaining
     relationships. Every planned node and relationship is written by exactly one step.
 
     ``sources`` restricts the steps to the nodes of those labels and the relationships that start
     from them (``COLLABORATES_WITH`` names the collaborations): the pipeline writes the plan one
     segment at a time (:data:`ingest.load_plan.SEGMENTS`) while the next is planned.
+
+    With ``store``, the new platforms' and researchers' edges name their far ends by element id,
+    read from that graph when the step starts (:class:`ElementIds`); the steps must then be written
+    in order into that graph, as :class:`BackgroundWriter` does.
     """
     fresh = _fresh_keys(plan, sources)
-    fresh_rows = _fresh_rows(plan, fresh)
+    fresh_rows = _fresh_rows(plan, fresh, store)
     steps: list[Step] = []
     for label, query in NODE_QUERIES:
         if label not in sources:
@@ -210,12 +302,20 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) ->
             steps.append((label, query, rows))
         created = fresh_rows.get(label)
         if created:
-            steps.append((f"{label} (new, with relationships)", FRESH_QUERIES[label], created))
+            query = BY_ID_SPECS[label][0] if created.ids is not None else FRESH_QUERIES[label]
+            steps.append((f"{label} (new, with relationships)", query, created))
+    restated: dict[tuple[str, str], dict[str, list[str]]] = {}
     for (a, rel, b), targets in plan.prune.items():
         if a not in sources:
             continue
         rows = [{"key": key, "targets": [t for t in keys if t]} for key, keys in targets.items()]
-        if rows:
+        if rows and (a, rel, b) in RESTATED:
+            add = _restated_targets(plan, a, rel, targets, fresh.get(a, set()))
+            restated[(a, rel)] = targets
+            for row in rows:
+                row["add"] = add.get(row["key"], [])
+            steps.append((f"restate {rel}", RESTATED[(a, rel, b)], rows))
+        elif rows:
             steps.append((f"prune {rel}", cypher.prune_query(a, rel, b), rows))
     for rel, a, b, with_role in REL_SPECS:
         if a not in sources:
@@ -223,10 +323,12 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES) ->
         new = fresh.get(a, set())
         platforms = plan.nodes.get("Platform", {})
         shared, from_platform = rel in SHARED_RELS, a == "Platform"
+        done = restated.get((a, rel), {})  # written by the restate step
         # filtered as they are made: a shared type keeps this step's own (it starts from two
         # labels); a new node's relationships were created with it
         rows = [r for r in plan.rels.get(rel, {}).values()
-                if (not shared or (r["a"] in platforms) == from_platform) and r["a"] not in new]
+                if (not shared or (r["a"] in platforms) == from_platform) and r["a"] not in new
+                and r["a"] not in done]
         if rows:
             steps.append((rel, cypher.rel_query(a, rel, b, with_role=with_role), rows))
     collab = list(plan.rels.get("COLLABORATES_WITH", {}).values()) if "COLLABORATES_WITH" in sources else []
@@ -309,18 +411,20 @@ class BackgroundWriter:
             self.seconds[name] = self.seconds.get(name, 0.0) + spent
             self.busy += spent
 
-
     def _write_parallel(self, query: str, rows: Sequence[dict[str, Any]], batch_done: Callable[[int], None]) -> None:
         """One step's batches over ``writers`` concurrent transactions; the first error (or a
         cancel) stops the batches not yet started and is raised once the others have finished."""
-        batches = [list(rows[i:i + self.batch_size]) for i in range(0, len(rows), self.batch_size)]
+        # each batch's rows are made when the batch starts (a FreshRows slice builds them from the
+        # plan), so at most ``writers`` batches of row dicts exist at a time, not the whole step's
+        starts = range(0, len(rows), self.batch_size)
         failed = threading.Event()
         progress = threading.Lock()
 
-        def one(batch: list[dict[str, Any]]) -> None:
+        def one(start: int) -> None:
             if failed.is_set():
                 return
             try:
+                batch = list(rows[start:start + self.batch_size])
                 self.store.upsert_batches(query, batch, batch_size=self.batch_size, extra={"run": self.run})
                 with progress:
                     batch_done(len(batch))
@@ -331,7 +435,7 @@ class BackgroundWriter:
         retries_before = self.store.retries  # the driver re-runs a conflicting batch; Store counts it
         try:
             with ThreadPoolExecutor(self.writers, thread_name_prefix="platgraph-ingest-batch") as pool:
-                futures = [pool.submit(one, batch) for batch in batches]
+                futures = [pool.submit(one, start) for start in starts]
                 wait(futures, return_when=FIRST_EXCEPTION)
         finally:
             self.retries += self.store.retries - retries_before
@@ -350,7 +454,7 @@ def write_plan(store: Store, plan: Plan, run: str, *, on_batch: Callable[[str, i
     """Write a whole plan in one go (no overlap with planning); returns ``(loaded, seconds per step)``."""
     writer = BackgroundWriter(store, run, on_batch=on_batch, batch_size=batch_size, writers=writers)
     try:
-        writer.submit(write_steps(plan))
+        writer.submit(write_steps(plan, store=store))
     except BaseException:
         writer.cancel()
         raise

@@ -13,7 +13,7 @@ from graph.store import Store
 from ingest.load_plan import SEGMENTS, Planner
 from ingest.pipeline import ingest_dataset
 from ingest.readers import read_dataset
-from ingest.writer import ALL_SOURCES, FRESH_QUERIES, write_plan, write_steps
+from ingest.writer import ALL_SOURCES, BY_ID_SPECS, FRESH_QUERIES, write_plan, write_steps
 from tests.conftest import GraphState
 from tests.test_ingest_pipeline import SMALL, graph_counts, snapshot
 
@@ -61,9 +61,12 @@ def test_new_nodes_take_the_create_path(clean_graph: Store, small_sample: Path) 
     assert not {"HOSTED_BY", "WORKS_AT", "MEMBER_OF", "IN_INDUSTRY"} & set(names)
 
 
-def test_retried_create_batches_create_nothing_twice(clean_graph: Store, small_sample: Path) -> None:
+@pytest.mark.parametrize("by_id", [False, True], ids=["by-key", "by-element-id"])
+def test_retried_create_batches_create_nothing_twice(clean_graph: Store, small_sample: Path, by_id: bool) -> None:
     plan = Planner(clean_graph, read_dataset(small_sample)).build()
-    steps = write_steps(plan)
+    steps = write_steps(plan, store=clean_graph if by_id else None)
+    by_id_queries = {query for query, _fields in BY_ID_SPECS.values()}
+    assert any(query in by_id_queries for _name, query, _rows in steps) == by_id
     for _name, query, rows in steps:
         clean_graph.upsert_batches(query, rows, extra={"run": "first"})
     once = graph_counts(clean_graph)
@@ -120,3 +123,17 @@ def test_write_error_on_the_writer_thread_reaches_the_caller(clean_graph: Store,
     writer.submit([("broken", "UNWIND $rows AS row RETURN row.x / 0 AS boom", [{"x": 1}])])
     with pytest.raises(Exception, match="/ by zero|division"):
         writer.finish()
+
+
+def test_by_id_creates_seek_their_ends_by_element_id(store: Store) -> None:
+    """The point of the ``*_BY_ID`` queries: each edge's far end is a NodeByElementIdSeek, and the
+    only index seek left is the "not there yet" guard on the new node's own key."""
+    def operators(plan: dict) -> list[str]:
+        return [plan["operatorType"].split("@")[0]] + [op for c in plan.get("children", []) for op in operators(c)]
+
+    for label, (query, fields) in BY_ID_SPECS.items():
+        with store.driver.session() as session:
+            plan = session.run("EXPLAIN " + query, {"rows": [], "run": "x"}).consume().plan
+        ops = operators(plan)
+        assert ops.count("NodeByElementIdSeek") == len(fields), label
+        assert sum(op.startswith("NodeUniqueIndexSeek") for op in ops) == 1, label
