@@ -150,9 +150,6 @@ def record_name(table_key: str, cells: dict[str, str]) -> str:
     return clean_text(cells.get("id"))
 
 
-_NO_ROW: dict[str, Any] = {}
-
-
 class _RowErrors:
     """Collects the problems of one row; the row loads only if there are none."""
 
@@ -253,10 +250,13 @@ class Planner:
             if needs_platforms:
                 self._index_platform(key, pid, norm)
         if needs_people or "researchers" in dataset.tables:
+            # a million researchers name a few hundred thousand institutions: one string per key,
+            # not one copy per researcher as the driver decodes them
+            inst_keys: dict[str, str] = {}
             for key, rid, name, inst in read_values(store, cypher.EXISTING_RESEARCHERS):
                 self.existing_researchers.add(key)
                 if needs_people:
-                    self._index_researcher(key, rid, name, inst)
+                    self._index_researcher(key, rid, name, inst and inst_keys.setdefault(inst, inst))
         self.plan.existing = {"Institution": self.graph_institutions, "Platform": self.existing_platforms,
                               "Researcher": self.existing_researchers}
 
@@ -268,12 +268,17 @@ class Planner:
         if norm:
             self.platform_names[norm].add(key)
 
-    def _index_researcher(self, key: str, rid: str | None, name: str | None, inst: str | None) -> None:
+    def _index_researcher(self, key: str, rid: str | None, name: str | None, inst: str | None,
+                          *, cleaned: bool = False) -> None:
+        """``cleaned``: the name is a validated cell (already trimmed), not a value read from the graph."""
         self.researcher_ids[key] = key
         if rid:
             self.researcher_ids.setdefault(rid, key)
         if name:
-            name, entry = clean_text(name), (key, inst or "")
+            if not cleaned:
+                tidy = clean_text(name)
+                name = name if tidy == name else tidy  # keep the object read, not an equal copy
+            entry = (key, inst or "")
             known = self.researcher_names.get(name)
             if known is None:
                 self.researcher_names[name] = entry
@@ -490,10 +495,10 @@ class Planner:
 
     def _rel(self, rel: str, a: str, b: str, **props: Any) -> None:
         rows = self.plan.rels[rel]
-        if isinstance(rows, Pairs):
+        if type(rows) is Pairs:
             if props:
                 raise RuntimeError(f"{rel} carries no properties (RELS_WITH_PROPERTIES)")
-            rows[(a, b)] = _NO_ROW  # the key is the row
+            rows._keys[(a, b)] = None  # the key is the row (Pairs.__setitem__ without its call: millions)
             return
         rows[(a, b, *props.values())] = {"a": a, "b": b, **props}
 
@@ -521,6 +526,18 @@ class Planner:
                 self.reference_open = False
                 yield sources
             self._similar_institutions()
+        if self.release_rows:
+            self._release_indexes()
+
+    def _release_indexes(self) -> None:
+        """Drop the lookup indexes once the plan is complete (the pipeline's memory, like
+        ``release_rows``): at 100,000 platforms the researchers' and institutions' ids and names are
+        a few hundred megabytes that the writer, still working for minutes, never reads."""
+        self.institutions = InstitutionIndex()
+        self.inst_cities = self.institutions.cities
+        self.inst_codes = {}
+        self.platform_ids, self.platform_names = {}, defaultdict(set)
+        self.researcher_ids, self.researcher_names = {}, {}
 
     def _plan_industries(self, table: RawTable) -> None:
         rows = []
@@ -739,7 +756,8 @@ class Planner:
             key = normalize_name(text)
             if not key:
                 continue
-            topics.setdefault(key, {"key": key, "name": text})
+            if key not in topics:  # the first spelling names the topic (no row dict made for the rest)
+                topics[key] = {"key": key, "name": text}
             if key not in keys:
                 keys.append(key)
         return keys
@@ -759,7 +777,7 @@ class Planner:
             nodes[key] = {"key": key, "props": {
                 "id": values["id"], "name": values["name"], "institution": inst, "title": values["title"],
                 "fields": values["fields"], "talent_programs": values["talent_programs"]}}
-            self._index_researcher(key, values["id"], values["name"], inst)
+            self._index_researcher(key, values["id"], values["name"], inst, cleaned=True)
             self._rel("WORKS_AT", key, inst)
             topics = self._topics(values["fields"])
             for topic in topics:

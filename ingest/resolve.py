@@ -80,7 +80,7 @@ def resolve_institution(store: Store, text: str) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     key: str | None
     ambiguous: list[str] = field(default_factory=list)  # several institutions match equally well
@@ -112,8 +112,14 @@ class InstitutionIndex:
         return index
 
     name_conflicts: dict[str, set[str]] = field(default_factory=dict)  # one name, several institutions
+    # text as written -> its Resolution, while the index is unchanged (emptied by every add): a large
+    # load names each institution many times (a million researchers, 250,000 institutions), and
+    # cleaning, normalising and looking up the same text once is enough
+    _memo: dict[str, Resolution] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, key: str, code: str | None, norm: str, norms: Iterable[str], name: str | None = None) -> None:
+        if self._memo:
+            self._memo.clear()
         if code:
             self.by_code.setdefault(code, key)
         owner = self.by_name.setdefault(norm, key)
@@ -141,8 +147,12 @@ class InstitutionIndex:
         return Resolution(None)
 
     def resolve(self, text: str) -> Resolution:
-        code, norm = lookup_forms(text)
-        return self.find(code, norm)
+        """:meth:`find` for a text as written (the result is shared: callers do not change it)."""
+        found = self._memo.get(text)
+        if found is None:
+            code, norm = lookup_forms(text)
+            found = self._memo[text] = self.find(code, norm)
+        return found
 
     def near_misses(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """Known institutions whose names are close to ``text`` but not equal: ``[(key, ratio)]``."""
