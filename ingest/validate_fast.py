@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, cast, get_args
 
 from pydantic import BaseModel
@@ -76,6 +77,14 @@ class CompiledTable:
     columns: tuple[_Column, ...]
     unvalidated: frozenset[str]  # fields without rules: a cell for one means the model must look
     after: Callable[[dict[str, Any]], None] | None
+    # each column's (name, memo, lookup, list_of_str, required, default) as one tuple: the hot
+    # loop unpacks it instead of reading six attributes per cell (2.3 million rows at 100,000)
+    steps: tuple[tuple[str, dict[str, Any], Callable[[str], Any], bool, bool, Any], ...] = dataclass_field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", tuple(
+            (c.name, c.memo, c.lookup, c.list_of_str, c.required, c.default) for c in self.columns))
 
     def validate(self, cells: dict[str, str]) -> dict[str, Any] | None:
         """The row's values exactly as ``Model.model_validate(cells).model_dump()``, or ``None``
@@ -84,20 +93,19 @@ class CompiledTable:
             return None
         values: dict[str, Any] = {}
         get = cells.get
-        for column in self.columns:  # the hot loop of a large ingest: kept flat
-            cell = get(column.name, _ABSENT)
+        for name, memo, lookup, list_of_str, required, default in self.steps:  # the hot loop: kept flat
+            cell = get(name, _ABSENT)
             if cell is _ABSENT:
-                if column.required:
+                if required:
                     return None
-                default = column.default
-                values[column.name] = copy.copy(default) if type(default) is list else default
+                values[name] = copy.copy(default) if type(default) is list else default
                 continue
-            found = column.memo.get(cell, _ABSENT) if type(cell) is str else _FAILED
+            found = memo.get(cell, _ABSENT) if type(cell) is str else _FAILED
             if found is _ABSENT:
-                found = column.lookup(cell)
+                found = lookup(cell)
             if found is _FAILED:
                 return None
-            values[column.name] = list(cast(Iterable[Any], found)) if column.list_of_str else found
+            values[name] = list(cast(Iterable[Any], found)) if list_of_str else found
         if self.after is not None:
             try:
                 self.after(values)
