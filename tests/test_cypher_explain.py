@@ -93,8 +93,15 @@ def _bulk_empty_list_scans() -> Iterator[str]:
 
 
 def _filter_combinations(names: list[str]) -> Iterator[dict[str, Any]]:
-    for used in itertools.product((False, True), repeat=len(names)):
-        yield {name: ("x" if on else None) for name, on in zip(names, used, strict=True)}
+    """Every filter set a page query must plan in, pairwise: none, all, each filter alone, each left
+    out, and each pair together. A filter's fragment is joined to the others with AND, so a broken
+    fragment or a broken join of two fragments shows in one of these; the full product (2^n sets,
+    768 EXPLAINs for the platform page's seven filters) found nothing more and took minutes of CI."""
+    chosen: list[frozenset[str]] = [frozenset(), frozenset(names)]
+    chosen += [frozenset({n}) for n in names] + [frozenset(names) - {n} for n in names]
+    chosen += [frozenset(pair) for pair in itertools.combinations(names, 2)]
+    for used in dict.fromkeys(chosen):  # in order, each set once
+        yield {name: ("x" if name in used else None) for name in names}
 
 
 def _page_queries(filters: dict[str, str], build: Callable[..., tuple[str, str]]) -> Iterator[str]:
