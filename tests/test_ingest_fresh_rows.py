@@ -64,3 +64,24 @@ def test_fresh_rows_by_key_and_by_element_id(clean_graph: Store, tmp_path: Path)
                 assert any(row["memberships"] for row in rows)
         clean_graph.upsert_batches(query, rows, extra={"run": "t"})
     assert set(checked) == {"Platform", "Researcher"}
+
+
+def test_gc_paused_freezes_what_was_made() -> None:
+    """The pipeline's plan leaves the cycle collector's reach once built (gc_paused(freeze=True)),
+    and the collector is back on; without freeze nothing is frozen."""
+    import gc
+
+    from ingest.load_plan import gc_paused
+
+    before = gc.get_freeze_count()
+    try:
+        with gc_paused():
+            made = [{"k": [i]} for i in range(1000)]
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() == before
+        with gc_paused(freeze=True):
+            made += [{"k": [i]} for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + 2000
+    finally:
+        gc.unfreeze()
+    assert len(made) == 2000
