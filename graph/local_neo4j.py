@@ -37,6 +37,7 @@ MAIN_CLASS = "platgraph.engine.Launcher"
 IMPORT_CLASS = "platgraph.engine.BulkImport"
 
 GC_OPTS = {"g1": "-XX:+UseG1GC", "parallel": "-XX:+UseParallelGC"}
+JIT_OPTS: dict[str, tuple[str, ...]] = {"full": (), "c1": ("-XX:TieredStopAtLevel=1",)}
 JVM_OPTS = (
     "-XX:+ExitOnOutOfMemoryError",
     "-Dfile.encoding=UTF-8",
@@ -197,7 +198,7 @@ def start(settings: Settings) -> dict[str, Any]:
     classpath = f"{paths.classes}{os.pathsep}{paths.classpath_file.read_text().strip()}"
     cmd = [
         java, f"-Xms{settings.platgraph_engine_heap}", f"-Xmx{settings.platgraph_engine_heap}",
-        GC_OPTS[settings.platgraph_engine_gc], *JVM_OPTS,
+        GC_OPTS[settings.platgraph_engine_gc], *JIT_OPTS[settings.platgraph_engine_jit], *JVM_OPTS,
         "-cp", classpath, MAIN_CLASS,
         "--home", str(paths.data), "--host", "127.0.0.1", "--port", str(port),
         "--password-file", str(pw_file), "--pagecache-mb", str(settings.platgraph_engine_pagecache_mb),

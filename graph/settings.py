@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # same order (tens of ms; a rare full collection ≈ 0.3 s). g1 is Neo4j's own default.
     platgraph_engine_gc: Literal["g1", "parallel"] = "parallel"
     platgraph_engine_start_timeout: float = 120.0
+    # JIT compilers of the engine's JVM. "full" (default): C1 then C2, best for a long-running engine.
+    # "c1" (-XX:TieredStopAtLevel=1): no C2, so a start on a busy 2-core machine does not compete with
+    # C2 compiling Neo4j's start-up code: the test suite's short-lived engines use it (tests/conftest.py;
+    # figures in docs/operations.md, "Tests and CI").
+    platgraph_engine_jit: Literal["full", "c1"] = "full"
 
     # Concurrent write transactions for the ingest's parallel-safe steps (ingest/writer.py): new
     # researchers with their edges and collaborations. 2 measured 40% faster on those steps on this

@@ -31,6 +31,9 @@ def _configure_env() -> None:
     os.environ["PLATGRAPH_HOME"] = str(TEST_HOME)
     os.environ["PLATGRAPH_LANG"] = "zh"
     os.environ.setdefault("PLATGRAPH_ENGINE_HEAP", "2g")
+    # Test engines live minutes, and a busy 2-core machine starts one in half the time without the C2
+    # compiler (docs/operations.md, "Tests and CI"): every engine the tests start or restart.
+    os.environ.setdefault("PLATGRAPH_ENGINE_JIT", "c1")
     # TestClient sends Host: testserver; the API answers only allow-listed hosts (api/security.py).
     os.environ.setdefault("PLATGRAPH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],::1,testserver")
 

@@ -26,6 +26,12 @@ REPO = Path(__file__).resolve().parent.parent
 SCRATCH_PASSWORD = "platgraph-fault-password"
 
 
+def fault_port(port: int) -> int:
+    """A scratch port of the fault tests, moved with ``PLATGRAPH_TEST_PORT`` (7688 keeps the ports the
+    docs name) so that two test runs side by side never share a scratch engine."""
+    return port + int(os.environ.get("PLATGRAPH_TEST_PORT", "7688")) - 7688
+
+
 class FaultLog:
     """``injected(...)`` / ``verified(...)`` lines printed to the terminal even under capture."""
 

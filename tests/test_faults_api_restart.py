@@ -24,10 +24,10 @@ from graph.reference import load_reference
 from graph.store import Store
 from ingest.pipeline import ingest_dataset
 from tests.conftest import wipe
-from tests.faults_common import REPO, FaultLog, cli_command, cli_env, scratch_engine
+from tests.faults_common import REPO, FaultLog, cli_command, cli_env, fault_port, scratch_engine
 
-ENGINE_PORT = 7725
-API_PORT = 7726
+ENGINE_PORT = fault_port(7725)
+API_PORT = fault_port(7726)
 BASE = f"http://127.0.0.1:{API_PORT}/api/v1"
 SMALL = REPO / "tests" / "data" / "ingest_small"
 PATHS = ("/health", "/platforms", "/institutions")

@@ -9,6 +9,7 @@ and says why.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from graph import local_neo4j
-from graph.settings import Settings
+from graph.settings import Settings, get_settings
 from graph.store import Store
 from ingest.lock import read_lock
-from tests.faults_common import REPO, SCRATCH_PASSWORD, FaultLog, run_cli, snapshot
+from tests.faults_common import REPO, SCRATCH_PASSWORD, FaultLog, fault_port, run_cli, snapshot
 
 SMALL = REPO / "tests" / "data" / "ingest_small"
-FULL_DISK_ENGINE_PORT = 7726
+FULL_DISK_ENGINE_PORT = fault_port(7726)
 
 
 @pytest.fixture
@@ -57,6 +58,15 @@ def fill(path: Path, leave: int = 0) -> None:
         fh.write(b"\0" * max(stat.f_bavail * stat.f_frsize - leave, 0))
 
 
+def with_engine_build(home: Path) -> Path:
+    """``home`` with the engine already built in it (a copy of the test engine's build), so that
+    ``db start`` there goes straight to starting Neo4j instead of running Maven and javac again for
+    every fresh home (about 20 s on a busy machine; the build is not what these tests are about)."""
+    built = local_neo4j.ensure_built(get_settings())
+    shutil.copytree(built.build, local_neo4j.EnginePaths(home).build)
+    return home
+
+
 def assert_clear(proc: subprocess.CompletedProcess, code: int, *needles: str) -> str:
     err = " ".join(proc.stderr.split())
     assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
@@ -69,7 +79,7 @@ def assert_clear(proc: subprocess.CompletedProcess, code: int, *needles: str) ->
 
 def test_db_start_with_a_read_only_home(tmp_path: Path, fault_log: FaultLog) -> None:
     with tmpfs(tmp_path / "ro", "1m", read_only=True) as ro:
-        settings = Settings(neo4j_uri="bolt://127.0.0.1:7729", platgraph_home=ro / "home",
+        settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{fault_port(7729)}", platgraph_home=ro / "home",
                             neo4j_password=SCRATCH_PASSWORD)
         fault_log.injected(f"PLATGRAPH_HOME on a read-only file system ({ro}); `platgraph db start`")
         err = assert_clear(run_cli(settings, "db", "start", timeout=120), 3, "不可写", str(ro / "home"))
@@ -108,7 +118,7 @@ def test_report_into_a_read_only_directory(clean_graph: Store, settings: Setting
 @pytest.mark.slow
 def test_neo4j_without_room_for_its_transaction_logs(tmp_path: Path, fault_log: FaultLog) -> None:
     with tmpfs(tmp_path / "small", "200m") as small:
-        settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{FULL_DISK_ENGINE_PORT}", platgraph_home=small / "home",
+        settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{FULL_DISK_ENGINE_PORT}", platgraph_home=with_engine_build(small / "home"),
                             neo4j_password=SCRATCH_PASSWORD, platgraph_engine_heap="1g",
                             platgraph_engine_pagecache_mb=128)
         try:
@@ -128,7 +138,7 @@ def test_neo4j_without_room_for_its_transaction_logs(tmp_path: Path, fault_log: 
 @pytest.mark.slow
 def test_neo4j_that_runs_but_cannot_serve_its_database(tmp_path: Path, fault_log: FaultLog) -> None:
     with tmpfs(tmp_path / "medium", "400m") as medium:
-        settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{FULL_DISK_ENGINE_PORT}", platgraph_home=medium / "home",
+        settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{FULL_DISK_ENGINE_PORT}", platgraph_home=with_engine_build(medium / "home"),
                             neo4j_password=SCRATCH_PASSWORD, platgraph_engine_heap="1g",
                             platgraph_engine_pagecache_mb=128)
         try:

@@ -27,12 +27,13 @@ from tests.faults_common import (
     cli_command,
     cli_env,
     counts,
+    fault_port,
     run_cli,
     scratch_engine,
     snapshot,
 )
 
-PORT = 7724
+PORT = fault_port(7724)
 
 
 @pytest.fixture
