@@ -219,6 +219,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost of ours: CORS headers and the language still apply to cached answers.
     app.state.data_version = DataVersion(holder.get, settings.platgraph_api_cache_seconds)
     app.state.response_cache = ResponseCache(app.state.data_version)
+    # Innermost: the proposal check's fast path (api/routers/overlaps.py CheckFastPath), inside the
+    # language, size limit, hosts and CORS; whatever it does not answer goes to the route.
+    app.add_middleware(overlaps.CheckFastPath, settings=settings)
     app.add_middleware(ResponseCacheMiddleware, settings=settings, versions=app.state.data_version,
                        cache=app.state.response_cache)
     app.add_middleware(BodySizeLimit, max_bytes=upload_limit_bytes(settings),

@@ -11,11 +11,14 @@ rebuilding it from a full read (:func:`check_index`).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cache import current_version
 from api.deps import LangParam, LimitParam, OffsetParam, get_store, holder
@@ -96,6 +99,112 @@ def _checked(result: CheckResult) -> Response:
     pairs that validation cost as much as a fifth of a check at 100,000 platforms. The result is
     ``CheckResult`` already (typed in queries/overlap/results.py, and a test compares the two)."""
     return Response(orjson.dumps(result, option=orjson.OPT_SERIALIZE_NUMPY), media_type="application/json")
+
+
+CHECK_PATH = "/api/v1/overlaps/check"
+_DECIMAL = re.compile(r"(?:[01]|[01]?\.[0-9]{1,12})")
+_COUNT = re.compile(r"0|[1-9][0-9]{0,3}")
+_JSON_TYPES = (b"application/json", b"application/json; charset=utf-8", b"application/json;charset=utf-8")
+
+
+def fast_check_params(query_string: bytes) -> dict[str, Any] | None:
+    """The check's query parameters (``min_score``, ``reasons``, ``lang``) when each is given at most
+    once in its plain form and within its bounds; None for anything else (the route then decides,
+    with its own validation and error). Other parameters are ignored, as the route ignores them."""
+    params: dict[str, Any] = {"min_score": None, "reasons": DEFAULT_REASONS, "lang": "zh"}
+    seen: set[str] = set()
+    if not query_string:
+        return params
+    try:
+        text = query_string.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    for part in text.split("&"):
+        name, _, value = part.partition("=")
+        if name not in params:
+            if "%" in name or "+" in name:  # an encoded name might be one of ours
+                return None
+            continue
+        if name in seen:
+            return None
+        seen.add(name)
+        if name == "min_score" and _DECIMAL.fullmatch(value) and float(value) <= 1.0:
+            params[name] = float(value)
+        elif name == "reasons" and _COUNT.fullmatch(value) and int(value) <= MAX_REASONS:
+            params[name] = int(value)
+        elif name == "lang" and value in ("zh", "en"):
+            params[name] = value
+        else:
+            return None
+    return params
+
+
+class CheckFastPath:
+    """``POST /overlaps/check`` answered without FastAPI's routing, dependency solving and body model
+    when nothing needs them: reads open, a JSON body that ``ProposalBody`` accepts (parsed once from
+    the raw bytes by ``model_validate_json``), plain query parameters (:func:`fast_check_params`),
+    no people named and the index kept for the current data version. The answer is the route's: the
+    same ``check_proposal`` call on the same index, the same orjson bytes.
+
+    Anything else — a body or parameter the route would refuse (422, 400), closed reads, people to
+    resolve in Neo4j, a stale or missing index, an error while checking — goes to the route with the
+    body replayed, so every error, its problem body and the OpenAPI schema stay the route's.
+
+    Why: at 100,000 platforms a check costs ~2.5 ms of CPU and the framework around it ~1 ms more
+    (seven route matches, the dependency solver, the body parsed into a dict and validated in Python
+    mode); with 32 clients on two cores the queue that CPU makes is the tail (docs/benchmarks.md,
+    proposal check). Installed innermost of the app's own middleware, so the language, size limit,
+    trusted hosts and CORS still apply."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.enabled = settings.platgraph_open_reads
+        self.answered = 0  # checks answered here (the rest went to the route); read by the tests
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (not self.enabled or scope["type"] != "http" or scope.get("path") != CHECK_PATH
+                or scope.get("method") != "POST"):
+            await self.app(scope, receive, send)
+            return
+        params = fast_check_params(scope.get("query_string", b""))
+        content_type = next((v for k, v in scope.get("headers") or [] if k == b"content-type"), None)
+        if params is None or content_type is None or content_type.lower() not in _JSON_TYPES:
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        if messages[-1]["type"] != "http.request":
+            await self.app(scope, replay, send)
+            return
+        try:
+            body = ProposalBody.model_validate_json(b"".join(chunks)).model_dump()
+        except ValidationError:
+            await self.app(scope, replay, send)
+            return
+        index = None if body["people"] else await kept_check_index(Request(scope))
+        if index is None:
+            await self.app(scope, replay, send)
+            return
+        try:
+            result = check_proposal(None, body, lang=params["lang"], min_score=params["min_score"], index=index,
+                                    explain=params["reasons"])
+        except Exception:  # noqa: BLE001 - the route checks again and answers the error its own way
+            await self.app(scope, replay, send)
+            return
+        self.answered += 1
+        await _checked(result)(scope, replay, send)
 
 
 def build_router(settings: Settings) -> APIRouter:
