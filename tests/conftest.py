@@ -168,3 +168,17 @@ def sample_graph(graph_state: GraphState, sample_dir: Path, tmp_path_factory: py
 def sample_summary(sample_graph: Store, graph_state: GraphState) -> dict[str, Any]:
     """The ingest summary of the sample graph."""
     return dict(graph_state.results["sample"])
+
+
+@pytest.fixture(scope="session")
+def clean_sample(graph_state: GraphState, sample_dir: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[set, set], dict[str, int]]:
+    """What one clean ingest of the sample leaves (:func:`tests.faults_common.snapshot` and
+    ``counts``), read once per session from the sample graph: the fault tests compare an interrupted
+    or contended ingest with it instead of each ingesting the sample once more to know."""
+    from ingest.pipeline import ingest_dataset
+    from tests.faults_common import counts, snapshot
+
+    rejects = tmp_path_factory.mktemp("rejects") / "rejects.csv"
+    graph_state.use("sample", lambda store: ingest_dataset(store, sample_dir, rejects_path=rejects), keep=True)
+    return snapshot(graph_state.store), counts(graph_state.store)
