@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import os
 import random
 import subprocess
@@ -206,6 +207,19 @@ def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clien
     event loop, raw HTTP/1.1, bench/http_load.py) or ``threads`` (httpx, one thread per client — the
     generator of the figures before 2026-12-01 08:00). Same bodies, same server, same concurrency;
     the client's own CPU (this process, during the pass) is printed beside the server's."""
+    # the load generator's own garbage-collection pauses (this process also holds the bench's index,
+    # not frozen): a pause here would time every answer in flight late. Measured 2026-12-02: 2-3
+    # collections per pass, the longest 0.4 ms, so not what makes the tail (docs/benchmarks.md)
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def timed_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            pauses.append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(timed_gc)
     cpu0, own0 = cpu_seconds(server.pid), time.process_time()
     t = time.perf_counter()
     if client == "asyncio":
@@ -219,6 +233,7 @@ def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clien
         results = [(s, r.status_code, r.content) for s, r in done]
     wall = time.perf_counter() - t
     cpu, own = cpu_seconds(server.pid) - cpu0, time.process_time() - own0
+    gc.callbacks.remove(timed_gc)
     lat = [r[0] for r in results]
     bad = sum(1 for r in results if r[1] != 200)
     ok = [orjson.loads(r[2]) for r in results if r[1] == 200]
@@ -228,7 +243,8 @@ def http_pass(base_url: str, server: subprocess.Popen, bodies: list[dict], clien
     n = len(results)
     print(f" {n} checks in {wall:.1f} s ({n / wall:.0f}/s), non-200: {bad}; latency {spread(lat)}; "
           f"server CPU {cpu / n * 1000:.1f} ms per check; client ({client}) CPU {own / n * 1000:.2f} ms per check; "
-          f"{pairs:.1f} pairs ({explained:.1f} with reasons), {size / 1024:.1f} KB per answer; {load()}")
+          f"{pairs:.1f} pairs ({explained:.1f} with reasons), {size / 1024:.1f} KB per answer; client GC "
+          f"{len(pauses)} collections, longest {max(pauses, default=0) * 1000:.1f} ms; {load()}")
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
