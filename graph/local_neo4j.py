@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,11 @@ class EnginePaths:
     @property
     def log_file(self) -> Path:
         return self.home / "neo4j.log"
+
+    @property
+    def cds_dump(self) -> Path:
+        """Names the class-data sharing archive the running engine will write at its exit, if any."""
+        return self.home / "engine-cds.pending"
 
 
 def _require_tool(name: str) -> str:
@@ -195,10 +201,11 @@ def start(settings: Settings) -> dict[str, Any]:
     pw_file = ensure_password(settings)
     paths.data.mkdir(parents=True, exist_ok=True)
     _check_writable(paths.data)
-    classpath = f"{paths.classes}{os.pathsep}{paths.classpath_file.read_text().strip()}"
+    launcher, cds_opts = _class_data_sharing(settings, paths)
+    classpath = f"{launcher}{os.pathsep}{paths.classpath_file.read_text().strip()}"
     cmd = [
         java, f"-Xms{settings.platgraph_engine_heap}", f"-Xmx{settings.platgraph_engine_heap}",
-        GC_OPTS[settings.platgraph_engine_gc], *JIT_OPTS[settings.platgraph_engine_jit], *JVM_OPTS,
+        GC_OPTS[settings.platgraph_engine_gc], *JIT_OPTS[settings.platgraph_engine_jit], *cds_opts, *JVM_OPTS,
         "-cp", classpath, MAIN_CLASS,
         "--home", str(paths.data), "--host", "127.0.0.1", "--port", str(port),
         "--password-file", str(pw_file), "--pagecache-mb", str(settings.platgraph_engine_pagecache_mb),
@@ -211,6 +218,53 @@ def start(settings: Settings) -> dict[str, Any]:
     paths.pid_file.write_text(str(proc.pid))
     _wait_for_bolt(settings, paths, proc.pid, began, proc=proc, log_offset=log_offset)
     return {"pid": proc.pid, "started": True, "seconds": round(time.monotonic() - began, 2)}
+
+
+def _class_data_sharing(settings: Settings, paths: EnginePaths) -> tuple[Path, tuple[str, ...]]:
+    """Where the launcher's classes come from, and the JVM options for a class-data sharing archive.
+
+    Without ``PLATGRAPH_ENGINE_CDS_DIR``: the home's class directory, no archive. With it, the
+    launcher's classes are put into a jar in that directory (an archive can only hold classes of
+    jars, and must see the same class path at every start, whatever the home), and the archive
+    ``engine-<build>.jsa`` there is used when it exists; otherwise this engine writes it at its exit,
+    under a name of its own that :func:`stop` moves into place once the engine has exited cleanly
+    (a killed engine leaves no half-written archive). A new build (pom, launcher) gets a new archive;
+    one the JVM finds stale (another JDK, jars downloaded again) is ignored: delete the directory.
+    """
+    paths.cds_dump.unlink(missing_ok=True)
+    cds_dir = settings.platgraph_engine_cds_dir
+    if cds_dir is None:
+        return paths.classes, ()
+    cds_dir = cds_dir.resolve()
+    cds_dir.mkdir(parents=True, exist_ok=True)
+    build = paths.stamp.read_text().strip()[:16]
+    jar = cds_dir / f"launcher-{build}.jar"
+    if not jar.is_file():
+        part = jar.with_name(f"{jar.name}.{secrets.token_hex(6)}.part")
+        with zipfile.ZipFile(part, "w") as zf:
+            for cls in sorted(paths.classes.rglob("*.class")):
+                zf.write(cls, cls.relative_to(paths.classes).as_posix())
+        os.replace(part, jar)
+    archive = cds_dir / f"engine-{build}.jsa"
+    if archive.is_file():
+        return jar, (f"-XX:SharedArchiveFile={archive}",)
+    part = archive.with_name(f"{archive.name}.{secrets.token_hex(6)}.part")
+    paths.cds_dump.write_text(f"{part}\n{archive}\n", encoding="utf-8")
+    # the dump names every class it leaves out (those of signed jars, ...): errors only in the log
+    return jar, (f"-XX:ArchiveClassesAtExit={part}", "-Xlog:cds*=error")
+
+
+def _adopt_cds_dump(paths: EnginePaths, *, clean: bool) -> None:
+    """After the engine has exited: move the archive it wrote at a clean exit into place."""
+    try:
+        part_name, archive_name = paths.cds_dump.read_text(encoding="utf-8").split()
+    except (FileNotFoundError, ValueError):
+        return
+    paths.cds_dump.unlink(missing_ok=True)
+    part, archive = Path(part_name), Path(archive_name)
+    if clean and part.is_file() and part.stat().st_size > 0 and not archive.exists():
+        os.replace(part, archive)
+    part.unlink(missing_ok=True)
 
 
 def _check_writable(directory: Path) -> None:
@@ -273,6 +327,7 @@ def _wait_for_bolt(settings: Settings, paths: EnginePaths, pid: int, began: floa
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             paths.pid_file.unlink(missing_ok=True)
+            _adopt_cds_dump(paths, clean=False)
             raise EngineError(tr("本地 Neo4j 启动失败，日志 {log} 最后几行：\n{tail}",
                                  "the local Neo4j failed to start; last lines of {log}:\n{tail}",
                                  log=paths.log_file, tail=_log_tail(paths)) + _disk_hint(paths))
@@ -303,14 +358,20 @@ def stop(settings: Settings, timeout: float = 60.0) -> bool:
         paths.pid_file.unlink(missing_ok=True)
         return False
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
+    # an engine writing its class-data sharing archive at exit needs up to a minute more on a busy machine
+    deadline = time.monotonic() + timeout + (120 if paths.cds_dump.is_file() else 0)
+    clean = True
     while time.monotonic() < deadline:
         if not _alive(pid):
             break
         time.sleep(0.2)
     else:
         os.kill(pid, signal.SIGKILL)
+        clean = False
+        while _alive(pid):
+            time.sleep(0.1)
     paths.pid_file.unlink(missing_ok=True)
+    _adopt_cds_dump(paths, clean=clean)
     return True
 
 
@@ -324,6 +385,7 @@ def kill(settings: Settings) -> bool:
     while _alive(pid):
         time.sleep(0.1)
     paths.pid_file.unlink(missing_ok=True)
+    _adopt_cds_dump(paths, clean=False)
     return True
 
 

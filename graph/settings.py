@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # C2 compiling Neo4j's start-up code: the test suite's short-lived engines use it (tests/conftest.py;
     # figures in docs/operations.md, "Tests and CI").
     platgraph_engine_jit: Literal["full", "c1"] = "full"
+    # A directory for a class-data sharing archive (AppCDS) of the engine's classes, shared by every
+    # home (graph/local_neo4j.py): an engine then starts about 10 s sooner on a busy machine. Unset:
+    # no archive. The test suite sets it (tests/conftest.py).
+    platgraph_engine_cds_dir: Path | None = None
 
     # Concurrent write transactions for the ingest's parallel-safe steps (ingest/writer.py): new
     # researchers with their edges and collaborations. 2 measured 40% faster on those steps on this

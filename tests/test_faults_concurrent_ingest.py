@@ -23,8 +23,6 @@ from graph.errors import IngestBusy
 from graph.settings import Settings
 from graph.store import Store
 from ingest.lock import IngestLock, host_id, is_stale, read_lock
-from ingest.pipeline import ingest_dataset
-from tests.conftest import GraphState
 from tests.faults_common import REPO, FaultLog, cli_command, cli_env, run_cli, snapshot
 
 SMALL = REPO / "tests" / "data" / "ingest_small"
@@ -98,11 +96,9 @@ def test_exactly_one_of_many_racing_acquirers_wins(clean_graph: Store, fault_log
     fault_log.verified(f"exactly one winner, {contenders - 1} refused with IngestBusy; released cleanly")
 
 
-def test_two_ingest_processes_at_once_never_mix(clean_graph: Store, graph_state: GraphState, settings: Settings,
+def test_two_ingest_processes_at_once_never_mix(clean_sample: tuple, clean_graph: Store, settings: Settings,
                                                sample_dir: Path, tmp_path: Path, fault_log: FaultLog) -> None:
-    ingest_dataset(clean_graph, sample_dir, rejects_path=tmp_path / "reference.csv")
-    expected = snapshot(clean_graph)
-    graph_state.reset()
+    expected = clean_sample[0]  # one clean ingest of the sample (session fixture, before clean_graph)
     fault_log.injected("two `platgraph ingest` processes of the 2,000-platform sample started together")
     procs = [subprocess.Popen(cli_command("ingest", str(sample_dir), "--rejects", str(tmp_path / f"r{i}.csv")),
                               cwd=REPO, env=cli_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE,

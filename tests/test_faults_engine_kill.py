@@ -19,7 +19,6 @@ from graph import local_neo4j
 from graph.reference import load_reference
 from graph.store import Store
 from ingest.lock import read_lock
-from ingest.pipeline import ingest_dataset
 from tests.conftest import wipe
 from tests.faults_common import (
     REPO,
@@ -59,14 +58,11 @@ def wait_until_mid_write(store: Store, proc: subprocess.Popen, timeout: float = 
 
 
 @pytest.mark.slow
-def test_sigkill_mid_ingest_then_rerun_gives_the_clean_graph(sample_dir: Path, tmp_path: Path,
+def test_sigkill_mid_ingest_then_rerun_gives_the_clean_graph(clean_sample: tuple, sample_dir: Path, tmp_path: Path,
                                                             fault_log: FaultLog) -> None:
+    expected, expected_counts = clean_sample  # one clean ingest of the same sample (session fixture)
     with scratch_engine(PORT) as settings:
         with Store(settings) as store:
-            wipe(store)
-            load_reference(store)
-            ingest_dataset(store, sample_dir, rejects_path=tmp_path / "clean.csv")
-            expected, expected_counts = snapshot(store), counts(store)
             wipe(store)
             load_reference(store)
 
