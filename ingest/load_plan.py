@@ -175,28 +175,19 @@ class _RowErrors:
 
 
 @contextmanager
-def gc_paused(*, freeze: bool = False) -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Python's cycle collector off while a plan is built, back on (as it was) afterwards.
 
     Why: planning allocates millions of small dicts and tuples that all live until the load is
     written, and each full collection walks every one of them again — a quarter of planning's CPU
     at 20,000 platforms and more at 100,000. Planning makes next to no reference cycles (the plan
     is dicts of strings), and reference counting still frees everything else as usual.
-
-    ``freeze``: the objects alive at the end (the plan) are moved to the collector's permanent
-    generation before it is switched back on (``gc.freeze``, as the proposal-check index does:
-    reference counting still frees them when the plan goes; only a cycle among them would stay,
-    and the plan makes none). Without it, the first collections after planning walk the whole plan — every
-    object made while the collector was off is still in its youngest generation — and later full
-    collections walk it again, on the thread that holds the GIL while the writer threads wait.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if was_enabled:
             gc.enable()
 
@@ -222,11 +213,8 @@ def _industry_index(store: Store) -> dict[str, str]:
 class Planner:
     """Builds a :class:`Plan` for one dataset against the graph as it is now."""
 
-    def __init__(self, store: Store, dataset: Dataset, *, on_row: Any = None, release_rows: bool = False,
-                 freeze_plan: bool = False) -> None:
+    def __init__(self, store: Store, dataset: Dataset, *, on_row: Any = None, release_rows: bool = False) -> None:
         self.store = store
-        # the plan moved out of the cycle collector's reach once built (gc_paused(freeze=True))
-        self.freeze_plan = freeze_plan
         self.dataset = dataset
         self.plan = Plan()
         self.on_row = on_row  # progress callback(table key, rows done)
@@ -527,7 +515,7 @@ class Planner:
         Why: the pipeline writes a finished segment while the next one is planned, so Python's
         validation and Neo4j's writing use the two cores at once instead of taking turns.
         """
-        with gc_paused(freeze=self.freeze_plan):
+        with gc_paused():
             for tables, sources in SEGMENTS:
                 for name in tables:
                     table = self.dataset.tables.get(name)

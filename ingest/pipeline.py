@@ -86,7 +86,7 @@ def ingest_dataset(store: Store, path: Path, *, rejects_path: Path | None = None
             raise UsageError(tr("无法使用离线批量导入：{why}", "the offline bulk import cannot run: {why}",
                                 why=bulk_reason))
         t = time.perf_counter()
-        planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True, freeze_plan=True)
+        planner = Planner(store, dataset, on_row=bar.advance_file, release_rows=True)
         plan = planner.plan
 
         def batch_written(name: str, n: int) -> None:

@@ -24,7 +24,7 @@ from typing import Any, overload
 from graph.errors import Cancelled
 from graph.store import Store
 from ingest import cypher
-from ingest.load_plan import Pairs, Plan, read_values
+from ingest.load_plan import Plan, read_values
 
 BATCH_SIZE = 5_000
 
@@ -159,9 +159,7 @@ class FreshRows(Sequence[dict[str, Any]]):
         return len(self.keys)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        keys = self.keys
-        for start in range(0, len(keys), BATCH_SIZE):
-            yield from self._rows(keys[start:start + BATCH_SIZE])
+        return (self._row(key) for key in self.keys)
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -170,48 +168,31 @@ class FreshRows(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return self._rows(self.keys[index])
-        return self._rows([self.keys[index]])[0]
+            return [self._row(key) for key in self.keys[index]]
+        return self._row(self.keys[index])
 
     def _row(self, key: str) -> dict[str, Any]:
-        return self._rows([key])[0]
+        row: dict[str, Any] = {"key": key, "props": _node_props(self.label, self.nodes[key])}
+        by_id = BY_ID_SPECS[self.label][1] if self.ids is not None else None
+        for field_name in self.fields.values():
+            found = _as_list(self.targets[field_name].get(key))
+            if by_id is not None and self.ids is not None:
+                found = self._element_ids(by_id[field_name], found)
+            row[field_name] = found
+        if self.memberships is not None:
+            members = _as_list(self.memberships.get(key))
+            if by_id is not None and self.ids is not None:
+                platforms = self.ids.of(by_id["memberships"])
+                row["memberships"] = [{"b": self.ids.element_id(platforms[b]), "role": role, "roles": roles}
+                                      for b, role, roles in members if b in platforms]
+            else:
+                row["memberships"] = [{"b": b, "role": role, "roles": roles} for b, role, roles in members]
+        return row
 
-    def _rows(self, keys: list[str]) -> list[dict[str, Any]]:
-        """The rows of ``keys``: what each target field, its index and (by id) its far ends'
-        element ids are is looked up once per call, not per row (a million researchers)."""
-        label, nodes, ids = self.label, self.nodes, self.ids
-        by_id = BY_ID_SPECS[label][1] if ids is not None else None
-        fields = [(name, self.targets[name], ids.of(by_id[name]) if ids is not None and by_id is not None else None)
-                  for name in self.fields.values()]
-        memberships = self.memberships
-        platforms = ids.of(by_id["memberships"]) if memberships is not None and ids is not None and by_id else None
-        prefix = ids.prefix if ids is not None else ""
-        institution = label == "Institution"
-        rows = []
-        for key in keys:
-            node = nodes[key]
-            row: dict[str, Any] = {"key": key, "props": _node_props(label, node) if institution else node["props"]}
-            for name, index, known in fields:
-                found = index.get(key)
-                if found is None:
-                    row[name] = []
-                    continue
-                if type(found) is not list:
-                    found = [found]
-                if known is not None:
-                    # an element id is held as the number after the common prefix (ElementIds)
-                    found = [prefix + str(e) if type(e := known[k]) is int else e for k in found if k in known]
-                row[name] = found
-            if memberships is not None:
-                members = _as_list(memberships.get(key))
-                if platforms is not None:
-                    row["memberships"] = [
-                        {"b": prefix + str(e) if type(e := platforms[b]) is int else e, "role": role, "roles": roles}
-                        for b, role, roles in members if b in platforms]
-                else:
-                    row["memberships"] = [{"b": b, "role": role, "roles": roles} for b, role, roles in members]
-            rows.append(row)
-        return rows
+    def _element_ids(self, label: str, keys: list[str]) -> list[str]:
+        assert self.ids is not None
+        known = self.ids.of(label)
+        return [self.ids.element_id(known[k]) for k in keys if k in known]
 
 
 def _as_list(found: Any) -> list[Any]:
@@ -244,12 +225,12 @@ def _fresh_rows(plan: Plan, fresh: dict[str, set[str]], store: Store | None = No
         targets: dict[str, dict[str, Any]] = {}
         for rel, field_name in fields.items():
             index: dict[str, Any] = {}
-            shared, from_platform = rel in SHARED_RELS, label == "Platform"
-            for a, b in _pairs(plan.rels.get(rel)):
+            for rel_row in plan.rels.get(rel, {}).values():
+                a = rel_row["a"]
                 # LOCATED_IN and ON_TOPIC start from two labels: a row is a platform's if its
                 # source is a planned platform (the same rule as the MERGE steps below)
-                if a in keys and (not shared or (a in platforms) == from_platform):
-                    _add_target(index, a, b)
+                if a in keys and (rel not in SHARED_RELS or (a in platforms) == (label == "Platform")):
+                    _add_target(index, a, rel_row["b"])
             targets[field_name] = index
         memberships: dict[str, Any] | None = None
         if label == "Researcher":
@@ -261,15 +242,6 @@ def _fresh_rows(plan: Plan, fresh: dict[str, set[str]], store: Store | None = No
         rows[label] = FreshRows(label, [key for key in nodes if key in keys], nodes, fields, targets, memberships,
                                 ids)
     return rows
-
-
-def _pairs(rows: Any) -> Iterator[tuple[str, str]]:
-    """The ``(a, b)`` keys of one type's planned relationships (:class:`Pairs` holds only those)."""
-    if not rows:
-        return iter(())
-    if type(rows) is Pairs:
-        return iter(rows)
-    return ((r["a"], r["b"]) for r in rows.values())
 
 
 def _node_props(label: str, node: dict[str, Any]) -> dict[str, Any]:
@@ -294,10 +266,10 @@ def _restated_targets(plan: Plan, label: str, rel: str, pruned: dict[str, list[s
     platforms = plan.nodes.get("Platform", {})
     from_platform = label == "Platform"
     add: dict[str, list[str]] = {}
-    shared = rel in SHARED_RELS
-    for a, b in _pairs(plan.rels.get(rel)):
-        if a in pruned and a not in new and (not shared or (a in platforms) == from_platform):
-            add.setdefault(a, []).append(b)
+    for r in plan.rels.get(rel, {}).values():
+        a = r["a"]
+        if a in pruned and a not in new and (rel not in SHARED_RELS or (a in platforms) == from_platform):
+            add.setdefault(a, []).append(r["b"])
     return add
 
 
@@ -354,14 +326,9 @@ def write_steps(plan: Plan, sources: frozenset[str] | set[str] = ALL_SOURCES, *,
         done = restated.get((a, rel), {})  # written by the restate step
         # filtered as they are made: a shared type keeps this step's own (it starts from two
         # labels); a new node's relationships were created with it
-        planned = plan.rels.get(rel, {})
-        if type(planned) is Pairs:  # the filter on the key pairs; a row dict only for those kept
-            rows = [{"a": a, "b": b} for a, b in planned
-                    if (not shared or (a in platforms) == from_platform) and a not in new and a not in done]
-        else:
-            rows = [r for r in planned.values()
-                    if (not shared or (r["a"] in platforms) == from_platform) and r["a"] not in new
-                    and r["a"] not in done]
+        rows = [r for r in plan.rels.get(rel, {}).values()
+                if (not shared or (r["a"] in platforms) == from_platform) and r["a"] not in new
+                and r["a"] not in done]
         if rows:
             steps.append((rel, cypher.rel_query(a, rel, b, with_role=with_role), rows))
     collab = list(plan.rels.get("COLLABORATES_WITH", {}).values()) if "COLLABORATES_WITH" in sources else []
