@@ -173,6 +173,27 @@ def test_refresh_after_an_ingest_is_the_full_build(clean_graph: Store, tmp_path:
     assert _vectors_by_key(full) == theirs == _vectors_by_key(refreshed)
 
 
+def test_every_profile_carries_its_terms_from_the_build(clean_graph: Store, tmp_path: Path) -> None:
+    """Each profile's direction terms are made while the index is built (and frozen), for a full build
+    and for a refresh alike: made lazily by a check, each was a new object stored into a frozen
+    profile, which the collector tracked again, and a serving worker's full collections walked tens
+    of thousands of them (the proposal check's 32-client tail, docs/benchmarks.md)."""
+    from queries.overlap.profiles import direction_terms
+
+    store = clean_graph
+    _ingest(store, tmp_path / "first", {"单位.csv": INSTITUTIONS, "平台.csv": [PLATFORM_HEADER, *FIRST],
+                                        "人才.csv": PEOPLE, "平台人员.csv": MEMBERS})
+    index = build_check_index(store)
+    _ingest(store, tmp_path / "second", {"单位.csv": SECOND_INSTITUTIONS, "平台.csv": [PLATFORM_HEADER, *SECOND_PLATFORMS],
+                                         "平台人员.csv": SECOND_MEMBERS})
+    refreshed = refresh_check_index(store, index)
+    assert refreshed.how == "updated"
+    for built in (index, refreshed):
+        assert built.ordered
+        for prof in built.ordered:
+            assert prof.__dict__.get("terms") == frozenset(direction_terms(prof)), prof.key
+
+
 def test_refresh_without_the_relationship_src_run_indexes(clean_graph: Store, tmp_path: Path) -> None:
     """A database whose schema predates the relationship ``src_run`` indexes: the refresh still finds
     a platform changed by a membership row alone (neither end restated), as with the indexes. Neo4j

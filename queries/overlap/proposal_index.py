@@ -213,6 +213,15 @@ class CheckIndex:
     def _finish(self) -> None:
         """Everything derived from the rows: row of each key, idf, normalised columns."""
         spread_index(self.core_counts)  # built here, not by the first check
+        for prof in self.rows:
+            # each profile's ``terms`` (a cached property) made now, inside the build, so that it is
+            # frozen with the index. Made lazily by a check, it is a new object stored into a frozen
+            # profile's __dict__, which the collector then tracks again: in a serving worker tens of
+            # thousands of them piled up outside the frozen generation, and each full collection
+            # walked them — pauses of 80-160 ms every few seconds at 100,000 platforms, the
+            # 32-client tail (docs/benchmarks.md, proposal check)
+            if prof is not None:
+                prof.terms  # noqa: B018 - computed for its cache
         self.row_of = {p.key: r for r, p in enumerate(self.rows) if p is not None}
         self.live = np.fromiter((p is not None for p in self.rows), dtype=bool, count=len(self.rows))
         self.key_rank = _key_ranks(self.rows)
