@@ -62,7 +62,10 @@ def engine(settings: Settings) -> Iterator[Settings]:
     """The test Neo4j: started for the session when it is the local test engine."""
     started_here = False
     if settings.uses_local_engine and not os.environ.get("PLATGRAPH_TEST_NEO4J_URI"):
-        started_here = local_neo4j.start(settings)["started"]
+        # the session engine serves most of the suite for its whole length: it keeps the C2 compiler
+        # (a 3-minute subset of its tests: 263 s with C1 only, 187 s with C2; docs/operations.md);
+        # the engines the fault tests start and stop keep the quicker-starting C1 of the environment
+        started_here = local_neo4j.start(settings.model_copy(update={"platgraph_engine_jit": "full"}))["started"]
     yield settings
     reset_store()
     if started_here and not os.environ.get("PLATGRAPH_KEEP_TEST_ENGINE"):
